@@ -1,0 +1,130 @@
+// The job ledger: one JSON file per job under <project>/.storyreel/jobs/, written atomically before the
+// job is submitted and again on every state change. It is the only memory that survives a SIGKILL, so
+// everything needed to resume (provider job id, the exact request, when it was sent) lives here.
+// The spend ledger (spend.jsonl) is append-only: one flushed line per job the provider accepted.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { AppErrorSchema } from '../../../shared/errors.ts';
+import { JobStateSchema, type JobSnapshot } from '../../../shared/jobs.ts';
+import { appendLineDurable, writeJsonAtomic } from '../fsutil.ts';
+
+export const JobRecordSchema = z.object({
+  v: z.literal(1),
+  id: z.string(),
+  sceneId: z.string(),
+  sceneNumber: z.number().int().positive(),
+  provider: z.string(),
+  model: z.string(),
+  prompt: z.string(),
+  seconds: z.number(),
+  size: z.string(),
+  /** Absolute path of the fitted reference image, if any. */
+  referenceImage: z.string().nullable(),
+  state: JobStateSchema,
+  progress: z.number(),
+  providerJobId: z.string().nullable(),
+  /** Epoch ms when the create request was (last) sent; null before that. */
+  sentAt: z.number().nullable(),
+  /** How many create requests were sent for this job (1 in the normal case). */
+  createAttempts: z.number().int().nonnegative(),
+  costUsd: z.number(),
+  expiresAt: z.number().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  error: AppErrorSchema.nullable(),
+  takeId: z.string().nullable(),
+  /** Set when the provider is unreachable for long: the job is kept but not actively polled. */
+  parked: z.boolean().default(false),
+});
+export type JobRecord = z.infer<typeof JobRecordSchema>;
+
+export function snapshotOf(job: JobRecord): JobSnapshot {
+  return {
+    id: job.id,
+    sceneId: job.sceneId,
+    provider: job.provider,
+    model: job.model,
+    state: job.state,
+    progress: Math.min(1, Math.max(0, job.progress)),
+    providerJobId: job.providerJobId,
+    seconds: job.seconds,
+    size: job.size,
+    costUsd: job.costUsd,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    error: job.error,
+    takeId: job.takeId,
+  };
+}
+
+export interface SpendEntry {
+  at: string;
+  jobId: string;
+  sceneId: string;
+  provider: string;
+  model: string;
+  providerJobId: string;
+  seconds: number;
+  size: string;
+  usd: number;
+}
+
+export class Ledger {
+  constructor(readonly dir: string) {}
+
+  private file(id: string): string {
+    if (!/^[\w-]+$/.test(id)) throw new Error(`bad job id ${id}`);
+    return path.join(this.dir, 'jobs', `${id}.json`);
+  }
+
+  async write(job: JobRecord): Promise<void> {
+    await writeJsonAtomic(this.file(job.id), JobRecordSchema.parse(job));
+  }
+
+  /** Every job on disk. A damaged job file is reported, not silently dropped. */
+  async readAll(onBad?: (file: string, err: unknown) => void): Promise<JobRecord[]> {
+    let names: string[];
+    try {
+      names = await fs.readdir(path.join(this.dir, 'jobs'));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const jobs: JobRecord[] = [];
+    for (const name of names.filter((n) => n.endsWith('.json') && !n.startsWith('.'))) {
+      const file = path.join(this.dir, 'jobs', name);
+      try {
+        jobs.push(JobRecordSchema.parse(JSON.parse(await fs.readFile(file, 'utf8'))));
+      } catch (err) {
+        onBad?.(file, err);
+      }
+    }
+    return jobs.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
+  async appendSpend(entry: SpendEntry): Promise<void> {
+    await appendLineDurable(path.join(this.dir, 'spend.jsonl'), JSON.stringify(entry));
+  }
+
+  async readSpend(): Promise<SpendEntry[]> {
+    let text: string;
+    try {
+      text = await fs.readFile(path.join(this.dir, 'spend.jsonl'), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    // A line cut short by a crash is skipped; every complete line was flushed before it counted.
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as SpendEntry];
+        } catch {
+          return [];
+        }
+      });
+  }
+}

@@ -1,0 +1,55 @@
+// One process drives a project's jobs at a time: two engines resuming the same ledger could both submit
+// a queued job. The lock names its owner's pid; a lock whose owner is gone (e.g. killed) is taken over.
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AppError } from '../../../shared/errors.ts';
+
+export interface ProjectLock {
+  release(): Promise<void>;
+}
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function acquireLock(stateDir: string, owner: string): Promise<ProjectLock> {
+  await fs.mkdir(stateDir, { recursive: true });
+  const file = path.join(stateDir, 'lock');
+  const body = JSON.stringify({ pid: process.pid, host: os.hostname(), owner, at: new Date().toISOString() });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await fs.writeFile(file, body, { flag: 'wx' });
+      return {
+        release: async () => {
+          try {
+            const current = JSON.parse(await fs.readFile(file, 'utf8')) as { pid?: number };
+            if (current.pid === process.pid) await fs.rm(file, { force: true });
+          } catch {
+            // Already gone.
+          }
+        },
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let holder: { pid?: number; host?: string; owner?: string } = {};
+    try {
+      holder = JSON.parse(await fs.readFile(file, 'utf8'));
+    } catch {
+      // Unreadable lock: treat as stale.
+    }
+    const sameHost = !holder.host || holder.host === os.hostname();
+    if (sameHost && typeof holder.pid === 'number' && alive(holder.pid)) {
+      throw new AppError('ProjectLocked', `This project is open in another Storyreel ${holder.owner ?? 'process'} (pid ${holder.pid}).`);
+    }
+    await fs.rm(file, { force: true });
+  }
+  throw new AppError('ProjectLocked', 'Could not take the project lock.');
+}

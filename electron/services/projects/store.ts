@@ -1,0 +1,245 @@
+// A project is a folder: project.json, media/ (downloaded takes, thumbnails, reference images),
+// exports/, and .storyreel/ (job ledger, spend ledger, caches). This module owns project.json:
+// it validates every load, refuses corrupt or newer files without touching them, and saves atomically
+// after every change, one write at a time.
+import { EventEmitter } from 'node:events';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../../shared/errors.ts';
+import { MAX_PROMPT_CHARS, PROJECT_FILE, PROJECT_FORMAT_VERSION, ProjectSchema, type Project, type Scene, type Take } from '../../../shared/project.ts';
+import { newId, writeJsonAtomic } from '../fsutil.ts';
+
+export const MEDIA_DIR = 'media';
+export const EXPORTS_DIR = 'exports';
+export const STATE_DIR = '.storyreel';
+
+export interface NewProjectOptions {
+  title?: string;
+  provider?: string;
+  model?: string;
+  size?: string;
+  style?: string;
+  scenes?: Array<{ prompt: string; seconds: number }>;
+}
+
+export function newScene(prompt = '', seconds = 4): Scene {
+  return { id: newId('scene'), prompt, seconds, transition: 'cut', referenceImage: null, takes: [], chosenTake: null, lastError: null };
+}
+
+export function blankProject(opts: NewProjectOptions = {}): Project {
+  const now = new Date().toISOString();
+  return {
+    formatVersion: PROJECT_FORMAT_VERSION,
+    id: newId('proj'),
+    title: opts.title ?? 'Untitled film',
+    provider: opts.provider ?? 'preview',
+    model: opts.model ?? 'animatic',
+    size: opts.size ?? '1280x720',
+    style: opts.style ?? '',
+    scenes: (opts.scenes ?? []).map((s) => newScene(s.prompt, s.seconds)),
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** Reads and validates project.json. Throws ProjectCorrupt / ProjectTooNew / NotFound; never writes. */
+export async function readProject(dir: string): Promise<Project> {
+  const file = path.join(dir, PROJECT_FILE);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('NotFound', `There is no Storyreel project in ${dir} (no ${PROJECT_FILE}).`);
+    throw err;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new AppError('ProjectCorrupt', `${PROJECT_FILE} in ${dir} is damaged and cannot be read. It was left untouched.`, { detail: (err as Error).message });
+  }
+  const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof version === 'number' && version > PROJECT_FORMAT_VERSION) {
+    throw new AppError('ProjectTooNew', `This project was saved by a newer Storyreel (format ${version}; this version reads up to ${PROJECT_FORMAT_VERSION}). It was left untouched.`);
+  }
+  const parsed = ProjectSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first ? `${first.path.join('.') || 'top level'}: ${first.message}` : 'unknown';
+    throw new AppError('ProjectCorrupt', `${PROJECT_FILE} in ${dir} is not a valid Storyreel project (${where}). It was left untouched.`, { detail: parsed.error.message });
+  }
+  return parsed.data;
+}
+
+/** Creates the folder layout and project.json. Refuses to overwrite an existing project. */
+export async function createProject(dir: string, opts: NewProjectOptions = {}): Promise<Project> {
+  await fs.mkdir(dir, { recursive: true });
+  try {
+    await fs.access(path.join(dir, PROJECT_FILE));
+    throw new AppError('InvalidInput', `${dir} already holds a Storyreel project.`);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+  }
+  const project = blankProject(opts);
+  await Promise.all([MEDIA_DIR, EXPORTS_DIR, STATE_DIR].map((d) => fs.mkdir(path.join(dir, d), { recursive: true })));
+  await writeJsonAtomic(path.join(dir, PROJECT_FILE), ProjectSchema.parse(project));
+  return project;
+}
+
+export interface ScenePatch {
+  prompt?: string;
+  seconds?: number;
+  transition?: Scene['transition'];
+}
+
+/** An open project: the in-memory copy is the truth; every change is saved, in order, atomically. */
+export class ProjectStore extends EventEmitter<{ change: [Project] }> {
+  private project: Project;
+  private writing: Promise<void> = Promise.resolve();
+  private pendingWrite = false;
+  private lastError: unknown = null;
+
+  private constructor(
+    readonly dir: string,
+    project: Project,
+  ) {
+    super();
+    this.project = project;
+  }
+
+  static async open(dir: string): Promise<ProjectStore> {
+    const abs = path.resolve(dir);
+    const project = await readProject(abs);
+    await Promise.all([MEDIA_DIR, EXPORTS_DIR, STATE_DIR].map((d) => fs.mkdir(path.join(abs, d), { recursive: true })));
+    return new ProjectStore(abs, project);
+  }
+
+  get(): Project {
+    return this.project;
+  }
+
+  stateDir(...parts: string[]): string {
+    return path.join(this.dir, STATE_DIR, ...parts);
+  }
+
+  /** Applies a change, validates the result, saves it and tells listeners. */
+  async mutate(fn: (draft: Project) => void): Promise<Project> {
+    const draft = structuredClone(this.project);
+    fn(draft);
+    draft.updatedAt = new Date().toISOString();
+    const parsed = ProjectSchema.safeParse(draft);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      throw new AppError('InvalidInput', `That change would make the project invalid (${first?.path.join('.')}: ${first?.message}).`);
+    }
+    this.project = parsed.data;
+    this.emit('change', this.project);
+    await this.save();
+    return this.project;
+  }
+
+  /** Saves the latest state; concurrent calls coalesce into one more write after the current one. */
+  save(): Promise<void> {
+    if (this.pendingWrite) return this.writing;
+    this.pendingWrite = true;
+    this.writing = this.writing.then(async () => {
+      this.pendingWrite = false;
+      try {
+        await writeJsonAtomic(path.join(this.dir, PROJECT_FILE), this.project);
+        this.lastError = null;
+      } catch (err) {
+        this.lastError = err;
+        throw err;
+      }
+    });
+    return this.writing;
+  }
+
+  async flush(): Promise<void> {
+    await this.writing.catch(() => undefined);
+    if (this.lastError) throw this.lastError;
+  }
+
+  scene(id: string): Scene {
+    const scene = this.project.scenes.find((s) => s.id === id);
+    if (!scene) throw new AppError('NotFound', 'That scene no longer exists.');
+    return scene;
+  }
+
+  async update(patch: Partial<Pick<Project, 'title' | 'provider' | 'model' | 'size' | 'style'>>): Promise<Project> {
+    return this.mutate((p) => Object.assign(p, patch));
+  }
+
+  async addScene(afterId: string | null | undefined, prompt = '', seconds?: number): Promise<Project> {
+    return this.mutate((p) => {
+      const at = afterId ? p.scenes.findIndex((s) => s.id === afterId) + 1 : p.scenes.length;
+      if (afterId && at === 0) throw new AppError('NotFound', 'The scene to insert after no longer exists.');
+      const previous = p.scenes[at - 1];
+      p.scenes.splice(at, 0, newScene(prompt.slice(0, MAX_PROMPT_CHARS), seconds ?? previous?.seconds ?? 4));
+    });
+  }
+
+  async updateScene(id: string, patch: ScenePatch): Promise<Project> {
+    this.scene(id);
+    return this.mutate((p) => {
+      const scene = p.scenes.find((s) => s.id === id)!;
+      Object.assign(scene, patch);
+    });
+  }
+
+  async removeScene(id: string): Promise<Project> {
+    this.scene(id);
+    return this.mutate((p) => {
+      p.scenes = p.scenes.filter((s) => s.id !== id);
+    });
+  }
+
+  async moveScene(id: string, toIndex: number): Promise<Project> {
+    this.scene(id);
+    return this.mutate((p) => {
+      const from = p.scenes.findIndex((s) => s.id === id);
+      const [scene] = p.scenes.splice(from, 1);
+      p.scenes.splice(Math.min(Math.max(0, toIndex), p.scenes.length), 0, scene!);
+    });
+  }
+
+  async chooseTake(sceneId: string, takeId: string | null): Promise<Project> {
+    const scene = this.scene(sceneId);
+    if (takeId && !scene.takes.some((t) => t.id === takeId)) throw new AppError('NotFound', 'That take no longer exists.');
+    return this.mutate((p) => {
+      p.scenes.find((s) => s.id === sceneId)!.chosenTake = takeId;
+    });
+  }
+
+  async rateTake(sceneId: string, takeId: string, rating: number): Promise<Project> {
+    const scene = this.scene(sceneId);
+    if (!scene.takes.some((t) => t.id === takeId)) throw new AppError('NotFound', 'That take no longer exists.');
+    return this.mutate((p) => {
+      p.scenes.find((s) => s.id === sceneId)!.takes.find((t) => t.id === takeId)!.rating = rating;
+    });
+  }
+
+  /**
+   * Adds a downloaded take. Idempotent per job (a resumed download must not add it twice).
+   * The first take of a scene becomes its chosen take. Returns false when the scene is gone.
+   */
+  async addTake(sceneId: string, take: Take): Promise<boolean> {
+    const scene = this.project.scenes.find((s) => s.id === sceneId);
+    if (!scene) return false;
+    if (scene.takes.some((t) => t.jobId === take.jobId)) return true;
+    await this.mutate((p) => {
+      const s = p.scenes.find((x) => x.id === sceneId)!;
+      s.takes.push(take);
+      s.chosenTake ??= take.id;
+      s.lastError = null;
+    });
+    return true;
+  }
+
+  async recordSceneError(sceneId: string, error: { code: string; message: string } | null): Promise<void> {
+    if (!this.project.scenes.some((s) => s.id === sceneId)) return;
+    await this.mutate((p) => {
+      p.scenes.find((s) => s.id === sceneId)!.lastError = error ? { ...error, at: new Date().toISOString() } : null;
+    });
+  }
+}

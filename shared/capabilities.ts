@@ -1,0 +1,217 @@
+// Capability profiles: what each provider/model accepts and what it costs. The timeline, the settings
+// and the command-line interface offer only these values, and main refuses anything else before money
+// is spent. Pure data and pure functions: both processes import this file.
+import type { Project, Scene } from './project.ts';
+
+export type ProviderId = 'preview' | 'openai-videos';
+export const PROVIDER_IDS: readonly ProviderId[] = ['preview', 'openai-videos'];
+
+export interface ModelProfile {
+  id: string;
+  label: string;
+  /** Allowed clip lengths in whole seconds. */
+  durations: number[];
+  /** Allowed output sizes, "WIDTHxHEIGHT". */
+  sizes: string[];
+  audio: boolean;
+  imageInput: { firstFrame: boolean; lastFrame: boolean; references: boolean };
+  remix: boolean;
+  extend: boolean;
+  /** US dollars per second of output, by size. */
+  pricePerSecond: Record<string, number>;
+  /** Jobs to run at once unless the user says otherwise. */
+  concurrency: number;
+}
+
+export interface ProviderProfile {
+  id: ProviderId;
+  label: string;
+  needsKey: boolean;
+  /** Any model name is accepted (gateways); unknown names use `fallbackModel`'s profile. */
+  openModelList: boolean;
+  defaultModel: string;
+  fallbackModel: string;
+  models: ModelProfile[];
+}
+
+const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const priced = (sizes: string[], price: number): Record<string, number> =>
+  Object.fromEntries(sizes.map((s) => [s, price]));
+
+const PREVIEW_SIZES = ['1280x720', '720x1280', '1920x1080', '1080x1920', '1792x1024', '1024x1792', '1024x1024', '640x360'];
+const SORA_SIZES = ['1280x720', '720x1280'];
+const SORA_PRO_SIZES = ['1280x720', '720x1280', '1792x1024', '1024x1792'];
+
+export const PROVIDERS: readonly ProviderProfile[] = [
+  {
+    id: 'preview',
+    label: 'Preview (offline animatic)',
+    needsKey: false,
+    openModelList: false,
+    defaultModel: 'animatic',
+    fallbackModel: 'animatic',
+    models: [
+      {
+        id: 'animatic',
+        label: 'Animatic',
+        durations: range(1, 60),
+        sizes: PREVIEW_SIZES,
+        audio: true,
+        imageInput: { firstFrame: true, lastFrame: false, references: false },
+        remix: false,
+        extend: false,
+        pricePerSecond: priced(PREVIEW_SIZES, 0),
+        concurrency: 2,
+      },
+    ],
+  },
+  {
+    id: 'openai-videos',
+    label: '/v1/videos (OpenAI-compatible gateway)',
+    needsKey: true,
+    openModelList: true,
+    defaultModel: 'sora-2',
+    fallbackModel: 'sora-2',
+    models: [
+      {
+        id: 'sora-2',
+        label: 'sora-2 (or any gateway model priced like it)',
+        durations: [4, 8, 12],
+        sizes: SORA_SIZES,
+        audio: true,
+        imageInput: { firstFrame: true, lastFrame: false, references: false },
+        remix: true,
+        extend: true,
+        pricePerSecond: priced(SORA_SIZES, 0.1),
+        concurrency: 2,
+      },
+      {
+        id: 'sora-2-pro',
+        label: 'sora-2-pro',
+        durations: [4, 8, 12],
+        sizes: SORA_PRO_SIZES,
+        audio: true,
+        imageInput: { firstFrame: true, lastFrame: false, references: false },
+        remix: true,
+        extend: true,
+        pricePerSecond: { '1280x720': 0.3, '720x1280': 0.3, '1792x1024': 0.5, '1024x1792': 0.5 },
+        concurrency: 2,
+      },
+    ],
+  },
+];
+
+export function providerProfile(id: string): ProviderProfile | undefined {
+  return PROVIDERS.find((p) => p.id === id);
+}
+
+/** The profile that governs a model name; gateways accept names we do not know. */
+export function modelProfile(providerId: string, model: string): ModelProfile | undefined {
+  const provider = providerProfile(providerId);
+  if (!provider) return undefined;
+  const known = provider.models.find((m) => m.id === model);
+  if (known) return known;
+  if (!provider.openModelList) return undefined;
+  return provider.models.find((m) => m.id === provider.fallbackModel);
+}
+
+/** The allowed duration nearest to the wanted one (ties go to the longer clip). */
+export function snapDuration(profile: ModelProfile, seconds: number): number {
+  let best = profile.durations[0] ?? seconds;
+  for (const d of profile.durations) {
+    if (Math.abs(d - seconds) < Math.abs(best - seconds) || (Math.abs(d - seconds) === Math.abs(best - seconds) && d > best)) best = d;
+  }
+  return best;
+}
+
+export interface Problem {
+  sceneId: string | null;
+  field: 'provider' | 'model' | 'size' | 'seconds' | 'prompt' | 'referenceImage';
+  message: string;
+}
+
+const list = (xs: Array<string | number>): string => xs.join(', ');
+
+export function projectProblems(project: Pick<Project, 'provider' | 'model' | 'size'>): Problem[] {
+  const provider = providerProfile(project.provider);
+  if (!provider) {
+    return [{ sceneId: null, field: 'provider', message: `Unknown provider "${project.provider}". Use one of: ${list(PROVIDER_IDS as ProviderId[])}.` }];
+  }
+  const model = modelProfile(project.provider, project.model);
+  if (!model) {
+    return [{ sceneId: null, field: 'model', message: `${provider.label} has no model "${project.model}". Use one of: ${list(provider.models.map((m) => m.id))}.` }];
+  }
+  if (!model.sizes.includes(project.size)) {
+    return [{ sceneId: null, field: 'size', message: `${model.id} cannot render ${project.size}. Allowed sizes: ${list(model.sizes)}.` }];
+  }
+  return [];
+}
+
+export function sceneProblems(project: Pick<Project, 'provider' | 'model' | 'size'>, scene: Pick<Scene, 'id' | 'prompt' | 'seconds' | 'referenceImage'>, index?: number): Problem[] {
+  const problems: Problem[] = [];
+  const model = modelProfile(project.provider, project.model);
+  const name = index === undefined ? 'This scene' : `Scene ${index + 1}`;
+  if (!scene.prompt.trim()) problems.push({ sceneId: scene.id, field: 'prompt', message: `${name} has no prompt.` });
+  if (model && !model.durations.includes(scene.seconds)) {
+    const allowed = model.durations.length > 12 ? `${model.durations[0]}–${model.durations.at(-1)} s` : `${list(model.durations)} s`;
+    problems.push({ sceneId: scene.id, field: 'seconds', message: `${name} is ${scene.seconds} s, but ${model.id} only makes ${allowed}.` });
+  }
+  if (model && scene.referenceImage && !model.imageInput.firstFrame) {
+    problems.push({ sceneId: scene.id, field: 'referenceImage', message: `${name} has a reference image, but ${model.id} takes no image input.` });
+  }
+  return problems;
+}
+
+/** Every reason the given scenes cannot be generated as the project stands. Empty means go. */
+export function generationProblems(project: Project, sceneIds?: string[]): Problem[] {
+  const problems = projectProblems(project);
+  if (problems.length) return problems;
+  project.scenes.forEach((scene, i) => {
+    if (!sceneIds || sceneIds.includes(scene.id)) problems.push(...sceneProblems(project, scene, i));
+  });
+  return problems;
+}
+
+export interface CostLine {
+  sceneId: string;
+  seconds: number;
+  takes: number;
+  usd: number;
+}
+export interface Estimate {
+  provider: string;
+  model: string;
+  pricePerSecond: number;
+  lines: CostLine[];
+  totalSeconds: number;
+  totalUsd: number;
+}
+
+export function pricePerSecond(providerId: string, model: string, size: string): number {
+  const profile = modelProfile(providerId, model);
+  return profile?.pricePerSecond[size] ?? 0;
+}
+
+/** What generating `takes` takes of each listed scene would cost at list price. */
+export function estimateCost(project: Project, sceneIds: string[], takes = 1): Estimate {
+  const price = pricePerSecond(project.provider, project.model, project.size);
+  const lines = project.scenes
+    .filter((s) => sceneIds.includes(s.id))
+    .map((s) => ({ sceneId: s.id, seconds: s.seconds, takes, usd: roundUsd(price * s.seconds * takes) }));
+  return {
+    provider: project.provider,
+    model: project.model,
+    pricePerSecond: price,
+    lines,
+    totalSeconds: lines.reduce((a, l) => a + l.seconds * l.takes, 0),
+    totalUsd: roundUsd(lines.reduce((a, l) => a + l.usd, 0)),
+  };
+}
+
+export function roundUsd(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+export function formatUsd(x: number): string {
+  return x < 1 && x > 0 ? `$${x.toFixed(3)}` : `$${x.toFixed(2)}`;
+}

@@ -1,0 +1,208 @@
+// The one IPC contract. Every call (request → response) and every pushed event is declared here once,
+// as zod schemas; the client and handler types are inferred from them. Main parses every payload
+// with these schemas before a service sees it (electron/ipc.ts, and the test bridge).
+import { z } from 'zod';
+import { AppErrorSchema } from './errors.ts';
+import { ExportSnapshotSchema, JobSnapshotSchema } from './jobs.ts';
+import { MAX_PROMPT_CHARS, ProjectSchema, SizeSchema, TransitionSchema } from './project.ts';
+
+const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
+const None = z.object({}).strict();
+const Id = z.string().min(1).max(200);
+
+export const ProjectViewSchema = z.object({
+  project: ProjectSchema,
+  /** Absolute folder of the project, for display. */
+  dir: z.string(),
+});
+export type ProjectView = z.infer<typeof ProjectViewSchema>;
+
+export const KeyStatusSchema = z.object({
+  provider: z.string(),
+  set: z.boolean(),
+  /** e.g. "••••1234"; never the key. */
+  hint: z.string().nullable(),
+  source: z.enum(['app', 'env', 'none']),
+});
+export type KeyStatus = z.infer<typeof KeyStatusSchema>;
+
+export const SettingsSchema = z.object({
+  /** Budget cap per project in USD; null = no cap. */
+  budgetUsd: z.number().nonnegative().nullable(),
+  ffmpegPath: z.string().nullable(),
+  openaiBaseUrl: z.string().url().nullable(),
+  concurrency: z.number().int().min(1).max(8).nullable(),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const AppInfoSchema = z.object({
+  version: z.string(),
+  ffmpeg: z.object({ ok: z.boolean(), version: z.string().nullable(), error: z.string().nullable() }),
+  keys: z.array(KeyStatusSchema),
+  settings: SettingsSchema,
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+export const EstimateSchema = z.object({
+  provider: z.string(),
+  model: z.string(),
+  pricePerSecond: z.number(),
+  lines: z.array(z.object({ sceneId: z.string(), seconds: z.number(), takes: z.number(), usd: z.number() })),
+  totalSeconds: z.number(),
+  totalUsd: z.number(),
+  spentUsd: z.number(),
+  budgetUsd: z.number().nullable(),
+  /** How much the estimate would go over the budget cap; 0 when it fits. */
+  overBudgetUsd: z.number(),
+});
+export type EstimateView = z.infer<typeof EstimateSchema>;
+
+const ScenePatch = z
+  .object({
+    prompt: z.string().max(MAX_PROMPT_CHARS),
+    seconds: z.number().int().positive().max(120),
+    transition: TransitionSchema,
+  })
+  .partial()
+  .strict();
+
+export const contract = {
+  calls: {
+    app: {
+      info: call(None, AppInfoSchema),
+    },
+    project: {
+      get: call(None, ProjectViewSchema.nullable()),
+      update: call(
+        z
+          .object({
+            title: z.string().max(200),
+            provider: z.string().min(1).max(100),
+            model: z.string().min(1).max(200),
+            size: SizeSchema,
+            style: z.string().max(4000),
+          })
+          .partial()
+          .strict(),
+        ProjectViewSchema,
+      ),
+      /** Shows the system's folder picker (Electron) and opens the project there. null = dismissed. */
+      open: call(None, ProjectViewSchema.nullable()),
+      /** Shows the system's folder picker and creates a new project there. null = dismissed. */
+      create: call(z.object({ title: z.string().max(200).optional() }).strict(), ProjectViewSchema.nullable()),
+    },
+    scenes: {
+      add: call(
+        z.object({ afterId: Id.nullable().optional(), prompt: z.string().max(MAX_PROMPT_CHARS).optional(), seconds: z.number().int().positive().max(120).optional() }).strict(),
+        ProjectViewSchema,
+      ),
+      update: call(z.object({ id: Id, patch: ScenePatch }).strict(), ProjectViewSchema),
+      remove: call(z.object({ id: Id }).strict(), ProjectViewSchema),
+      move: call(z.object({ id: Id, toIndex: z.number().int().min(0) }).strict(), ProjectViewSchema),
+    },
+    takes: {
+      choose: call(z.object({ sceneId: Id, takeId: Id.nullable() }).strict(), ProjectViewSchema),
+      rate: call(z.object({ sceneId: Id, takeId: Id, rating: z.number().int().min(0).max(5) }).strict(), ProjectViewSchema),
+    },
+    jobs: {
+      /** Empty sceneIds = every scene without a chosen take. */
+      generate: call(
+        z.object({ sceneIds: z.array(Id).max(500), takes: z.number().int().min(1).max(4).optional() }).strict(),
+        z.object({ jobIds: z.array(z.string()) }),
+      ),
+      list: call(None, z.array(JobSnapshotSchema)),
+      cancel: call(z.object({ jobId: Id }).strict(), JobSnapshotSchema),
+      estimate: call(z.object({ sceneIds: z.array(Id).max(500), takes: z.number().int().min(1).max(4).optional() }).strict(), EstimateSchema),
+    },
+    exports: {
+      start: call(None, ExportSnapshotSchema),
+      cancel: call(z.object({ exportId: Id }).strict(), ExportSnapshotSchema),
+      list: call(None, z.array(ExportSnapshotSchema)),
+      /** Shows the exported file in the system's file manager (Electron only). */
+      reveal: call(z.object({ exportId: Id }).strict(), z.object({ ok: z.boolean() })),
+    },
+    settings: {
+      update: call(SettingsSchema.partial().strict(), AppInfoSchema),
+    },
+    keys: {
+      /** The key goes to main once and is never sent back. */
+      set: call(z.object({ provider: z.string().min(1).max(100), key: z.string().min(8).max(500) }).strict(), KeyStatusSchema),
+      clear: call(z.object({ provider: z.string().min(1).max(100) }).strict(), KeyStatusSchema),
+    },
+  },
+  events: {
+    project: ProjectViewSchema,
+    job: JobSnapshotSchema,
+    export: ExportSnapshotSchema,
+  },
+} as const;
+
+type Calls = typeof contract.calls;
+export type Group = keyof Calls;
+export type Method<G extends Group> = keyof Calls[G] & string;
+type Def<G extends Group, M extends Method<G>> = Calls[G][M] extends { input: infer I extends z.ZodType; output: infer O extends z.ZodType }
+  ? { input: I; output: O }
+  : never;
+export type CallInput<G extends Group, M extends Method<G>> = z.input<Def<G, M>['input']>;
+export type CallParsedInput<G extends Group, M extends Method<G>> = z.output<Def<G, M>['input']>;
+export type CallOutput<G extends Group, M extends Method<G>> = z.output<Def<G, M>['output']>;
+
+export type EventName = keyof typeof contract.events;
+export type EventPayload<E extends EventName> = z.output<(typeof contract.events)[E]>;
+
+/** What main implements: one async function per call, receiving the already-validated input. */
+export type Handlers = { [G in Group]: { [M in Method<G>]: (input: CallParsedInput<G, M>) => Promise<CallOutput<G, M>> } };
+
+/** What the renderer gets from the preload (or from the test bridge client in a browser). */
+export type StoryreelApi = { [G in Group]: { [M in Method<G>]: (input: CallInput<G, M>) => Promise<CallOutput<G, M>> } } & {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /** A URL the renderer may use in <video>/<img> for a file inside the open project (media/ or exports/). */
+  mediaUrl(relativePath: string): string;
+};
+
+/** Channel names: "group.method". */
+export function channels(): Array<{ group: Group; method: string; channel: string }> {
+  return (Object.keys(contract.calls) as Group[]).flatMap((group) =>
+    Object.keys(contract.calls[group]).map((method) => ({ group, method, channel: `${group}.${method}` })),
+  );
+}
+export const EVENT_NAMES = Object.keys(contract.events) as EventName[];
+export const eventChannel = (e: EventName): string => `event.${e}`;
+
+/** Replies cross IPC and the bridge in this envelope, so typed errors survive the trip. */
+export const ReplySchema = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: AppErrorSchema }),
+]);
+export type Reply = z.infer<typeof ReplySchema>;
+
+export class RemoteError extends Error {
+  readonly code: string;
+  readonly detail: string | undefined;
+  constructor(e: { code: string; message: string; detail?: string | undefined }) {
+    super(e.message);
+    this.name = 'RemoteError';
+    this.code = e.code;
+    this.detail = e.detail;
+  }
+}
+
+/** Builds the renderer's API object over any transport: `invoke(channel, payload) → Reply`. */
+export function makeClient(
+  invoke: (channel: string, payload: unknown) => Promise<unknown>,
+  subscribe: (channel: string, listener: (payload: unknown) => void) => () => void,
+  mediaUrl: (relativePath: string) => string,
+): StoryreelApi {
+  const api: Record<string, unknown> = {};
+  for (const { group, method, channel } of channels()) {
+    const g = (api[group] ??= {}) as Record<string, unknown>;
+    g[method] = async (input: unknown) => {
+      const reply = (await invoke(channel, input ?? {})) as Reply;
+      if (reply.ok) return reply.value;
+      throw new RemoteError(reply.error);
+    };
+  }
+  api.on = (event: EventName, listener: (p: unknown) => void) => subscribe(eventChannel(event), listener);
+  api.mediaUrl = mediaUrl;
+  return api as StoryreelApi;
+}

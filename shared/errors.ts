@@ -1,0 +1,93 @@
+// Typed errors with a stable code. They cross IPC and the bridge as { code, message, detail }.
+// `message` is written for a creator; `detail` is for logs and bug reports and never holds a key.
+import { z } from 'zod';
+
+export const ERROR_CODES = [
+  'InvalidInput',
+  'NotFound',
+  'ProjectCorrupt',
+  'ProjectTooNew',
+  'ProjectLocked',
+  'NoProject',
+  'ProviderRejected',
+  'ModerationBlocked',
+  'RateLimited',
+  'ProviderUnavailable',
+  'AuthFailed',
+  'MissingKey',
+  'ContentExpired',
+  'BudgetExceeded',
+  'UnsupportedByModel',
+  'FfmpegMissing',
+  'FfmpegFailed',
+  'MediaInvalid',
+  'NothingToExport',
+  'Aborted',
+  'Internal',
+] as const;
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+export const AppErrorSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  detail: z.string().optional(),
+});
+export type AppErrorShape = z.infer<typeof AppErrorSchema>;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string | undefined;
+  /** Whether doing the same thing again later may work (network, rate limits, 5xx). */
+  readonly retryable: boolean;
+  constructor(code: ErrorCode, message: string, opts: { detail?: string; retryable?: boolean; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.detail = opts.detail;
+    this.retryable = opts.retryable ?? false;
+  }
+  toJSON(): AppErrorShape {
+    return this.detail === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, detail: this.detail };
+  }
+}
+
+export function isAbort(err: unknown): boolean {
+  if (err instanceof AppError) return err.code === 'Aborted';
+  return err instanceof Error && (err.name === 'AbortError' || (err as { code?: string }).code === 'ABORT_ERR');
+}
+
+/** Turns anything thrown into the wire shape. Unknown errors keep their text only as detail. */
+export function toAppErrorShape(err: unknown): AppErrorShape {
+  if (err instanceof AppError) return err.toJSON();
+  if (isAbort(err)) return { code: 'Aborted', message: 'Canceled.' };
+  const detail = err instanceof Error ? err.message : String(err);
+  return { code: 'Internal', message: 'Something went wrong inside Storyreel.', detail };
+}
+
+/** What to do next, per code, shown under the message in the app. */
+export const NEXT_STEP: Record<ErrorCode, string> = {
+  InvalidInput: 'Check the highlighted value and try again.',
+  NotFound: 'It may have been deleted. Reload the project.',
+  ProjectCorrupt: 'The file was left untouched. Restore it from a backup or open another project.',
+  ProjectTooNew: 'Update Storyreel to open this project. The file was left untouched.',
+  ProjectLocked: 'Close the other Storyreel window or command using this project.',
+  NoProject: 'Open or create a project first.',
+  ProviderRejected: 'Change the scene so the provider accepts it, then generate again.',
+  ModerationBlocked: 'Rephrase the prompt (avoid real people and copyrighted characters) and generate again.',
+  RateLimited: 'Storyreel will retry by itself. You can also lower the concurrency.',
+  ProviderUnavailable: 'The provider could not be reached. Storyreel keeps the job and resumes it.',
+  AuthFailed: 'Check the API key in Settings.',
+  MissingKey: 'Add an API key in Settings, or switch the project to the Preview provider.',
+  ContentExpired: 'The provider no longer has this video. Generate the scene again.',
+  BudgetExceeded: 'Raise the budget cap in Settings, or generate fewer scenes or takes.',
+  UnsupportedByModel: 'Pick one of the allowed values for this model.',
+  FfmpegMissing: 'Install ffmpeg, or set its path in Settings.',
+  FfmpegFailed: 'Try again. If it keeps failing, regenerate the scene that breaks it.',
+  MediaInvalid: 'Regenerate this take; the file is damaged.',
+  NothingToExport: 'Choose a take for every scene, then export.',
+  Aborted: '',
+  Internal: 'Try again. If it keeps happening, report it with the details below.',
+};

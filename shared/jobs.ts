@@ -1,0 +1,64 @@
+// Job and export snapshots: main owns these state machines and pushes snapshots; the renderer mirrors them.
+import { z } from 'zod';
+import { AppErrorSchema } from './errors.ts';
+
+/**
+ * queued      → persisted, waiting for a slot; nothing has been sent.
+ * submitted   → the create request may have been sent. Without a providerJobId its outcome is unknown
+ *               and it must be reconciled, never blindly resent.
+ * running     → the provider has the job (providerJobId known); we poll.
+ * downloading → the provider finished; bytes are streaming into media/.
+ * ready | failed | canceled → terminal.
+ */
+export const JOB_STATES = ['queued', 'submitted', 'running', 'downloading', 'ready', 'failed', 'canceled'] as const;
+export const JobStateSchema = z.enum(JOB_STATES);
+export type JobState = z.infer<typeof JobStateSchema>;
+export const TERMINAL_STATES: readonly JobState[] = ['ready', 'failed', 'canceled'];
+export const isTerminal = (s: JobState): boolean => TERMINAL_STATES.includes(s);
+
+/** Which transitions the engine may make. Anything else is a bug and throws. */
+export const TRANSITIONS: Record<JobState, readonly JobState[]> = {
+  queued: ['submitted', 'failed', 'canceled'],
+  submitted: ['running', 'queued', 'failed', 'canceled'],
+  running: ['downloading', 'failed', 'canceled'],
+  downloading: ['ready', 'failed', 'canceled', 'running'],
+  ready: [],
+  failed: [],
+  canceled: [],
+};
+
+export const JobSnapshotSchema = z.object({
+  id: z.string(),
+  sceneId: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  state: JobStateSchema,
+  /** 0..1 */
+  progress: z.number().min(0).max(1),
+  providerJobId: z.string().nullable(),
+  seconds: z.number(),
+  size: z.string(),
+  costUsd: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  error: AppErrorSchema.nullable(),
+  takeId: z.string().nullable(),
+});
+export type JobSnapshot = z.infer<typeof JobSnapshotSchema>;
+
+export const EXPORT_STATES = ['running', 'done', 'failed', 'canceled'] as const;
+export const ExportSnapshotSchema = z.object({
+  id: z.string(),
+  state: z.enum(EXPORT_STATES),
+  /** 0..1, measured against the known total duration. */
+  progress: z.number().min(0).max(1),
+  etaSeconds: z.number().nullable(),
+  /** "fast" = video stream-copied, audio encoded once; "normalize" = everything re-encoded. */
+  path: z.enum(['fast', 'normalize']).nullable(),
+  totalSeconds: z.number(),
+  /** Relative to the project folder once done. */
+  outputFile: z.string().nullable(),
+  error: AppErrorSchema.nullable(),
+  startedAt: z.string(),
+});
+export type ExportSnapshot = z.infer<typeof ExportSnapshotSchema>;
