@@ -11,6 +11,7 @@ export interface CreateRequest {
   size: string;
   /** Absolute path of a first-frame image, already resized/padded to `size` by the engine. */
   referenceImage: string | null;
+  sceneNumber?: number; // 1-based position in the storyboard, when known; Preview animatics show it.
   /** Epoch ms at which the create request is first sent; used to reconcile unknown outcomes. */
   sentAt: number;
 }
