@@ -1,0 +1,37 @@
+import { ConfirmDelete } from './components/ConfirmDelete.tsx';
+import { FfmpegBanner } from './components/FfmpegBanner.tsx';
+import { Header } from './components/Header.tsx';
+import { Inspector } from './components/Inspector.tsx';
+import { SceneEditor } from './components/SceneEditor.tsx';
+import { Timeline } from './components/Timeline.tsx';
+import { Toasts } from './components/Toasts.tsx';
+import { Welcome } from './components/Welcome.tsx';
+import { useStore } from './store.ts';
+
+export function App() {
+  const ready = useStore((s) => s.ready);
+  const hasProject = useStore((s) => s.view !== null);
+  return (
+    <div className="app">
+      <Header />
+      <FfmpegBanner />
+      {!ready ? (
+        <div className="loading" role="status">
+          Opening project…
+        </div>
+      ) : hasProject ? (
+        <div className="workspace">
+          <main className="main-column">
+            <Timeline />
+            <SceneEditor />
+          </main>
+          <Inspector />
+        </div>
+      ) : (
+        <Welcome />
+      )}
+      <ConfirmDelete />
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+// Everything the UI asks main to do. Each call applies main's reply (the new project view, a job or
+// export snapshot) to the store and turns a failure into a toast. Returns undefined when the call failed.
+import type { CallInput, ProjectView } from '../../shared/contract.ts';
+import { getApi } from './api.ts';
+import { useStore } from './store.ts';
+
+const store = () => useStore.getState();
+
+async function attempt<T>(run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (err) {
+    store().showError(err);
+    return undefined;
+  }
+}
+
+const withView = async <T extends ProjectView | null>(p: Promise<T>): Promise<T> => {
+  const view = await p;
+  store().applyView(view);
+  return view;
+};
+
+export const updateProject = (patch: CallInput<'project', 'update'>) => attempt(() => withView(getApi().project.update(patch)));
+export const openProject = () => attempt(() => withView(getApi().project.open({})));
+export const createProject = (title?: string) => attempt(() => withView(getApi().project.create(title === undefined ? {} : { title })));
+
+/** Adds a scene after `afterId` (or at the end) and selects it. Returns the new scene's id. */
+export async function addScene(afterId: string | null): Promise<string | undefined> {
+  const before = new Set(store().view?.project.scenes.map((s) => s.id) ?? []);
+  const view = await attempt(() => withView(getApi().scenes.add({ afterId })));
+  const added = view?.project.scenes.find((s) => !before.has(s.id));
+  if (added) store().select(added.id);
+  return added?.id;
+}
+
+export const updateScene = (id: string, patch: CallInput<'scenes', 'update'>['patch']) =>
+  attempt(() => withView(getApi().scenes.update({ id, patch })));
+
+export async function removeScene(id: string): Promise<void> {
+  const scenes = store().view?.project.scenes ?? [];
+  const index = scenes.findIndex((s) => s.id === id);
+  const neighbour = scenes[index + 1]?.id ?? scenes[index - 1]?.id ?? null;
+  const view = await attempt(() => withView(getApi().scenes.remove({ id })));
+  if (view && neighbour) store().select(neighbour);
+}
+
+export const moveScene = (id: string, toIndex: number) => attempt(() => withView(getApi().scenes.move({ id, toIndex })));
+
+export const chooseTake = (sceneId: string, takeId: string | null) => attempt(() => withView(getApi().takes.choose({ sceneId, takeId })));
+export const rateTake = (sceneId: string, takeId: string, rating: number) => attempt(() => withView(getApi().takes.rate({ sceneId, takeId, rating })));
+
+export async function generate(sceneIds: string[], takes?: number): Promise<void> {
+  const api = getApi();
+  await attempt(async () => {
+    await api.jobs.generate(takes === undefined ? { sceneIds } : { sceneIds, takes });
+    // The snapshots also arrive as events; reading the list closes any gap before the first one.
+    (await api.jobs.list({})).forEach(store().applyJob);
+  });
+}
+
+export const cancelJob = (jobId: string) =>
+  attempt(async () => {
+    store().applyJob(await getApi().jobs.cancel({ jobId }));
+  });
+
+export const startExport = () =>
+  attempt(async () => {
+    const snap = await getApi().exports.start({});
+    store().applyExport(snap);
+    return snap;
+  });
+
+export const cancelExport = (exportId: string) =>
+  attempt(async () => {
+    store().applyExport(await getApi().exports.cancel({ exportId }));
+  });
+
+export const revealExport = (exportId: string) => attempt(() => getApi().exports.reveal({ exportId }));
+
+export const updateSettings = (patch: CallInput<'settings', 'update'>) =>
+  attempt(async () => {
+    const info = await getApi().settings.update(patch);
+    store().applyInfo(info);
+    return info;
+  });
+
+async function refreshInfo(): Promise<void> {
+  store().applyInfo(await getApi().app.info({}));
+}
+
+export const setKey = (provider: string, key: string) =>
+  attempt(async () => {
+    const status = await getApi().keys.set({ provider, key });
+    await refreshInfo();
+    return status;
+  });
+
+export const clearKey = (provider: string) =>
+  attempt(async () => {
+    const status = await getApi().keys.clear({ provider });
+    await refreshInfo();
+    return status;
+  });

@@ -1,0 +1,112 @@
+// Export the film: enabled once every scene has a chosen take; shows progress, ETA, and the result.
+import { useShallow } from 'zustand/react/shallow';
+import type { ExportSnapshot } from '../../../shared/jobs.ts';
+import { chosenTakeOf } from '../../../shared/project.ts';
+import { cancelExport, revealExport, startExport } from '../actions.ts';
+import { getApi } from '../api.ts';
+import { describeAppError } from '../lib/errors.ts';
+import { formatClock, formatEta, formatPercent, joinForDisplay, listScenes } from '../lib/format.ts';
+import { useStore } from '../store.ts';
+import { ErrorText, Icon, ProgressBar } from './ui.tsx';
+
+function latestExport(exports: Record<string, ExportSnapshot>): ExportSnapshot | null {
+  let best: ExportSnapshot | null = null;
+  for (const e of Object.values(exports)) if (!best || e.startedAt > best.startedAt) best = e;
+  return best;
+}
+
+export function ExportPanel() {
+  const current = useStore((s) => latestExport(s.exports));
+  const missing = useStore(useShallow((s) => (s.view?.project.scenes ?? []).flatMap((sc, i) => (chosenTakeOf(sc) ? [] : [i + 1]))));
+  const sceneCount = useStore((s) => s.view?.project.scenes.length ?? 0);
+  const ffmpegOk = useStore((s) => s.info?.ffmpeg.ok ?? true);
+  const running = current?.state === 'running';
+
+  let blocker: string | null = null;
+  if (sceneCount === 0) blocker = 'Add scenes and generate them first.';
+  else if (missing.length > 0) blocker = `${listScenes(missing)} ${missing.length === 1 ? 'has' : 'have'} no chosen take yet.`;
+  else if (!ffmpegOk) blocker = 'Export needs ffmpeg (see the banner above).';
+
+  return (
+    <section className="panel panel-export" aria-labelledby="export-title">
+      <h2 id="export-title" className="panel-title">
+        Export
+      </h2>
+      <button
+        type="button"
+        className="btn btn-primary btn-block"
+        data-testid="export-start"
+        disabled={running || blocker !== null}
+        aria-describedby={blocker ? 'export-blocker' : undefined}
+        onClick={() => void startExport()}
+      >
+        <Icon name="film" />
+        {current?.state === 'done' ? 'Export again' : 'Export MP4'}
+      </button>
+      {blocker && !running && (
+        <p id="export-blocker" className="field-hint" data-testid="export-blocker">
+          {blocker}
+        </p>
+      )}
+      {current && <ExportStatus snapshot={current} />}
+    </section>
+  );
+}
+
+function ExportStatus({ snapshot }: { snapshot: ExportSnapshot }) {
+  const dir = useStore((s) => s.view?.dir ?? '');
+  if (snapshot.state === 'canceled') return null; // silent
+  // The bar stays after the export ends (full when done), so the result never jumps the layout.
+  const bar = <ProgressBar value={snapshot.state === 'done' ? 1 : snapshot.progress} label="Export progress" testId="export-progress" className={`export-bar is-${snapshot.state}`} />;
+  if (snapshot.state === 'running') {
+    const eta = formatEta(snapshot.etaSeconds);
+    return (
+      <div className="export-status" aria-live="polite">
+        {bar}
+        <div className="export-line">
+          <span className="export-pct">{formatPercent(snapshot.progress)}</span>
+          <span className="muted">
+            {eta || 'working…'} · {formatClock(snapshot.totalSeconds)} film
+            {snapshot.path === 'normalize' ? ' · re-encoding' : snapshot.path === 'fast' ? ' · fast join' : ''}
+          </span>
+          <div className="spacer" />
+          <button type="button" className="btn btn-sm btn-ghost" data-testid="export-cancel" onClick={() => void cancelExport(snapshot.id)}>
+            Cancel
+          </button>
+        </div>
+      </div>
+    );
+  }
+  if (snapshot.state === 'done' && snapshot.outputFile) {
+    const file = snapshot.outputFile;
+    return (
+      <div className="export-status export-done" data-testid="export-done" data-file={file}>
+        {bar}
+        <p className="export-ok">
+          <Icon name="check" /> Exported {formatClock(snapshot.totalSeconds)}
+        </p>
+        <video className="export-video" controls preload="metadata" src={getApi().mediaUrl(file)} aria-label="The exported film" />
+        <p className="export-path" title={joinForDisplay(dir, file)}>
+          {joinForDisplay(dir, file)}
+        </p>
+        <button type="button" className="btn btn-sm" data-testid="export-reveal" onClick={() => void revealExport(snapshot.id)}>
+          <Icon name="folder" />
+          Show in folder
+        </button>
+      </div>
+    );
+  }
+  if (snapshot.state === 'failed') {
+    const shown = describeAppError(snapshot.error);
+    if (!shown) return null;
+    return (
+      <div className="export-status" role="alert" data-testid="export-error">
+        {bar}
+        <div className="export-failed">
+          <ErrorText message={`The export failed: ${shown.message}`} nextStep={shown.nextStep} detail={shown.detail} />
+        </div>
+      </div>
+    );
+  }
+  return null;
+}

@@ -1,0 +1,69 @@
+// Top bar: brand, the project's title (editable), and how long the film runs.
+import { totalSeconds } from '../../../shared/project.ts';
+import { updateProject } from '../actions.ts';
+import { useDraft } from '../hooks.ts';
+import { formatClock } from '../lib/format.ts';
+import { useStore } from '../store.ts';
+
+export function Header() {
+  const hasProject = useStore((s) => s.view !== null);
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true" />
+        Storyreel
+      </div>
+      {hasProject && <ProjectTitle />}
+      {hasProject && <FilmLength />}
+      <div className="spacer" />
+      {hasProject && <ProjectDir />}
+    </header>
+  );
+}
+
+function ProjectTitle() {
+  const title = useStore((s) => s.view?.project.title ?? '');
+  const { draft, change, flush } = useDraft(title, (v) => updateProject({ title: v }));
+  return (
+    <input
+      className="title-input"
+      data-testid="project-title"
+      aria-label="Project title"
+      placeholder="Untitled film"
+      maxLength={200}
+      value={draft}
+      onChange={(e) => change(e.target.value)}
+      onBlur={flush}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') {
+          flush();
+          e.currentTarget.blur();
+        }
+      }}
+    />
+  );
+}
+
+function FilmLength() {
+  const seconds = useStore((s) => (s.view ? totalSeconds(s.view.project) : 0));
+  const count = useStore((s) => s.view?.project.scenes.length ?? 0);
+  return (
+    <div className="film-length" aria-label={`Film length ${seconds} seconds in ${count} scenes`}>
+      <span className="film-clock" data-testid="total-duration">
+        {formatClock(seconds)}
+      </span>
+      <span className="muted">
+        {count} {count === 1 ? 'scene' : 'scenes'}
+      </span>
+    </div>
+  );
+}
+
+function ProjectDir() {
+  const dir = useStore((s) => s.view?.dir ?? '');
+  return (
+    <span className="project-dir muted" title={dir}>
+      <bdi>{dir}</bdi>
+    </span>
+  );
+}

@@ -1,0 +1,16 @@
+// The right-hand column: project settings, API key, budget, export.
+import { BudgetPanel } from './BudgetPanel.tsx';
+import { ExportPanel } from './ExportPanel.tsx';
+import { KeyPanel } from './KeyPanel.tsx';
+import { SettingsPanel } from './SettingsPanel.tsx';
+
+export function Inspector() {
+  return (
+    <aside className="inspector" aria-label="Project settings and export">
+      <ExportPanel />
+      <SettingsPanel />
+      <KeyPanel />
+      <BudgetPanel />
+    </aside>
+  );
+}

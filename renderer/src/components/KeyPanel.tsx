@@ -1,0 +1,75 @@
+// The API key for the project's provider. The key goes to main once and is never shown again; only a hint.
+import { useState } from 'react';
+import { clearKey, setKey } from '../actions.ts';
+import { useCapabilities } from '../hooks.ts';
+import { useStore } from '../store.ts';
+
+export function KeyPanel() {
+  const { provider } = useCapabilities();
+  const status = useStore((s) => s.info?.keys.find((k) => k.provider === provider?.id) ?? null);
+  const [key, setKeyText] = useState('');
+  const [saving, setSaving] = useState(false);
+  if (!provider) return null;
+
+  const save = async () => {
+    if (key.trim().length < 8) return;
+    setSaving(true);
+    const ok = await setKey(provider.id, key.trim());
+    setSaving(false);
+    if (ok) setKeyText('');
+  };
+
+  return (
+    <section className="panel" aria-labelledby="key-title">
+      <h2 id="key-title" className="panel-title">
+        API key
+      </h2>
+      {!provider.needsKey ? (
+        <p className="muted small">{provider.label} runs on this computer and needs no key.</p>
+      ) : (
+        <>
+          <p className="key-status" data-testid="key-status">
+            {status?.set ? (
+              <>
+                <span className="key-hint">{status.hint ?? '••••'}</span>
+                <span className="muted">{status.source === 'env' ? 'from the environment' : 'saved'}</span>
+              </>
+            ) : (
+              <span className="muted">No key set for {provider.id}.</span>
+            )}
+          </p>
+          <form
+            className="key-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void save();
+            }}
+          >
+            <label className="sr-only" htmlFor="api-key">
+              API key for {provider.label}
+            </label>
+            <input
+              id="api-key"
+              type="password"
+              className="input"
+              data-testid="api-key"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder={status?.set ? 'Replace key…' : 'Paste key…'}
+              value={key}
+              onChange={(e) => setKeyText(e.target.value)}
+            />
+            <button type="submit" className="btn btn-sm" data-testid="api-key-save" disabled={saving || key.trim().length < 8}>
+              Save
+            </button>
+            {status?.set && status.source === 'app' && (
+              <button type="button" className="btn btn-sm btn-ghost" data-testid="api-key-clear" onClick={() => void clearKey(provider.id)}>
+                Clear
+              </button>
+            )}
+          </form>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,213 @@
+// The panel under the strip for the selected scene: prompt, duration, generate, takes.
+import { useState } from 'react';
+import { sceneProblems } from '../../../shared/capabilities.ts';
+import { NEXT_STEP } from '../../../shared/errors.ts';
+import type { ErrorCode } from '../../../shared/errors.ts';
+import { MAX_PROMPT_CHARS, fullPrompt } from '../../../shared/project.ts';
+import type { Scene } from '../../../shared/project.ts';
+import { cancelJob, generate, updateScene } from '../actions.ts';
+import { useCapabilities, useDraft, useEstimate } from '../hooks.ts';
+import { formatClock, formatMoney } from '../lib/format.ts';
+import { activeJobsFor, sceneStatus } from '../lib/status.ts';
+import { useStore } from '../store.ts';
+import { useShallow } from 'zustand/react/shallow';
+import { TakeList } from './TakeList.tsx';
+import { ErrorText, Icon, ProgressBar, StatusChip } from './ui.tsx';
+
+export function SceneEditor() {
+  const scene = useStore((s) => s.view?.project.scenes.find((sc) => sc.id === s.selectedSceneId) ?? null);
+  const index = useStore((s) => s.view?.project.scenes.findIndex((sc) => sc.id === s.selectedSceneId) ?? -1);
+  const count = useStore((s) => s.view?.project.scenes.length ?? 0);
+  const start = useStore((s) => {
+    const scenes = s.view?.project.scenes ?? [];
+    let t = 0;
+    for (const sc of scenes) {
+      if (sc.id === s.selectedSceneId) break;
+      t += sc.seconds;
+    }
+    return t;
+  });
+  const askDelete = useStore((s) => s.askDelete);
+
+  if (!scene) {
+    return (
+      <section className="editor editor-empty" aria-label="Scene editor">
+        <p className="muted">{count === 0 ? 'Add a scene to start.' : 'Select a scene on the storyboard to edit it.'}</p>
+      </section>
+    );
+  }
+
+  return (
+    <section className="editor" aria-labelledby="editor-title">
+      <div className="editor-head">
+        <h2 id="editor-title">
+          Scene {index + 1}
+          <span className="editor-sub">
+            of {count} · {formatClock(start)}–{formatClock(start + scene.seconds)}
+          </span>
+        </h2>
+        <div className="spacer" />
+        <button type="button" className="btn btn-sm btn-ghost btn-danger" data-testid="delete-scene" onClick={() => askDelete(scene.id)}>
+          <Icon name="trash" />
+          Delete scene
+        </button>
+      </div>
+      <div className="editor-body">
+        <div className="editor-left">
+          <PromptField key={scene.id} scene={scene} />
+          <SceneControls scene={scene} index={index} />
+          <SceneJobs sceneId={scene.id} />
+          <SceneIssues scene={scene} index={index} />
+        </div>
+        <div className="editor-right">
+          <TakeList scene={scene} />
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function PromptField({ scene }: { scene: Scene }) {
+  const style = useStore((s) => s.view?.project.style ?? '');
+  const { draft, change, flush } = useDraft(scene.prompt, (v) => updateScene(scene.id, { prompt: v }));
+  const sent = fullPrompt({ style }, { prompt: draft });
+  return (
+    <div className="field">
+      <label className="field-label" htmlFor="scene-prompt">
+        Prompt
+      </label>
+      <textarea
+        id="scene-prompt"
+        className="input prompt-input"
+        data-testid="scene-prompt"
+        value={draft}
+        maxLength={MAX_PROMPT_CHARS}
+        placeholder="What happens in this shot? Subject, action, setting, camera move, light. e.g. “Slow dolly-in on a lighthouse keeper lighting the lamp at dusk, warm tungsten glow, waves below.”"
+        onChange={(e) => change(e.target.value)}
+        onBlur={flush}
+      />
+      {style.trim() && (
+        <p className="field-hint" title={sent}>
+          The project style is added: “{style.trim().slice(0, 90)}
+          {style.trim().length > 90 ? '…' : ''}”
+        </p>
+      )}
+    </div>
+  );
+}
+
+const TAKE_COUNTS = [1, 2, 3, 4];
+
+function SceneControls({ scene, index }: { scene: Scene; index: number }) {
+  const { model } = useCapabilities();
+  const project = useStore(useShallow((s) => ({ provider: s.view?.project.provider ?? '', model: s.view?.project.model ?? '', size: s.view?.project.size ?? '' })));
+  const [takes, setTakes] = useState(1);
+  const { estimate, failed } = useEstimate([scene.id], takes);
+  const durations = model?.durations ?? [];
+  const invalid = !durations.includes(scene.seconds);
+  const busy = useStore((s) => activeJobsFor(s.jobs, scene.id).length > 0);
+  const blocking = sceneProblems(project, scene, index);
+
+  const price = estimate && estimate.lines[0]?.sceneId === scene.id ? formatMoney(estimate.totalUsd) : failed ? '' : '…';
+
+  return (
+    <div className="controls-row">
+      <div className="field field-inline field-length">
+        <label className="field-label" htmlFor="scene-seconds">
+          Length
+        </label>
+        <select
+          id="scene-seconds"
+          className={`input select ${invalid ? 'is-invalid' : ''}`}
+          data-testid="scene-seconds"
+          value={scene.seconds}
+          aria-invalid={invalid}
+          onChange={(e) => void updateScene(scene.id, { seconds: Number(e.target.value) })}
+        >
+          {invalid && (
+            <option value={scene.seconds} disabled>
+              {scene.seconds} s (invalid)
+            </option>
+          )}
+          {durations.map((d) => (
+            <option key={d} value={d}>
+              {d} s
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field field-inline field-takes">
+        <label className="field-label" htmlFor="scene-takes">
+          Takes
+        </label>
+        <select id="scene-takes" className="input select" value={takes} onChange={(e) => setTakes(Number(e.target.value))}>
+          {TAKE_COUNTS.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </div>
+      <button
+        type="button"
+        className="btn btn-primary generate-scene"
+        data-testid="generate-scene"
+        aria-label={`Generate scene ${index + 1}${takes > 1 ? ` (${takes} takes)` : ''}${price && price !== '…' ? `, ${price}` : ''}`}
+        disabled={blocking.length > 0 || busy}
+        title={busy ? 'This scene is generating. Wait for it, or cancel it first.' : blocking[0]?.message}
+        onClick={() => void generate([scene.id], takes)}
+      >
+        <Icon name="sparkle" />
+        Generate
+        {price && <span className="btn-price">{price}</span>}
+      </button>
+    </div>
+  );
+}
+
+function SceneJobs({ sceneId }: { sceneId: string }) {
+  const active = useStore(useShallow((s) => activeJobsFor(s.jobs, sceneId)));
+  if (active.length === 0) return null;
+  return (
+    <ul className="job-list" aria-label="Generations in progress">
+      {active.map((job) => {
+        const st = sceneStatus(job);
+        return (
+          <li key={job.id} className="job-row" data-testid="job" data-job-id={job.id} data-state={job.state}>
+            <StatusChip tone={st.tone}>{st.label}</StatusChip>
+            <ProgressBar value={job.progress} label={st.sentence} className="job-progress" />
+            <button type="button" className="btn btn-sm btn-ghost" data-testid="cancel-job" onClick={() => void cancelJob(job.id)}>
+              Cancel
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function SceneIssues({ scene, index }: { scene: Scene; index: number }) {
+  const project = useStore(useShallow((s) => ({ provider: s.view?.project.provider ?? '', model: s.view?.project.model ?? '', size: s.view?.project.size ?? '' })));
+  const problems = sceneProblems(project, scene, index).map((p) => ({ ...p, message: p.message.replace(`Scene ${index + 1}`, 'This scene') }));
+  const err = scene.lastError;
+  if (problems.length === 0 && !err) return null;
+  return (
+    <div className="issues">
+      {problems.map((p) => (
+        <p key={p.field} className={`issue ${p.field === 'prompt' ? 'issue-soft' : ''}`} data-testid="scene-problem" data-field={p.field}>
+          <Icon name="warn" />
+          <span>
+            {p.message}
+            {p.field === 'seconds' && <span className="issue-next"> Pick an allowed length.</span>}
+          </span>
+        </p>
+      ))}
+      {err && (
+        <div className="issue issue-error" data-testid="scene-error" data-code={err.code}>
+          <Icon name="warn" />
+          <ErrorText message={`The last generation failed: ${err.message}`} nextStep={NEXT_STEP[err.code as ErrorCode] ?? NEXT_STEP.Internal} />
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,183 @@
+// The storyboard: a horizontal strip of scene cards in film order (width ∝ duration), transition markers
+// between them, and a time ruler underneath. Reorder by drag and drop or with Alt+Arrow keys.
+import { useCallback, useMemo, useState } from 'react';
+import type { DragEvent, KeyboardEvent } from 'react';
+import type { Scene } from '../../../shared/project.ts';
+import { addScene, moveScene } from '../actions.ts';
+import { dropTarget, gapAt, layoutTimeline, stepIndex, DEFAULT_TIMELINE } from '../lib/timeline.ts';
+import type { TimelineLayout } from '../lib/timeline.ts';
+import { useStore } from '../store.ts';
+import { SceneCard } from './SceneCard.tsx';
+import { TimeRuler } from './TimeRuler.tsx';
+import { TimelineToolbar } from './TimelineToolbar.tsx';
+import { Icon } from './ui.tsx';
+
+const EMPTY: Scene[] = [];
+const DRAG_TYPE = 'application/x-storyreel-scene';
+const END_TILE = 96;
+const EMPTY_OFFSET = 300;
+
+export function focusCard(sceneId: string): void {
+  const el = document.querySelector<HTMLElement>(`[data-testid="scene-card"][data-scene-id="${CSS.escape(sceneId)}"]`);
+  el?.focus();
+}
+
+/** x of the insertion line for a gap (0 = before the first card). */
+function gapX(layout: TimelineLayout, gap: number): number {
+  const { cards } = layout;
+  const at = cards[gap];
+  const prev = cards[gap - 1];
+  if (gap === 0 || !prev) return (at?.x ?? DEFAULT_TIMELINE.edge) - DEFAULT_TIMELINE.edge / 2;
+  if (!at) return prev.x + prev.width + DEFAULT_TIMELINE.edge / 2;
+  return at.x - DEFAULT_TIMELINE.gap / 2;
+}
+
+export function Timeline() {
+  const scenes = useStore((s) => s.view?.project.scenes) ?? EMPTY;
+  const selectedId = useStore((s) => s.selectedSceneId);
+  const select = useStore((s) => s.select);
+  const askDelete = useStore((s) => s.askDelete);
+  const layout = useMemo(() => layoutTimeline(scenes), [scenes]);
+  const [drag, setDrag] = useState<{ from: number; gap: number | null } | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+
+  const move = useCallback(
+    async (id: string, toIndex: number) => {
+      const view = await moveScene(id, toIndex);
+      if (view) {
+        const pos = view.project.scenes.findIndex((s) => s.id === id);
+        setAnnouncement(`Scene moved to position ${pos + 1} of ${view.project.scenes.length}.`);
+        select(id);
+        focusCard(id);
+      }
+    },
+    [select],
+  );
+
+  const onCardKeyDown = (e: KeyboardEvent<HTMLDivElement>, index: number, id: string) => {
+    const count = scenes.length;
+    const step = e.key === 'ArrowLeft' ? -1 : e.key === 'ArrowRight' ? 1 : 0;
+    if (step !== 0 && e.altKey) {
+      e.preventDefault();
+      const to = stepIndex(index, step, count);
+      if (to !== null) void move(id, to);
+      return;
+    }
+    let target: number | null = null;
+    if (step !== 0) target = stepIndex(index, step, count);
+    else if (e.key === 'Home') target = 0;
+    else if (e.key === 'End') target = count - 1;
+    if (target !== null || e.key === 'Home' || e.key === 'End') {
+      e.preventDefault();
+      const s = target === null ? undefined : scenes[target];
+      if (s) {
+        select(s.id);
+        focusCard(s.id);
+      }
+      return;
+    }
+    if (e.key === 'Delete' || e.key === 'Backspace') {
+      e.preventDefault();
+      askDelete(id);
+      return;
+    }
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      document.getElementById('scene-prompt')?.focus();
+    }
+  };
+
+  const onDragOver = (e: DragEvent<HTMLDivElement>) => {
+    if (!drag || !e.dataTransfer.types.includes(DRAG_TYPE)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'move';
+    const rect = e.currentTarget.getBoundingClientRect();
+    const gap = gapAt(layout, e.clientX - rect.left);
+    if (gap !== drag.gap) setDrag({ from: drag.from, gap });
+  };
+
+  const onDrop = (e: DragEvent<HTMLDivElement>) => {
+    if (!drag || !e.dataTransfer.types.includes(DRAG_TYPE)) return;
+    e.preventDefault();
+    const id = e.dataTransfer.getData(DRAG_TYPE);
+    const rect = e.currentTarget.getBoundingClientRect();
+    const to = dropTarget(drag.from, gapAt(layout, e.clientX - rect.left));
+    setDrag(null);
+    if (id && to !== null) void move(id, to);
+  };
+
+  const showDropLine = drag !== null && drag.gap !== null && dropTarget(drag.from, drag.gap) !== null;
+
+  return (
+    <section className="timeline" aria-label="Storyboard">
+      <TimelineToolbar />
+      <div className="strip-scroll">
+        <div
+          className={`strip ${drag ? 'is-dragging' : ''}`}
+          style={{ width: scenes.length === 0 ? EMPTY_OFFSET + END_TILE : layout.width + END_TILE }}
+          onDragOver={onDragOver}
+          onDrop={onDrop}
+        >
+          {layout.cards.slice(1).map((box) => (
+            <div key={`t-${box.id}`} className="transition-marker" style={{ left: box.x - DEFAULT_TIMELINE.gap }} aria-hidden="true">
+              <span>cut</span>
+            </div>
+          ))}
+          <div className="strip-cards" role="listbox" aria-orientation="horizontal" aria-label="Scenes in film order" aria-describedby="timeline-help">
+            {layout.cards.map((box) => {
+              const scene = scenes[box.index];
+              if (!scene) return null;
+              return (
+                <SceneCard
+                  key={scene.id}
+                  scene={scene}
+                  index={box.index}
+                  box={box}
+                  selected={scene.id === selectedId}
+                  focusable={scene.id === selectedId || (selectedId === null && box.index === 0)}
+                  dragging={drag?.from === box.index}
+                  onSelect={() => select(scene.id)}
+                  onKeyDown={(e) => onCardKeyDown(e, box.index, scene.id)}
+                  onDragStart={(e) => {
+                    e.dataTransfer.setData(DRAG_TYPE, scene.id);
+                    e.dataTransfer.effectAllowed = 'move';
+                    setDrag({ from: box.index, gap: null });
+                  }}
+                  onDragEnd={() => setDrag(null)}
+                />
+              );
+            })}
+          </div>
+          {showDropLine && drag?.gap != null && <div className="drop-line" style={{ left: gapX(layout, drag.gap) }} aria-hidden="true" />}
+          {scenes.length === 0 && (
+            <div className="strip-empty">
+              <strong>Your storyboard is empty.</strong>
+              <span className="muted">Add the first scene to start planning the film.</span>
+            </div>
+          )}
+          <button
+            type="button"
+            className="end-tile"
+            style={{ left: scenes.length === 0 ? EMPTY_OFFSET : layout.width - DEFAULT_TIMELINE.edge + DEFAULT_TIMELINE.gap }}
+            aria-label="Add a scene at the end"
+            title="Add a scene at the end"
+            onClick={() => {
+              void addScene(scenes.at(-1)?.id ?? null).then((id) => {
+                if (id) requestAnimationFrame(() => document.getElementById('scene-prompt')?.focus());
+              });
+            }}
+          >
+            <Icon name="plus" />
+          </button>
+        </div>
+        <TimeRuler layout={layout} />
+      </div>
+      <p id="timeline-help" className="sr-only">
+        Left and right arrows move between scenes. Alt with an arrow moves the scene itself. Delete removes it. Enter edits the prompt.
+      </p>
+      <div className="sr-only" aria-live="polite">
+        {announcement}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,129 @@
+// Above the strip: add a scene, and generate every scene that still lacks a chosen take (with its cost).
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { generationProblems } from '../../../shared/capabilities.ts';
+import { chosenTakeOf } from '../../../shared/project.ts';
+import { formatMoney } from '../lib/format.ts';
+import { addScene, cancelJob, generate } from '../actions.ts';
+import { useEstimate } from '../hooks.ts';
+import { activeJobsFor } from '../lib/status.ts';
+import { useStore } from '../store.ts';
+import { Icon } from './ui.tsx';
+
+/** Adds a scene after `afterId` and puts the cursor in its prompt, ready to type. */
+async function addAndEdit(afterId: string | null): Promise<void> {
+  const id = await addScene(afterId);
+  if (id) requestAnimationFrame(() => document.getElementById('scene-prompt')?.focus());
+}
+
+export function TimelineToolbar() {
+  const selectedId = useStore((s) => s.selectedSceneId);
+  const lastId = useStore((s) => s.view?.project.scenes.at(-1)?.id ?? null);
+  return (
+    <div className="toolbar">
+      <h2 className="section-title">Storyboard</h2>
+      <button type="button" className="btn btn-sm" data-testid="add-scene" onClick={() => void addAndEdit(selectedId ?? lastId)}>
+        <Icon name="plus" />
+        Add scene
+      </button>
+      <GenerationProblems />
+      <div className="spacer" />
+      <GenerateAll />
+    </div>
+  );
+}
+
+/** Why "Generate all" is disabled, in words (e.g. a 6 s scene on a model that makes 4/8/12 s). */
+function GenerationProblems() {
+  const project = useStore((s) => s.view?.project ?? null);
+  const jobs = useStore((s) => s.jobs);
+  const problems = useMemo(() => {
+    if (!project) return [];
+    const busy = new Set(activeJobsFor(jobs).map((j) => j.sceneId));
+    const pending = project.scenes.filter((sc) => !chosenTakeOf(sc) && !busy.has(sc.id)).map((sc) => sc.id);
+    return pending.length ? generationProblems(project, pending) : [];
+  }, [project, jobs]);
+  if (problems.length === 0) return null;
+  const scenes = new Set(problems.map((p) => p.sceneId)).size;
+  const text =
+    problems.length === 1 || problems.every((p) => p.sceneId === null)
+      ? (problems[0]?.message ?? '')
+      : `${scenes} scenes need a fix`;
+  const soft = problems.every((p) => p.field === 'prompt');
+  return (
+    <p className={`toolbar-warn ${soft ? 'is-soft' : ''}`} role="note" data-testid="generation-problems" title={problems.map((p) => p.message).join('\n')}>
+      <Icon name="warn" />
+      <span>{text}</span>
+    </p>
+  );
+}
+
+function GenerateAll() {
+  // What main's "generate all" means: scenes with no chosen take and nothing already generating.
+  const pendingIds = useStore(
+    useShallow((s) => {
+      if (!s.view) return [];
+      const busy = new Set(activeJobsFor(s.jobs).map((j) => j.sceneId));
+      return s.view.project.scenes.filter((sc) => !chosenTakeOf(sc) && !busy.has(sc.id)).map((sc) => sc.id);
+    }),
+  );
+  const project = useStore((s) => s.view?.project ?? null);
+  const activeIds = useStore(useShallow((s) => activeJobsFor(s.jobs).map((j) => j.id)));
+  const { estimate, failed } = useEstimate(pendingIds);
+  const problems = useMemo(() => (project && pendingIds.length ? generationProblems(project, pendingIds) : []), [project, pendingIds]);
+
+  const nothing = pendingIds.length === 0;
+  const total = nothing ? 0 : (estimate?.totalUsd ?? null);
+  const seconds = nothing ? 0 : (estimate?.totalSeconds ?? null);
+  const over = estimate && !nothing ? estimate.overBudgetUsd : 0;
+
+  let estimateText: string;
+  if (!project || project.scenes.length === 0) estimateText = '$0.00 · no scenes yet';
+  else if (nothing && activeIds.length > 0) estimateText = '$0.00 · the rest is generating';
+  else if (nothing) estimateText = '$0.00 · every scene has a take';
+  else if (total === null) estimateText = failed ? 'Estimate unavailable' : 'Estimating…';
+  else estimateText = `${formatMoney(total)} for ${pendingIds.length} ${pendingIds.length === 1 ? 'scene' : 'scenes'} · ${seconds} s`;
+
+  return (
+    <div className="generate-all">
+      {activeIds.length > 0 && (
+        <button type="button" className="btn btn-sm btn-ghost" data-testid="cancel-all" onClick={() => activeIds.forEach((id) => void cancelJob(id))}>
+          <Icon name="stop" />
+          Cancel {activeIds.length} running
+        </button>
+      )}
+      <div className="estimate">
+        <span className="estimate-total" data-testid="estimate-total" aria-live="polite">
+          {estimateText}
+        </span>
+        {estimate && <BudgetLine spent={estimate.spentUsd} cap={estimate.budgetUsd} over={over} />}
+      </div>
+      <button
+        type="button"
+        className="btn btn-primary"
+        data-testid="generate-all"
+        disabled={nothing || problems.length > 0}
+        title={problems[0]?.message ?? (nothing ? 'Every scene already has a chosen take.' : undefined)}
+        onClick={() => void generate(pendingIds)}
+      >
+        <Icon name="sparkle" />
+        Generate all
+      </button>
+    </div>
+  );
+}
+
+function BudgetLine({ spent, cap, over }: { spent: number; cap: number | null; over: number }) {
+  if (over > 0 && cap !== null) {
+    return (
+      <span className="budget-line is-over" data-testid="budget-info">
+        Over the {formatMoney(cap)} budget by {formatMoney(over)}
+      </span>
+    );
+  }
+  return (
+    <span className="budget-line" data-testid="budget-info">
+      Spent {formatMoney(spent)} · {cap === null ? 'no budget cap' : `budget ${formatMoney(cap)}`}
+    </span>
+  );
+}

@@ -1,0 +1,61 @@
+// What the latest job of a scene means to a creator (pure; unit-tested in tests/unit/renderer-status.test.ts).
+import type { JobSnapshot, JobState } from '../../../shared/jobs.ts';
+import { isTerminal } from '../../../shared/jobs.ts';
+
+export type Tone = 'idle' | 'waiting' | 'active' | 'ready' | 'failed' | 'muted';
+
+export interface SceneStatus {
+  /** The value for data-status: the latest job's state, or "idle". */
+  state: JobState | 'idle';
+  tone: Tone;
+  /** Short chip text, e.g. "Generating 43%". */
+  label: string;
+  /** A longer sentence for the editor and screen readers. */
+  sentence: string;
+  /** 0..1 when a bar should show, else null. */
+  progress: number | null;
+}
+
+type JobLike = Pick<JobSnapshot, 'id' | 'sceneId' | 'state' | 'progress' | 'createdAt' | 'updatedAt' | 'error'>;
+
+/** The most recently created job for the scene (ties broken by last update). */
+export function latestJobFor<J extends JobLike>(jobs: Readonly<Record<string, J>>, sceneId: string): J | null {
+  let best: J | null = null;
+  for (const job of Object.values(jobs)) {
+    if (job.sceneId !== sceneId) continue;
+    if (!best || job.createdAt > best.createdAt || (job.createdAt === best.createdAt && job.updatedAt > best.updatedAt)) best = job;
+  }
+  return best;
+}
+
+export function activeJobsFor<J extends JobLike>(jobs: Readonly<Record<string, J>>, sceneId?: string): J[] {
+  return Object.values(jobs)
+    .filter((j) => (sceneId === undefined || j.sceneId === sceneId) && !isTerminal(j.state))
+    .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+}
+
+const pct = (p: number): number => Math.round(Math.min(1, Math.max(0, p)) * 100);
+
+export function sceneStatus(job: JobLike | null): SceneStatus {
+  if (!job) return { state: 'idle', tone: 'idle', label: 'Not generated', sentence: 'Not generated yet.', progress: null };
+  switch (job.state) {
+    case 'queued':
+      return { state: job.state, tone: 'waiting', label: 'Queued', sentence: 'Waiting for a free slot.', progress: 0 };
+    case 'submitted':
+      return { state: job.state, tone: 'active', label: 'Submitting', sentence: 'Sending the request to the provider.', progress: job.progress };
+    case 'running': {
+      const p = pct(job.progress);
+      return { state: job.state, tone: 'active', label: `Generating ${p}%`, sentence: `The provider is generating it (${p}%).`, progress: job.progress };
+    }
+    case 'downloading':
+      return { state: job.state, tone: 'active', label: 'Downloading', sentence: 'Downloading the finished clip.', progress: job.progress };
+    case 'ready':
+      return { state: job.state, tone: 'ready', label: 'Ready', sentence: 'The new take is ready.', progress: null };
+    case 'failed': {
+      const reason = job.error?.message ?? 'The provider gave no reason.';
+      return { state: job.state, tone: 'failed', label: 'Failed', sentence: `Failed: ${reason}`, progress: null };
+    }
+    case 'canceled':
+      return { state: job.state, tone: 'muted', label: 'Canceled', sentence: 'Canceled.', progress: null };
+  }
+}

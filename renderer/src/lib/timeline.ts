@@ -1,0 +1,116 @@
+// Timeline layout math (pure; unit-tested in tests/unit/renderer-timeline.test.ts).
+// Cards are laid out left to right, their widths proportional to duration with a minimum, separated by a
+// transition gap. The ruler is drawn against those same positions, so it stays aligned with the cards
+// even where the minimum width stretches a short scene.
+
+export interface TimelineOptions {
+  pxPerSecond: number;
+  minCardWidth: number;
+  /** Width of the transition marker between two cards. */
+  gap: number;
+  /** Padding before the first card and after the last one. */
+  edge: number;
+}
+
+export const DEFAULT_TIMELINE: TimelineOptions = { pxPerSecond: 32, minCardWidth: 120, gap: 24, edge: 16 };
+
+export interface CardBox {
+  id: string;
+  index: number;
+  /** Left edge in px from the start of the strip. */
+  x: number;
+  width: number;
+  /** Start and end on the film's clock, in seconds. */
+  start: number;
+  end: number;
+}
+
+export interface TimelineLayout {
+  cards: CardBox[];
+  /** Total width including both edges. */
+  width: number;
+  totalSeconds: number;
+}
+
+export function cardWidth(seconds: number, opts: TimelineOptions = DEFAULT_TIMELINE): number {
+  return Math.max(opts.minCardWidth, Math.round(Math.max(0, seconds) * opts.pxPerSecond));
+}
+
+export function layoutTimeline(scenes: ReadonlyArray<{ id: string; seconds: number }>, opts: TimelineOptions = DEFAULT_TIMELINE): TimelineLayout {
+  const cards: CardBox[] = [];
+  let x = opts.edge;
+  let t = 0;
+  scenes.forEach((s, index) => {
+    if (index > 0) x += opts.gap;
+    const width = cardWidth(s.seconds, opts);
+    cards.push({ id: s.id, index, x, width, start: t, end: t + s.seconds });
+    x += width;
+    t += s.seconds;
+  });
+  return { cards, width: x + opts.edge, totalSeconds: t };
+}
+
+export interface Tick {
+  x: number;
+  /** Seconds on the film's clock. */
+  t: number;
+  kind: 'scene' | 'major' | 'minor';
+  /** Only ticks that have room for a label carry one. */
+  label: boolean;
+}
+
+/**
+ * One minor tick per second inside each card, a "scene" tick at every scene boundary and a "major" tick on
+ * every multiple of `majorEvery` seconds. Labels are kept only where they do not crowd each other (scene
+ * boundaries win).
+ */
+export function rulerTicks(layout: TimelineLayout, majorEvery = 5, minLabelSpacing = 46): Tick[] {
+  const ticks: Tick[] = [];
+  for (const card of layout.cards) {
+    const seconds = card.end - card.start;
+    for (let s = 0; s < seconds; s++) {
+      const t = card.start + s;
+      const x = card.x + (seconds === 0 ? 0 : (card.width * s) / seconds);
+      const kind: Tick['kind'] = s === 0 ? 'scene' : t % majorEvery === 0 ? 'major' : 'minor';
+      ticks.push({ x: Math.round(x), t, kind, label: false });
+    }
+  }
+  const last = layout.cards.at(-1);
+  if (last) ticks.push({ x: last.x + last.width, t: last.end, kind: 'scene', label: false });
+
+  // Labels: scene boundaries first, then majors, each only if far enough from every label kept so far.
+  const kept: number[] = [];
+  const fits = (x: number): boolean => kept.every((k) => Math.abs(k - x) >= minLabelSpacing);
+  for (const kind of ['scene', 'major'] as const) {
+    for (const tick of ticks) {
+      if (tick.kind === kind && fits(tick.x)) {
+        tick.label = true;
+        kept.push(tick.x);
+      }
+    }
+  }
+  return ticks;
+}
+
+/** Which gap (0..cards.length) a pointer at `x` is over: before the card whose middle it has not passed. */
+export function gapAt(layout: TimelineLayout, x: number): number {
+  for (const card of layout.cards) {
+    if (x < card.x + card.width / 2) return card.index;
+  }
+  return layout.cards.length;
+}
+
+/**
+ * The final index (for scenes.move's `toIndex`) when the card at `from` is dropped into `gap`.
+ * Returns null when the drop would leave the order unchanged.
+ */
+export function dropTarget(from: number, gap: number): number | null {
+  const to = gap > from ? gap - 1 : gap;
+  return to === from ? null : to;
+}
+
+/** Index after a keyboard move by `delta`, clamped; null when it cannot move. */
+export function stepIndex(from: number, delta: number, count: number): number | null {
+  const to = Math.min(count - 1, Math.max(0, from + delta));
+  return to === from ? null : to;
+}
