@@ -192,6 +192,9 @@ export function makeClient(
   invoke: (channel: string, payload: unknown) => Promise<unknown>,
   subscribe: (channel: string, listener: (payload: unknown) => void) => () => void,
   mediaUrl: (relativePath: string) => string,
+  /** What a failed call rejects with. Electron's contextBridge keeps only the message of an Error, so the
+   *  preload rejects with a plain { code, message, detail } object, which the bridge clones whole. */
+  toError: (e: { code: string; message: string; detail?: string | undefined }) => unknown = (e) => new RemoteError(e),
 ): StoryreelApi {
   const api: Record<string, unknown> = {};
   for (const { group, method, channel } of channels()) {
@@ -199,7 +202,7 @@ export function makeClient(
     g[method] = async (input: unknown) => {
       const reply = (await invoke(channel, input ?? {})) as Reply;
       if (reply.ok) return reply.value;
-      throw new RemoteError(reply.error);
+      throw toError(reply.error);
     };
   }
   api.on = (event: EventName, listener: (p: unknown) => void) => subscribe(eventChannel(event), listener);

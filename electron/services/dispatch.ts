@@ -17,7 +17,7 @@ export async function dispatch(handlers: Handlers, channel: string, payload: unk
   }
   const started = Date.now();
   try {
-    const fn = (handlers as Record<Group, Record<string, (input: unknown) => Promise<unknown>>>)[group as Group][method]!;
+    const fn = (handlers as Record<Group, Record<string, (input: unknown) => Promise<unknown>>>)[group as Group][method as string]!;
     const value = await fn(parsed.data);
     const out = def.output.safeParse(value);
     if (!out.success) {

@@ -1,0 +1,221 @@
+// storyreel — the command-line interface. It runs the very services the app runs (no Electron):
+// open the project, resume its ledger, generate what is missing, wait, download, export.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatUsd, modelProfile, providerProfile } from '../shared/capabilities.ts';
+import { NEXT_STEP, toAppErrorShape } from '../shared/errors.ts';
+import { isTerminal, type JobSnapshot } from '../shared/jobs.ts';
+import { chosenTakeOf } from '../shared/project.ts';
+import { EnvSecrets, MemorySettings, parseDotenv, Storyreel } from './services/app.ts';
+import { createLog } from './services/log.ts';
+import { checkFfmpeg, resolveFfmpeg } from './services/media/ffmpeg.ts';
+import { createProject } from './services/projects/store.ts';
+
+const HELP = `storyreel — storyboard → AI video jobs → one stitched MP4
+
+Usage:
+  storyreel init <project-dir> [--title T]
+      Create an empty project (project.json, media/, exports/).
+
+  storyreel render <project-dir> [options]
+      Generate every scene that has no chosen take, wait for the jobs, download the takes,
+      and export the film. Unfinished jobs from an earlier run are resumed first, never resent.
+      --out FILE            where to write the MP4 (default: <project-dir>/exports/<title>-<time>.mp4)
+      --provider ID         preview (offline, default) | openai-videos
+      --model NAME          model for the provider (gateways accept any name)
+      --base-url URL        /v1/videos base URL (or OPENAI_BASE_URL)
+      --max-spend USD       refuse to submit work that would bring this project's spend over USD
+      --concurrency N       jobs at once (1-8)
+      --no-export           generate and download only
+
+  storyreel --help | --version
+
+Keys (openai-videos): OPENAI_API_KEY or STORYREEL_API_KEY, from the environment or a .env file in the
+current folder or the project folder. Keys are never written to the project, logs or output.
+
+Exit codes: 0 done · 1 a scene failed or bad input (each failed scene is named with the reason) ·
+75 jobs are still at the provider (run again to resume) · 130 interrupted (jobs kept; run again).
+`;
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    return pkg.version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`storyreel: ${message}\n`);
+  process.exit(code);
+}
+
+function loadDotenv(dirs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const dir of dirs) {
+    const file = path.join(dir, '.env');
+    if (existsSync(file)) Object.assign(out, parseDotenv(readFileSync(file, 'utf8')), out);
+  }
+  return out;
+}
+
+async function init(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, options: { title: { type: 'string' } }, allowPositionals: true });
+  const dir = positionals[0];
+  if (!dir) fail('init needs a project folder: storyreel init <project-dir> [--title T]');
+  const project = await createProject(path.resolve(dir), { title: values.title ?? path.basename(path.resolve(dir)) });
+  process.stdout.write(`Created "${project.title}" in ${path.resolve(dir)} (provider: ${project.provider}, ${project.size}).\n`);
+}
+
+async function render(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      provider: { type: 'string' },
+      model: { type: 'string' },
+      'base-url': { type: 'string' },
+      'max-spend': { type: 'string' },
+      concurrency: { type: 'string' },
+      'no-export': { type: 'boolean' },
+    },
+  });
+  const dir = positionals[0];
+  if (!dir) fail('render needs a project folder: storyreel render <project-dir>');
+  const projectDir = path.resolve(dir);
+  const maxSpend = values['max-spend'] === undefined ? null : Number(values['max-spend']);
+  if (maxSpend !== null && !(maxSpend >= 0)) fail(`--max-spend must be a number of US dollars, not "${values['max-spend']}".`);
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 8)) fail('--concurrency must be a whole number from 1 to 8.');
+  if (values.provider && !providerProfile(values.provider)) fail(`Unknown provider "${values.provider}". Use preview or openai-videos.`);
+
+  const env = process.env;
+  const secrets = new EnvSecrets(env, loadDotenv([process.cwd(), projectDir]));
+  const log = createLog({ file: path.join(projectDir, '.storyreel', 'logs', 'cli.log'), secrets: () => secrets.all() });
+  const ffPaths = resolveFfmpeg({ userPath: env.STORYREEL_FFMPEG ?? null, resourcesDir: null, env });
+  const ffCheck = await checkFfmpeg(ffPaths);
+  if (!ffCheck.ok) fail(`${ffCheck.error ?? 'ffmpeg was not found.'} ${NEXT_STEP.FfmpegMissing}`);
+
+  const settings = new MemorySettings({ budgetUsd: maxSpend, openaiBaseUrl: values['base-url'] ?? null });
+  const app = new Storyreel({ version: version(), ffmpeg: ffPaths, settings, secrets, log, owner: 'command line', env, concurrency });
+  const out = (s: string) => process.stdout.write(s + '\n');
+
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    out('\nStopping. Every job is kept in the project and resumes on the next run.');
+    void app.shutdown().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const view = await app.openProject(projectDir);
+  let project = view.project;
+  if (values.provider || values.model) {
+    const provider = values.provider ?? project.provider;
+    const model = values.model ?? (provider === project.provider ? project.model : providerProfile(provider)!.defaultModel);
+    const profile = modelProfile(provider, model);
+    const size = profile && !profile.sizes.includes(project.size) ? profile.sizes[0]! : project.size;
+    project = (await app.handlers().project.update({ provider, model, size })).project;
+  }
+  const sceneLabel = (sceneId: string) => {
+    const i = app.current().store.get().scenes.findIndex((s) => s.id === sceneId);
+    return i >= 0 ? `scene ${i + 1}` : 'a deleted scene';
+  };
+
+  // Progress: one line per state change, and progress in 25 % steps.
+  const lastShown = new Map<string, string>();
+  app.current().engine.on('job', (job: JobSnapshot) => {
+    const pct = Math.floor(job.progress * 4) * 25;
+    const key = `${job.state}:${job.state === 'running' || job.state === 'downloading' ? pct : ''}`;
+    if (lastShown.get(job.id) === key) return;
+    lastShown.set(job.id, key);
+    const detail = job.state === 'failed' && job.error ? ` — ${job.error.message}` : job.state === 'running' || job.state === 'downloading' ? ` ${pct}%` : '';
+    out(`  ${sceneLabel(job.sceneId)}: ${job.state}${detail}`);
+  });
+
+  const resumed = app.current().engine.records().filter((j) => !isTerminal(j.state)).length;
+  if (resumed) out(`Resuming ${resumed} job(s) from the last run.`);
+  const est = await app.estimate([]);
+  if (est.lines.length) {
+    out(`Generating ${est.lines.length} scene(s) with ${project.provider}/${project.model} at ${project.size}` + (est.totalUsd > 0 ? ` — estimated ${formatUsd(est.totalUsd)} (${est.totalSeconds} s × ${formatUsd(est.pricePerSecond)}/s).` : ' — free.'));
+  }
+  await app.generate([]);
+  await app.current().engine.idle();
+  if (interrupted) return 130;
+
+  const session = app.current();
+  project = session.store.get();
+  const parked = session.engine.records().filter((j) => !isTerminal(j.state));
+  const missing = project.scenes.map((s, i) => ({ s, n: i + 1 })).filter(({ s }) => !chosenTakeOf(s));
+  if (missing.length) {
+    for (const { s, n } of missing) {
+      const waiting = parked.some((j) => j.sceneId === s.id);
+      const reason = waiting ? 'still at the provider (it could not be reached); run again to resume' : s.lastError ? `${s.lastError.message} [${s.lastError.code}]` : 'no take was made';
+      process.stderr.write(`storyreel: scene ${n} failed: ${reason}\n`);
+    }
+    const kept = project.scenes.length - missing.length;
+    process.stderr.write(`storyreel: ${kept} of ${project.scenes.length} scene(s) have a take and were kept. Run the same command again to retry only what is missing.\n`);
+    await app.shutdown();
+    return parked.length && missing.every(({ s }) => parked.some((j) => j.sceneId === s.id)) ? 75 : 1;
+  }
+  if (values['no-export']) {
+    out('All scenes have a take.');
+    await app.shutdown();
+    return 0;
+  }
+  out(`Exporting ${project.scenes.length} scene(s)…`);
+  let lastPct = -1;
+  app.on('event', (event, payload) => {
+    if (event !== 'export') return;
+    const snap = payload as { progress: number; etaSeconds: number | null };
+    const pct = Math.floor(snap.progress * 10) * 10;
+    if (pct !== lastPct) {
+      lastPct = pct;
+      out(`  export ${pct}%${snap.etaSeconds ? ` (about ${Math.ceil(snap.etaSeconds)} s left)` : ''}`);
+    }
+  });
+  const started = app.startExport(values.out ? path.resolve(values.out) : undefined);
+  const result = await app.waitExport(started.id);
+  await app.shutdown();
+  if (result.state !== 'done') {
+    const e = result.error;
+    fail(e ? `export failed: ${e.message} ${e.detail ?? ''}` : 'export was canceled.');
+  }
+  const file = values.out ? path.resolve(values.out) : path.join(projectDir, result.outputFile!);
+  out(`Wrote ${file} (${result.totalSeconds.toFixed(1)} s, ${result.path === 'fast' ? 'video stream-copied' : 'normalized'}).`);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (cmd === '--version' || cmd === '-v') {
+    process.stdout.write(version() + '\n');
+    return 0;
+  }
+  if (cmd === 'init') {
+    await init(rest);
+    return 0;
+  }
+  if (cmd === 'render') return render(rest);
+  fail(`Unknown command "${cmd}". Run storyreel --help.`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const e = toAppErrorShape(err);
+    const next = NEXT_STEP[e.code as keyof typeof NEXT_STEP];
+    process.stderr.write(`storyreel: ${e.message}${next ? ` ${next}` : ''}${e.code === 'Internal' && e.detail ? `\n  (${e.detail})` : ''}\n`);
+    process.exit(1);
+  },
+);
+

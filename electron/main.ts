@@ -1,0 +1,180 @@
+// The Electron main process: lifecycle, the hardened window, and wiring. Thin on purpose: the work lives in
+// electron/services/, which the command-line interface and the tests run without Electron.
+import { app, BrowserWindow, dialog, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { createReadStream, existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Storyreel } from './services/app.ts';
+import { bindIpc } from './ipc.ts';
+import { createLog } from './services/log.ts';
+import { drainAll, resolveFfmpeg } from './services/media/ffmpeg.ts';
+import { createProject, readProject } from './services/projects/store.ts';
+import { SafeStorageSecrets } from './secrets.ts';
+import { ElectronSettings } from './settings.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const MEDIA_SCHEME = 'storyreel-media';
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: storyreel-media:; media-src 'self' storyreel-media:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'";
+
+protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } }]);
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+const settings = new ElectronSettings();
+const secrets = new SafeStorageSecrets(process.env);
+const log = createLog({ file: path.join(app.getPath('logs'), 'main.log'), secrets: () => secrets.all() });
+const rendererIndex = path.join(here, '..', 'dist-renderer', 'index.html');
+const windows = new Set<BrowserWindow>();
+
+function resourcesDir(): string | null {
+  return app.isPackaged ? process.resourcesPath : null;
+}
+
+const storyreel = new Storyreel({
+  version: app.getVersion(),
+  ffmpeg: resolveFfmpeg({ userPath: settings.get().ffmpegPath, resourcesDir: resourcesDir(), env: process.env }),
+  settings,
+  secrets,
+  log,
+  owner: 'app',
+  env: process.env,
+  dialogs: {
+    pickFolder: async (purpose) => {
+      const focused = BrowserWindow.getFocusedWindow();
+      const opts = {
+        title: purpose === 'open' ? 'Open a Storyreel project' : 'Choose a folder for the new project',
+        properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'>,
+      };
+      const result = focused ? await dialog.showOpenDialog(focused, opts) : await dialog.showOpenDialog(opts);
+      const dir = result.canceled ? null : (result.filePaths[0] ?? null);
+      if (dir) settings.setLastProject(dir);
+      return dir;
+    },
+    reveal: async (file) => {
+      shell.showItemInFolder(file);
+      return true;
+    },
+  },
+});
+
+/** First start: copy the example film into Documents so a new user has something to play with. */
+async function openInitialProject(): Promise<void> {
+  const last = settings.lastProject();
+  if (last && existsSync(path.join(last, 'project.json'))) {
+    try {
+      await storyreel.openProject(last);
+      return;
+    } catch (err) {
+      log(`could not reopen ${last}: ${(err as Error).message}`);
+    }
+  }
+  const target = path.join(app.getPath('documents'), 'Storyreel', 'Example film');
+  if (!existsSync(path.join(target, 'project.json'))) {
+    const exampleDir = path.join(app.isPackaged ? process.resourcesPath : app.getAppPath(), 'examples', 'first-film');
+    const example = await readProject(exampleDir);
+    await createProject(target, { title: example.title, style: example.style, size: example.size, scenes: example.scenes.map((s) => ({ prompt: s.prompt, seconds: s.seconds })) });
+  }
+  await storyreel.openProject(target);
+  settings.setLastProject(target);
+}
+
+function isTrustedSender(event: IpcMainInvokeEvent): boolean {
+  const url = event.senderFrame?.url ?? '';
+  return url === pathToFileURL(rendererIndex).href || url.startsWith(pathToFileURL(path.dirname(rendererIndex)).href + '/');
+}
+
+function serveMedia(request: Request): Promise<Response> | Response {
+  const url = new URL(request.url);
+  const rel = decodeURIComponent(url.pathname.replace(/^\/+/, ''));
+  const file = storyreel.mediaFile(rel);
+  if (!file) return new Response('Not found', { status: 404 });
+  return fs.stat(file).then(
+    (stat) => {
+      const type = file.endsWith('.mp4') ? 'video/mp4' : file.endsWith('.png') ? 'image/png' : file.endsWith('.webp') ? 'image/webp' : 'image/jpeg';
+      const range = /bytes=(\d*)-(\d*)/.exec(request.headers.get('range') ?? '');
+      if (range) {
+        const start = range[1] ? Number(range[1]) : Math.max(0, stat.size - Number(range[2]));
+        const end = range[1] && range[2] ? Math.min(Number(range[2]), stat.size - 1) : stat.size - 1;
+        const body = Readable.toWeb(createReadStream(file, { start, end })) as ReadableStream;
+        return new Response(body, { status: 206, headers: { 'content-type': type, 'content-length': String(end - start + 1), 'content-range': `bytes ${start}-${end}/${stat.size}`, 'accept-ranges': 'bytes' } });
+      }
+      const body = Readable.toWeb(createReadStream(file)) as ReadableStream;
+      return new Response(body, { headers: { 'content-type': type, 'content-length': String(stat.size), 'accept-ranges': 'bytes' } });
+    },
+    () => new Response('Not found', { status: 404 }),
+  );
+}
+
+function harden(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(({ url }) => {
+      if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+    contents.on('will-navigate', (event, url) => {
+      if (url !== contents.getURL()) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1360,
+    height: 860,
+    minWidth: 960,
+    minHeight: 640,
+    show: false,
+    backgroundColor: '#111317',
+    title: 'Storyreel',
+    webPreferences: {
+      preload: path.join(here, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    },
+  });
+  windows.add(win);
+  win.on('closed', () => windows.delete(win));
+  win.once('ready-to-show', () => win.show());
+  void win.loadFile(rendererIndex);
+  return win;
+}
+
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting) return;
+  event.preventDefault();
+  quitting = true;
+  // Jobs stay in the ledger; they resume on the next start. Only local processes are stopped.
+  void Promise.allSettled([storyreel.shutdown(), drainAll()]).finally(() => app.exit(0));
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+void app.whenReady().then(async () => {
+  harden();
+  protocol.handle(MEDIA_SCHEME, serveMedia);
+  bindIpc(storyreel, () => [...windows], isTrustedSender, log);
+  try {
+    await openInitialProject();
+  } catch (err) {
+    log(`start-up: ${(err as Error).message}`);
+  }
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});

@@ -1,0 +1,514 @@
+// The composition root for the services. Electron (electron/main.ts), the command-line interface
+// (electron/cli.ts) and the test bridge all build one of these; only the adapters passed in differ
+// (where settings and keys are kept, how a folder is picked). Nothing here imports electron.
+import { EventEmitter } from 'node:events';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { estimateCost, formatUsd, generationProblems, modelProfile, projectProblems, providerProfile, roundUsd, type Problem } from '../../shared/capabilities.ts';
+import type { AppInfo, EventName, EventPayload, Handlers, KeyStatus, ProjectView, Settings } from '../../shared/contract.ts';
+import { AppError, toAppErrorShape } from '../../shared/errors.ts';
+import { isTerminal, type ExportSnapshot } from '../../shared/jobs.ts';
+import { chosenTakeOf, fullPrompt, type Project } from '../../shared/project.ts';
+import { insideRoot, newId } from './fsutil.ts';
+import { JobEngine, type EngineTiming, type JobSpec } from './jobs/engine.ts';
+import { Ledger } from './jobs/ledger.ts';
+import type { Log } from './log.ts';
+import { fitImage, thumbnail } from './media/animatic.ts';
+import { checkFfmpeg, Ffmpeg } from './media/ffmpeg.ts';
+import { exportFilm, verifyVideo } from './media/stitch.ts';
+import { acquireLock, type ProjectLock } from './projects/lock.ts';
+import { createProject, ProjectStore, type NewProjectOptions } from './projects/store.ts';
+import { OpenAiVideosProvider } from './providers/openai-videos.ts';
+import { PreviewProvider } from './providers/preview.ts';
+import type { Provider } from './providers/types.ts';
+
+export interface SettingsStore {
+  get(): Settings;
+  update(patch: Partial<Settings>): Settings;
+}
+
+/** Where keys live: safeStorage in the app, the environment in the CLI. Never sent to the renderer. */
+export interface Secrets {
+  get(provider: string): string | null;
+  source(provider: string): KeyStatus['source'];
+  set(provider: string, key: string): Promise<void>;
+  clear(provider: string): Promise<void>;
+}
+
+export interface Dialogs {
+  pickFolder(purpose: 'open' | 'create'): Promise<string | null>;
+  reveal(file: string): Promise<boolean>;
+}
+
+export interface StoryreelOptions {
+  version: string;
+  ffmpeg: { ffmpeg: string; ffprobe: string };
+  settings: SettingsStore;
+  secrets: Secrets;
+  dialogs?: Dialogs;
+  log: Log;
+  /** Who holds the project lock ("app", "cli", "bridge"). */
+  owner: string;
+  timing?: Partial<EngineTiming>;
+  env?: NodeJS.ProcessEnv;
+  /** Overrides settings.concurrency and the model's default. */
+  concurrency?: number;
+  fontFile?: string | null;
+}
+
+export const DEFAULT_CONCURRENCY = 2;
+
+export function keyHint(key: string | null): string | null {
+  return key ? `••••${key.slice(-4)}` : null;
+}
+
+function problemsError(problems: Problem[]): AppError {
+  const code = problems.some((p) => p.field === 'seconds' || p.field === 'size' || p.field === 'referenceImage') ? 'UnsupportedByModel' : 'InvalidInput';
+  return new AppError(code, problems.map((p) => p.message).join(' '));
+}
+
+/** An open project: its file, its job engine, its exports, and the lock that makes it ours. */
+export class Session {
+  readonly exports = new Map<string, { snapshot: ExportSnapshot; abort: AbortController; done: Promise<void> }>();
+  private readonly providers = new Map<string, Provider>();
+
+  constructor(
+    readonly store: ProjectStore,
+    readonly engine: JobEngine,
+    readonly ledger: Ledger,
+    private readonly lock: ProjectLock,
+  ) {}
+
+  cachedProvider(key: string, make: () => Provider): Provider {
+    let p = this.providers.get(key);
+    if (!p) {
+      p = make();
+      this.providers.set(key, p);
+    }
+    return p;
+  }
+
+  async close(): Promise<void> {
+    for (const e of this.exports.values()) e.abort.abort();
+    await Promise.allSettled([...this.exports.values()].map((e) => e.done));
+    await this.engine.close();
+    await this.store.flush().catch(() => undefined);
+    await this.lock.release();
+  }
+}
+
+export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
+  readonly ff: Ffmpeg;
+  private session: Session | null = null;
+
+  constructor(readonly opts: StoryreelOptions) {
+    super();
+    this.ff = new Ffmpeg(opts.ffmpeg, opts.log);
+  }
+
+  private push<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    this.emit('event', event, payload);
+  }
+
+  current(): Session {
+    if (!this.session) throw new AppError('NoProject', 'No project is open.');
+    return this.session;
+  }
+
+  view(): ProjectView | null {
+    return this.session ? { project: this.session.store.get(), dir: this.session.store.dir } : null;
+  }
+
+  async createProject(dir: string, opts: NewProjectOptions = {}): Promise<ProjectView> {
+    await createProject(dir, opts);
+    return this.openProject(dir);
+  }
+
+  /** Opens a project, takes its lock, and resumes every unfinished job in its ledger. */
+  async openProject(dir: string): Promise<ProjectView> {
+    const store = await ProjectStore.open(dir);
+    const lock = await acquireLock(store.stateDir(), this.opts.owner);
+    try {
+      const ledger = new Ledger(store.stateDir());
+      const engine = await JobEngine.open({
+        ledger,
+        projectDir: store.dir,
+        provider: (id) => this.provider(id),
+        media: {
+          verify: (file) => verifyVideo(this.ff, file),
+          thumbnail: (video, out) => thumbnail(this.ff, video, out),
+        },
+        onTake: (_job, take) => store.addTake(_job.sceneId, take),
+        onFailed: (job) => store.recordSceneError(job.sceneId, job.error ? { code: job.error.code, message: job.error.message } : null),
+        concurrency: this.concurrency(store.get()),
+        timing: this.opts.timing,
+        log: this.opts.log,
+      });
+      if (this.session) await this.closeProject();
+      this.session = new Session(store, engine, ledger, lock);
+      store.on('change', (project) => this.push('project', { project, dir: store.dir }));
+      engine.on('job', (snapshot) => this.push('job', snapshot));
+      const resumed = engine.resume();
+      if (resumed) this.opts.log(`project ${store.dir}: resumed ${resumed} unfinished job(s)`);
+      return this.view()!;
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
+  }
+
+  async closeProject(): Promise<void> {
+    const s = this.session;
+    this.session = null;
+    await s?.close();
+  }
+
+  private concurrency(project: Project): number {
+    return this.opts.concurrency ?? this.opts.settings.get().concurrency ?? modelProfile(project.provider, project.model)?.concurrency ?? DEFAULT_CONCURRENCY;
+  }
+
+  /** Builds (or reuses) the adapter for a provider, or says in words why it cannot be used. */
+  provider(id: string): Provider {
+    const session = this.current();
+    if (id === 'preview') {
+      return session.cachedProvider('preview', () => new PreviewProvider({ ff: this.ff, cacheDir: session.store.stateDir('preview'), fontFile: this.opts.fontFile ?? null }));
+    }
+    if (id === 'openai-videos') {
+      const apiKey = this.opts.secrets.get(id);
+      if (!apiKey) throw new AppError('MissingKey', 'No API key is set for the /v1/videos provider.');
+      const baseUrl = this.baseUrl();
+      return session.cachedProvider(`${id}|${baseUrl}|${keyHint(apiKey)}`, () => new OpenAiVideosProvider({ baseUrl, apiKey, log: this.opts.log }));
+    }
+    throw new AppError('InvalidInput', `Unknown provider "${id}".`);
+  }
+
+  private baseUrl(): string {
+    const url = this.opts.settings.get().openaiBaseUrl ?? this.opts.env?.OPENAI_BASE_URL ?? this.opts.env?.STORYREEL_BASE_URL ?? null;
+    if (!url) throw new AppError('InvalidInput', "Set your gateway's base URL for the /v1/videos provider (OpenAI's own endpoint was shut down on 2026-09-24).");
+    return url;
+  }
+
+  keyStatus(provider: string): KeyStatus {
+    const key = this.opts.secrets.get(provider);
+    return { provider, set: !!key, hint: keyHint(key), source: key ? this.opts.secrets.source(provider) : 'none' };
+  }
+
+  async info(): Promise<AppInfo> {
+    return {
+      version: this.opts.version,
+      ffmpeg: await checkFfmpeg(this.opts.ffmpeg),
+      keys: ['openai-videos'].map((p) => this.keyStatus(p)),
+      settings: this.opts.settings.get(),
+    };
+  }
+
+  /** Money already committed for this project: accepted jobs, plus jobs that may be at the provider. */
+  async spent(session = this.current()): Promise<number> {
+    const ledgerSpend = await session.ledger.readSpend();
+    const counted = new Set(ledgerSpend.map((e) => e.jobId));
+    const inFlight = session.engine
+      .records()
+      .filter((j) => !counted.has(j.id) && !isTerminal(j.state))
+      .reduce((a, j) => a + j.costUsd, 0);
+    return roundUsd(ledgerSpend.reduce((a, e) => a + e.usd, 0) + inFlight);
+  }
+
+  private pendingScenes(project: Project, engine: JobEngine): Set<string> {
+    return new Set(engine.records().filter((j) => !isTerminal(j.state)).map((j) => j.sceneId));
+  }
+
+  /** Which scenes "generate" means: the given ones, or every scene with no chosen take and no job running. */
+  targetScenes(sceneIds: string[]): string[] {
+    const { store, engine } = this.current();
+    const project = store.get();
+    if (sceneIds.length) {
+      for (const id of sceneIds) store.scene(id);
+      return sceneIds;
+    }
+    const busy = this.pendingScenes(project, engine);
+    return project.scenes.filter((s) => !chosenTakeOf(s) && !busy.has(s.id)).map((s) => s.id);
+  }
+
+  async estimate(sceneIds: string[], takes = 1) {
+    const project = this.current().store.get();
+    const targets = this.targetScenes(sceneIds);
+    const est = estimateCost(project, targets, takes);
+    const spentUsd = await this.spent();
+    const budgetUsd = this.opts.settings.get().budgetUsd;
+    const overBudgetUsd = budgetUsd === null ? 0 : Math.max(0, roundUsd(spentUsd + est.totalUsd - budgetUsd));
+    return { ...est, spentUsd, budgetUsd, overBudgetUsd };
+  }
+
+  /**
+   * Validates everything that can be known before money is spent (values the model accepts, the key,
+   * the budget), then writes the jobs to the ledger and starts them.
+   */
+  async generate(sceneIds: string[], takes = 1): Promise<string[]> {
+    const session = this.current();
+    const project = session.store.get();
+    const targets = this.targetScenes(sceneIds);
+    if (!targets.length) return [];
+    const busy = this.pendingScenes(project, session.engine);
+    const already = targets.filter((id) => busy.has(id));
+    if (already.length) {
+      const n = already.map((id) => project.scenes.findIndex((s) => s.id === id) + 1).join(', ');
+      throw new AppError('InvalidInput', `Scene ${n} is already being generated. Wait for it, or cancel it first.`);
+    }
+    const problems = generationProblems(project, targets);
+    if (problems.length) throw problemsError(problems);
+    this.provider(project.provider); // MissingKey etc. before anything is written
+    const est = await this.estimate(targets, takes);
+    if (est.overBudgetUsd > 0) {
+      throw new AppError(
+        'BudgetExceeded',
+        `This would cost ${formatUsd(est.totalUsd)}, which goes over your budget of ${formatUsd(est.budgetUsd ?? 0)} by ${formatUsd(est.overBudgetUsd)} (already spent: ${formatUsd(est.spentUsd)}).`,
+      );
+    }
+    const specs: JobSpec[] = [];
+    for (const id of targets) {
+      const index = project.scenes.findIndex((s) => s.id === id);
+      const scene = project.scenes[index]!;
+      const reference = scene.referenceImage ? await this.fittedReference(session, scene.referenceImage, project.size) : null;
+      const line = est.lines.find((l) => l.sceneId === id);
+      for (let t = 0; t < takes; t++) {
+        specs.push({
+          sceneId: id,
+          sceneNumber: index + 1,
+          provider: project.provider,
+          model: project.model,
+          prompt: fullPrompt(project, scene),
+          seconds: scene.seconds,
+          size: project.size,
+          referenceImage: reference,
+          costUsd: line ? roundUsd(line.usd / takes) : 0,
+        });
+      }
+    }
+    const jobs = await session.engine.enqueue(specs);
+    for (const id of targets) await session.store.recordSceneError(id, null);
+    return jobs.map((j) => j.id);
+  }
+
+  /** Resizes/pads a scene's reference image to the output size once, before it is sent anywhere. */
+  private async fittedReference(session: Session, rel: string, size: string): Promise<string> {
+    const src = insideRoot(session.store.dir, rel);
+    if (!src) throw new AppError('InvalidInput', 'The reference image must be inside the project folder.');
+    const out = session.store.stateDir('refs', `${path.basename(rel).replace(/\.[^.]+$/, '')}-${size}.png`);
+    await fs.mkdir(path.dirname(out), { recursive: true });
+    await fitImage(this.ff, src, out, size);
+    return out;
+  }
+
+  // ---- export -----------------------------------------------------------------------------------
+
+  /** Starts an export of the chosen takes; `outFile` (absolute) overrides exports/<title>-<time>.mp4. */
+  startExport(outFile?: string): ExportSnapshot {
+    const session = this.current();
+    const project = session.store.get();
+    if (!project.scenes.length) throw new AppError('NothingToExport', 'The storyboard has no scenes yet.');
+    const missing = project.scenes.map((s, i) => (chosenTakeOf(s) ? null : i + 1)).filter((n): n is number => n !== null);
+    if (missing.length) throw new AppError('NothingToExport', `Scene ${missing.join(', ')} ${missing.length > 1 ? 'have' : 'has'} no chosen take yet.`);
+    const clips = project.scenes.map((s) => {
+      const take = chosenTakeOf(s)!;
+      return { file: path.join(session.store.dir, take.file), seconds: take.seconds };
+    });
+    const total = clips.reduce((a, c) => a + c.seconds, 0);
+    const id = newId('export');
+    const slug = project.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'film';
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    const outAbs = outFile ?? path.join(session.store.dir, 'exports', `${slug}-${stamp}.mp4`);
+    const outRel = path.relative(session.store.dir, outAbs).split(path.sep).join('/');
+    const snapshot: ExportSnapshot = { id, state: 'running', progress: 0, etaSeconds: null, path: null, totalSeconds: total, outputFile: null, error: null, startedAt: new Date().toISOString() };
+    const abort = new AbortController();
+    const update = (patch: Partial<ExportSnapshot>) => {
+      Object.assign(snapshot, patch);
+      this.push('export', { ...snapshot });
+    };
+    let lastPush = 0;
+    const done = exportFilm(this.ff, clips, outAbs, project.size, {
+      signal: abort.signal,
+      onProgress: (p) => {
+        const now = Date.now();
+        if (now - lastPush < 100 && p.fraction < 1) return;
+        lastPush = now;
+        update({ progress: Math.max(snapshot.progress, p.fraction), etaSeconds: p.etaSeconds });
+      },
+    }).then(
+      (result) => update({ state: 'done', progress: 1, etaSeconds: 0, path: result.path, outputFile: outRel }),
+      (err) => {
+        const error = toAppErrorShape(err);
+        if (error.code === 'Aborted') update({ state: 'canceled', error: null, etaSeconds: null });
+        else {
+          this.opts.log(`export ${id} failed: ${error.message} ${error.detail ?? ''}`);
+          update({ state: 'failed', error, etaSeconds: null });
+        }
+      },
+    );
+    session.exports.set(id, { snapshot, abort, done });
+    this.push('export', { ...snapshot });
+    return { ...snapshot };
+  }
+
+  async waitExport(id: string): Promise<ExportSnapshot> {
+    const e = this.current().exports.get(id);
+    if (!e) throw new AppError('NotFound', 'That export no longer exists.');
+    await e.done;
+    return { ...e.snapshot };
+  }
+
+  async cancelExport(id: string): Promise<ExportSnapshot> {
+    const e = this.current().exports.get(id);
+    if (!e) throw new AppError('NotFound', 'That export no longer exists.');
+    e.abort.abort();
+    await e.done;
+    return { ...e.snapshot };
+  }
+
+  // ---- the contract -----------------------------------------------------------------------------
+
+  handlers(): Handlers {
+    const store = () => this.current().store;
+    const view = (project: Project): ProjectView => ({ project, dir: store().dir });
+    const validateProjectPatch = (next: Project) => {
+      const problems = projectProblems(next);
+      if (problems.length) throw problemsError(problems);
+    };
+    return {
+      app: { info: () => this.info() },
+      project: {
+        get: async () => this.view(),
+        update: async (patch) => {
+          const current = store().get();
+          const next = { ...current, ...patch };
+          if (patch.provider && patch.provider !== current.provider && !patch.model) {
+            // Switching provider: move to that provider's default model and the nearest allowed size.
+            const prof = providerProfile(patch.provider);
+            if (prof) next.model = prof.defaultModel;
+          }
+          const model = modelProfile(next.provider, next.model);
+          if (model && !patch.size && !model.sizes.includes(next.size)) next.size = model.sizes[0]!;
+          validateProjectPatch(next);
+          return view(await store().update({ title: next.title, provider: next.provider, model: next.model, size: next.size, style: next.style }));
+        },
+        open: async () => {
+          const dir = await this.opts.dialogs?.pickFolder('open');
+          return dir ? this.openProject(dir) : null;
+        },
+        create: async ({ title }) => {
+          const dir = await this.opts.dialogs?.pickFolder('create');
+          return dir ? this.createProject(dir, { title: title ?? path.basename(dir) }) : null;
+        },
+      },
+      scenes: {
+        add: async ({ afterId, prompt, seconds }) => view(await store().addScene(afterId, prompt, seconds)),
+        update: async ({ id, patch }) => view(await store().updateScene(id, patch)),
+        remove: async ({ id }) => {
+          const { engine } = this.current();
+          for (const job of engine.records()) if (job.sceneId === id && !isTerminal(job.state)) await engine.cancel(job.id);
+          return view(await store().removeScene(id));
+        },
+        move: async ({ id, toIndex }) => view(await store().moveScene(id, toIndex)),
+      },
+      takes: {
+        choose: async ({ sceneId, takeId }) => view(await store().chooseTake(sceneId, takeId)),
+        rate: async ({ sceneId, takeId, rating }) => view(await store().rateTake(sceneId, takeId, rating)),
+      },
+      jobs: {
+        generate: async ({ sceneIds, takes }) => ({ jobIds: await this.generate(sceneIds, takes) }),
+        list: async () => this.current().engine.list(),
+        cancel: async ({ jobId }) => this.current().engine.cancel(jobId),
+        estimate: async ({ sceneIds, takes }) => this.estimate(sceneIds, takes),
+      },
+      exports: {
+        start: async () => this.startExport(),
+        cancel: async ({ exportId }) => this.cancelExport(exportId),
+        list: async () => [...this.current().exports.values()].map((e) => ({ ...e.snapshot })),
+        reveal: async ({ exportId }) => {
+          const e = this.current().exports.get(exportId);
+          if (!e?.snapshot.outputFile) throw new AppError('NotFound', 'That export has no file yet.');
+          const ok = (await this.opts.dialogs?.reveal(path.join(store().dir, e.snapshot.outputFile))) ?? false;
+          return { ok };
+        },
+      },
+      settings: {
+        update: async (patch) => {
+          this.opts.settings.update(patch);
+          return this.info();
+        },
+      },
+      keys: {
+        set: async ({ provider, key }) => {
+          if (!providerProfile(provider)?.needsKey) throw new AppError('InvalidInput', `${provider} does not use a key.`);
+          await this.opts.secrets.set(provider, key.trim());
+          return this.keyStatus(provider);
+        },
+        clear: async ({ provider }) => {
+          await this.opts.secrets.clear(provider);
+          return this.keyStatus(provider);
+        },
+      },
+    };
+  }
+
+  /** Resolves a relative media path inside the open project (media/ or exports/ only). */
+  mediaFile(rel: string): string | null {
+    if (!this.session) return null;
+    const clean = rel.replace(/\\/g, '/');
+    if (!/^(media|exports)\//.test(clean)) return null;
+    return insideRoot(this.session.store.dir, clean);
+  }
+
+  async shutdown(): Promise<void> {
+    await this.closeProject();
+  }
+}
+
+/** Keys from the environment (OPENAI_API_KEY, STORYREEL_API_KEY) and an optional .env file. */
+export class EnvSecrets implements Secrets {
+  private readonly values = new Map<string, string>();
+  constructor(env: NodeJS.ProcessEnv, dotenv: Record<string, string> = {}) {
+    const key = env.STORYREEL_API_KEY || env.OPENAI_API_KEY || dotenv.STORYREEL_API_KEY || dotenv.OPENAI_API_KEY;
+    if (key) this.values.set('openai-videos', key.trim());
+  }
+  get(provider: string): string | null {
+    return this.values.get(provider) ?? null;
+  }
+  source(provider: string): KeyStatus['source'] {
+    return this.values.has(provider) ? 'env' : 'none';
+  }
+  async set(provider: string, key: string): Promise<void> {
+    this.values.set(provider, key);
+  }
+  async clear(provider: string): Promise<void> {
+    this.values.delete(provider);
+  }
+  all(): string[] {
+    return [...this.values.values()];
+  }
+}
+
+export function parseDotenv(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
+    if (!m) continue;
+    let v = m[2]!;
+    if ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'"))) v = v.slice(1, -1);
+    out[m[1]!] = v;
+  }
+  return out;
+}
+
+export class MemorySettings implements SettingsStore {
+  private value: Settings;
+  constructor(initial: Partial<Settings> = {}) {
+    this.value = { budgetUsd: null, ffmpegPath: null, openaiBaseUrl: null, concurrency: null, ...initial };
+  }
+  get(): Settings {
+    return { ...this.value };
+  }
+  update(patch: Partial<Settings>): Settings {
+    this.value = { ...this.value, ...patch };
+    return this.get();
+  }
+}

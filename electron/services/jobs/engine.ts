@@ -1,0 +1,557 @@
+// The job engine: a queue with a concurrency limit that drives each job through an explicit state machine
+// (queued → submitted → running → downloading → ready | failed | canceled), writing the job to the ledger
+// before every step that talks to the provider. Rules it keeps:
+//  - A job is on disk before its create request is sent, with `sentAt` set.
+//  - A create whose outcome is unknown is never resent blindly: the engine first asks the provider for
+//    the job it may have made (reconcile), and adopts it.
+//  - A finished job is downloaded at once, verified, and only then renamed into media/.
+//  - close() stops work without touching the ledger; the next open() resumes every job.
+import { EventEmitter } from 'node:events';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleepTimer } from 'node:timers/promises';
+import { AppError, isAbort, toAppErrorShape } from '../../../shared/errors.ts';
+import { isTerminal, TRANSITIONS, type JobSnapshot, type JobState } from '../../../shared/jobs.ts';
+import type { Take } from '../../../shared/project.ts';
+import { exists, newId } from '../fsutil.ts';
+import type { CreateRequest, Provider } from '../providers/types.ts';
+import { isOutcomeUnknown } from '../providers/types.ts';
+import { snapshotOf, type JobRecord, type Ledger } from './ledger.ts';
+
+export interface JobSpec {
+  sceneId: string;
+  sceneNumber: number;
+  provider: string;
+  model: string;
+  prompt: string;
+  seconds: number;
+  size: string;
+  referenceImage: string | null;
+  costUsd: number;
+}
+
+export interface EngineTiming {
+  /** Shortest and longest wait between two status reads (without a server hint). */
+  pollMinMs: number;
+  pollMaxMs: number;
+  /** Backoff for retryable errors: base·2^n, capped, with jitter. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Waits before each reconcile attempt after a create with an unknown outcome. */
+  reconcileDelaysMs: number[];
+  /** Consecutive failed reads after which a job is parked (kept, resumed on next start). */
+  parkAfterFailures: number;
+}
+
+/** The shortest wait between status reads that a server's `openai-poll-after-ms` hint can ask for. */
+export const POLL_HINT_FLOOR_MS = 250;
+
+export const DEFAULT_TIMING: EngineTiming = {
+  pollMinMs: 2000,
+  pollMaxMs: 20000,
+  backoffBaseMs: 1000,
+  backoffMaxMs: 60000,
+  reconcileDelaysMs: [1000, 4000, 10000],
+  parkAfterFailures: 40,
+};
+
+export interface MediaOps {
+  /** Throws AppError('MediaInvalid') unless the file is a playable video; returns its duration. */
+  verify(file: string): Promise<{ durationSeconds: number }>;
+  /** Best-effort poster frame. */
+  thumbnail(video: string, outJpg: string): Promise<void>;
+}
+
+export interface EngineDeps {
+  ledger: Ledger;
+  /** Resolves a provider by id; throws AppError (e.g. MissingKey) when it cannot be used now. */
+  provider(id: string): Provider;
+  media: MediaOps;
+  /** Project folder; takes go to <projectDir>/media. */
+  projectDir: string;
+  /** Adds a finished take to the project. Returns false if its scene is gone. */
+  onTake(job: JobRecord, take: Take): Promise<boolean>;
+  /** Records why a job failed on its scene. */
+  onFailed(job: JobRecord): Promise<void>;
+  concurrency: number;
+  timing?: Partial<EngineTiming>;
+  log?: (line: string) => void;
+  random?: () => number;
+  /** Max create requests per job, counting resends after a reconcile found nothing. */
+  maxCreateAttempts?: number;
+}
+
+type Driven = { done: Promise<void>; stop: AbortController; cancel: AbortController };
+
+export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
+  private readonly jobs = new Map<string, JobRecord>();
+  private readonly driving = new Map<string, Driven>();
+  private readonly timing: EngineTiming;
+  private readonly waiting: Array<() => void> = [];
+  private active = 0;
+  private closed = false;
+  private readonly log: (line: string) => void;
+  private readonly random: () => number;
+
+  private constructor(private readonly deps: EngineDeps) {
+    super();
+    this.timing = { ...DEFAULT_TIMING, ...deps.timing };
+    this.log = deps.log ?? (() => undefined);
+    this.random = deps.random ?? Math.random;
+  }
+
+  /** Loads the ledger. Call resume() to pick up unfinished jobs. */
+  static async open(deps: EngineDeps): Promise<JobEngine> {
+    const engine = new JobEngine(deps);
+    const jobs = await deps.ledger.readAll((file, err) => engine.log(`ledger: skipped damaged ${file}: ${(err as Error).message}`));
+    for (const job of jobs) engine.jobs.set(job.id, job);
+    return engine;
+  }
+
+  list(): JobSnapshot[] {
+    return [...this.jobs.values()].map(snapshotOf);
+  }
+
+  records(): JobRecord[] {
+    return [...this.jobs.values()];
+  }
+
+  get(id: string): JobRecord | undefined {
+    return this.jobs.get(id);
+  }
+
+  /** Starts (or restarts) every unfinished job in the ledger. */
+  resume(): number {
+    let n = 0;
+    // Jobs already at the provider first: they are paid for and their links expire.
+    const order: JobState[] = ['downloading', 'running', 'submitted', 'queued'];
+    for (const state of order) {
+      for (const job of this.jobs.values()) {
+        if (job.state === state && !this.driving.has(job.id)) {
+          job.parked = false;
+          this.drive(job);
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Persists every job (state queued) before starting any of them. */
+  async enqueue(specs: JobSpec[]): Promise<JobRecord[]> {
+    if (this.closed) throw new AppError('Internal', 'The job engine is closed.');
+    const now = new Date().toISOString();
+    const created: JobRecord[] = specs.map((s) => ({
+      v: 1,
+      id: newId('job'),
+      ...s,
+      state: 'queued',
+      progress: 0,
+      providerJobId: null,
+      sentAt: null,
+      createAttempts: 0,
+      expiresAt: null,
+      createdAt: now,
+      updatedAt: now,
+      error: null,
+      takeId: null,
+      parked: false,
+    }));
+    for (const job of created) {
+      await this.deps.ledger.write(job);
+      this.jobs.set(job.id, job);
+      this.emit('job', snapshotOf(job));
+    }
+    for (const job of created) this.drive(job);
+    return created;
+  }
+
+  async cancel(id: string): Promise<JobSnapshot> {
+    const job = this.jobs.get(id);
+    if (!job) throw new AppError('NotFound', 'That job no longer exists.');
+    if (isTerminal(job.state)) return snapshotOf(job);
+    const driven = this.driving.get(id);
+    if (driven) {
+      driven.cancel.abort();
+      await driven.done;
+    }
+    if (!isTerminal(job.state)) await this.finishCanceled(job);
+    return snapshotOf(job);
+  }
+
+  /** Resolves when no job is being driven (all finished, failed, canceled or parked). */
+  async idle(): Promise<void> {
+    while (this.driving.size) await Promise.allSettled([...this.driving.values()].map((d) => d.done));
+  }
+
+  /** Stops all work; the ledger keeps every unfinished job for the next start. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const d of this.driving.values()) d.stop.abort();
+    await this.idle();
+  }
+
+  // ---- driving ----------------------------------------------------------------------------------
+
+  private drive(job: JobRecord): void {
+    const stop = new AbortController();
+    const cancel = new AbortController();
+    const done = this.run(job, stop.signal, cancel.signal).finally(() => this.driving.delete(job.id));
+    this.driving.set(job.id, { done, stop, cancel });
+  }
+
+  private async run(job: JobRecord, stop: AbortSignal, cancel: AbortSignal): Promise<void> {
+    const any = AbortSignal.any([stop, cancel]);
+    let slot = false;
+    try {
+      await this.acquire(any);
+      slot = true;
+      while (!isTerminal(job.state) && !job.parked) {
+        if (cancel.aborted) {
+          await this.finishCanceled(job);
+          break;
+        }
+        if (stop.aborted) break;
+        switch (job.state) {
+          case 'queued':
+            await this.submit(job, stop, cancel);
+            break;
+          case 'submitted':
+            await this.reconcile(job, any);
+            break;
+          case 'running':
+            await this.poll(job, any);
+            break;
+          case 'downloading':
+            await this.download(job, any);
+            break;
+        }
+      }
+    } catch (err) {
+      if (isAbort(err) || stop.aborted || cancel.aborted) {
+        if (cancel.aborted && !stop.aborted && !isTerminal(job.state)) await this.finishCanceled(job);
+      } else {
+        this.log(`job ${job.id}: ${toAppErrorShape(err).message} ${toAppErrorShape(err).detail ?? ''}`);
+        await this.fail(job, err).catch(() => undefined);
+      }
+    } finally {
+      if (slot) this.release();
+    }
+  }
+
+  private async submit(job: JobRecord, stop: AbortSignal, cancel: AbortSignal): Promise<void> {
+    const provider = this.deps.provider(job.provider);
+    const maxCreates = this.deps.maxCreateAttempts ?? 3;
+    if (job.createAttempts >= maxCreates) {
+      throw new AppError('ProviderUnavailable', `The provider did not take this scene after ${job.createAttempts} tries.`);
+    }
+    job.sentAt = Date.now();
+    job.createAttempts += 1;
+    job.error = null;
+    await this.transition(job, 'submitted'); // on disk before a byte is sent
+    let providerJobId: string;
+    try {
+      // Only `stop` (app quitting) interrupts a create. A user's cancel waits for the answer so the
+      // job the provider made can be canceled there too, instead of being left running unseen.
+      ({ providerJobId } = await provider.create(this.requestOf(job), stop));
+    } catch (err) {
+      if (isAbort(err) || stop.aborted) throw err; // stays `submitted`: reconciled on next start
+      if (isOutcomeUnknown(err)) {
+        job.error = toAppErrorShape(err);
+        this.log(`job ${job.id}: create outcome unknown (${job.error.message}); reconciling, not resending`);
+        await this.persist(job);
+        return; // loop → reconcile()
+      }
+      if (err instanceof AppError && err.retryable) {
+        // A definite "not now" (e.g. 429): nothing was created, so sending again later is safe.
+        job.createAttempts -= 1;
+        job.error = err.toJSON();
+        await this.transition(job, 'queued');
+        await this.sleep(this.backoff(job.createAttempts + 1, err), stop);
+        return;
+      }
+      throw err;
+    }
+    await this.accept(job, providerJobId);
+    if (cancel.aborted) await this.finishCanceled(job);
+  }
+
+  /** The provider has the job: remember its id, count the spend, start polling. */
+  private async accept(job: JobRecord, providerJobId: string): Promise<void> {
+    job.providerJobId = providerJobId;
+    job.error = null;
+    await this.transition(job, 'running');
+    if (job.costUsd > 0) {
+      await this.deps.ledger.appendSpend({
+        at: new Date().toISOString(),
+        jobId: job.id,
+        sceneId: job.sceneId,
+        provider: job.provider,
+        model: job.model,
+        providerJobId,
+        seconds: job.seconds,
+        size: job.size,
+        usd: job.costUsd,
+      });
+    }
+  }
+
+  private async reconcile(job: JobRecord, signal: AbortSignal): Promise<void> {
+    if (job.providerJobId) {
+      await this.transition(job, 'running');
+      return;
+    }
+    const provider = this.deps.provider(job.provider);
+    const free = provider.profile.models.every((m) => Object.values(m.pricePerSecond).every((p) => p === 0));
+    if (!provider.reconcile) {
+      if (free) {
+        await this.transition(job, 'queued');
+        return;
+      }
+      throw new AppError('ProviderUnavailable', 'Storyreel cannot tell whether the provider received this scene, so it will not send it again. Check your provider dashboard, then generate again if needed.');
+    }
+    const exclude = new Set([...this.jobs.values()].flatMap((j) => (j.providerJobId ? [j.providerJobId] : [])));
+    const req = this.requestOf(job);
+    for (const delay of this.timing.reconcileDelaysMs) {
+      await this.sleep(delay, signal);
+      let found: string | null;
+      try {
+        found = await provider.reconcile(req, exclude, signal);
+      } catch (err) {
+        if (isAbort(err)) throw err;
+        if (err instanceof AppError && err.retryable) continue;
+        throw err;
+      }
+      if (found) {
+        this.log(`job ${job.id}: reconciled with provider job ${found}; not resent`);
+        await this.accept(job, found);
+        return;
+      }
+    }
+    // The provider's own list has no such job after several looks: it never got the request.
+    this.log(`job ${job.id}: provider has no job for this request; sending it again`);
+    await this.transition(job, 'queued');
+  }
+
+  private async poll(job: JobRecord, signal: AbortSignal): Promise<void> {
+    const provider = this.deps.provider(job.provider);
+    let failures = 0;
+    let interval = this.timing.pollMinMs;
+    for (;;) {
+      let status;
+      try {
+        status = await provider.status(job.providerJobId!, signal);
+        failures = 0;
+      } catch (err) {
+        if (isAbort(err)) throw err;
+        if (!(err instanceof AppError && err.retryable)) throw err;
+        failures++;
+        if (failures >= this.timing.parkAfterFailures) return this.park(job, err);
+        await this.sleep(this.backoff(failures, err), signal);
+        continue;
+      }
+      switch (status.state) {
+        case 'queued':
+        case 'running': {
+          const progress = Math.min(0.99, Math.max(job.progress, status.progress));
+          if (progress !== job.progress) {
+            job.progress = progress;
+            this.emit('job', snapshotOf(job));
+          }
+          // The server's own hint wins (down to a floor that keeps a buggy hint from hammering it).
+          const hinted = status.pollAfterMs !== undefined ? Math.max(POLL_HINT_FLOOR_MS, status.pollAfterMs) : interval;
+          await this.sleep(Math.min(this.timing.pollMaxMs, hinted), signal);
+          // Jobs take minutes: read often at first, then less often as the job ages.
+          interval = Math.min(this.timing.pollMaxMs, Math.round(interval * 1.4));
+          break;
+        }
+        case 'completed':
+          job.expiresAt = status.expiresAt;
+          job.progress = 0;
+          await this.transition(job, 'downloading');
+          return;
+        case 'failed':
+          throw new AppError(/moderation|safety|content_policy|blocked/i.test(status.code) ? 'ModerationBlocked' : 'ProviderRejected', status.message || `The provider failed this scene (${status.code}).`, { detail: status.code });
+        case 'unknown':
+          if (/expire/i.test(status.raw)) throw new AppError('ContentExpired', 'The provider says this video has expired.', { detail: status.raw });
+          throw new AppError('ProviderRejected', `The provider reported this scene as "${status.raw}", which Storyreel does not expect. It stopped waiting for it.`, { detail: status.raw });
+      }
+    }
+  }
+
+  private takeFile(job: JobRecord): string {
+    return path.join(this.deps.projectDir, 'media', `${job.sceneId}-${job.id}.mp4`);
+  }
+
+  private async download(job: JobRecord, signal: AbortSignal): Promise<void> {
+    const provider = this.deps.provider(job.provider);
+    const final = this.takeFile(job);
+    const tmpDir = path.join(this.deps.projectDir, '.storyreel', 'downloads');
+    await fs.mkdir(path.dirname(final), { recursive: true });
+    await fs.mkdir(tmpDir, { recursive: true });
+    let info: { durationSeconds: number } | null = null;
+    if (await exists(final)) {
+      // Renamed into place before a crash: it was verified already; check it is still whole.
+      info = await this.deps.media.verify(final).catch(() => null);
+      if (!info) await fs.rm(final, { force: true });
+    }
+    let failures = 0;
+    while (!info) {
+      const part = path.join(tmpDir, `${job.id}.mp4.part`);
+      try {
+        await provider.download(job.providerJobId!, part, {
+          signal,
+          onProgress: (received, total) => {
+            if (total) {
+              job.progress = Math.min(0.99, received / total);
+              this.emit('job', snapshotOf(job));
+            }
+          },
+        });
+        info = await this.deps.media.verify(part);
+        await fs.rename(part, final);
+      } catch (err) {
+        if (isAbort(err)) throw err;
+        const e = err instanceof AppError ? err : null;
+        if (e?.code === 'MediaInvalid') await fs.rm(part, { force: true });
+        const retry = e?.retryable || (e?.code === 'MediaInvalid' && failures < 2);
+        if (!retry) throw err;
+        failures++;
+        if (failures >= this.timing.parkAfterFailures) return this.park(job, err);
+        await this.sleep(this.backoff(failures, e), signal);
+      }
+    }
+    const thumb = final.replace(/\.mp4$/, '.jpg');
+    let haveThumb = false;
+    try {
+      haveThumb = (await provider.downloadThumbnail?.(job.providerJobId!, thumb, signal)) ?? false;
+    } catch (err) {
+      if (isAbort(err)) throw err;
+    }
+    if (!haveThumb) {
+      haveThumb = await this.deps.media.thumbnail(final, thumb).then(
+        () => true,
+        () => false,
+      );
+    }
+    const take: Take = {
+      id: `take_${job.id.slice(4)}`,
+      jobId: job.id,
+      provider: job.provider,
+      model: job.model,
+      file: path.relative(this.deps.projectDir, final).split(path.sep).join('/'),
+      thumbnail: haveThumb ? path.relative(this.deps.projectDir, thumb).split(path.sep).join('/') : null,
+      seconds: Math.round(info.durationSeconds * 1000) / 1000,
+      size: job.size,
+      prompt: job.prompt,
+      providerJobId: job.providerJobId,
+      costUsd: job.costUsd,
+      createdAt: new Date().toISOString(),
+      rating: 0,
+    };
+    const kept = await this.deps.onTake(job, take);
+    if (!kept) this.log(`job ${job.id}: scene ${job.sceneId} was deleted; the take stays in ${take.file}`);
+    job.takeId = kept ? take.id : null;
+    job.progress = 1;
+    await this.transition(job, 'ready');
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  private requestOf(job: JobRecord): CreateRequest {
+    return {
+      jobId: job.id,
+      model: job.model,
+      prompt: job.prompt,
+      seconds: job.seconds,
+      size: job.size,
+      referenceImage: job.referenceImage,
+      sentAt: job.sentAt ?? Date.now(),
+      sceneNumber: job.sceneNumber,
+    };
+  }
+
+  private async transition(job: JobRecord, to: JobState): Promise<void> {
+    if (job.state !== to && !TRANSITIONS[job.state].includes(to)) {
+      throw new AppError('Internal', `Job ${job.id} cannot go from ${job.state} to ${to}.`);
+    }
+    job.state = to;
+    await this.persist(job);
+  }
+
+  private async persist(job: JobRecord): Promise<void> {
+    job.updatedAt = new Date().toISOString();
+    await this.deps.ledger.write(job);
+    this.emit('job', snapshotOf(job));
+  }
+
+  private async fail(job: JobRecord, err: unknown): Promise<void> {
+    if (isTerminal(job.state)) return;
+    job.error = toAppErrorShape(err);
+    await this.transition(job, 'failed');
+    await this.deps.onFailed(job);
+  }
+
+  private async finishCanceled(job: JobRecord): Promise<void> {
+    if (isTerminal(job.state)) return;
+    if (job.providerJobId && job.state !== 'downloading') {
+      const provider = this.safeProvider(job.provider);
+      await provider?.cancel?.(job.providerJobId, AbortSignal.timeout(10000)).catch(() => undefined);
+    }
+    job.error = null;
+    await this.transition(job, 'canceled');
+  }
+
+  private async park(job: JobRecord, err: unknown): Promise<void> {
+    job.parked = true;
+    job.error = toAppErrorShape(err);
+    this.log(`job ${job.id}: provider unreachable; parked in state ${job.state}, resumes on next start`);
+    await this.persist(job);
+  }
+
+  private safeProvider(id: string): Provider | null {
+    try {
+      return this.deps.provider(id);
+    } catch {
+      return null;
+    }
+  }
+
+  private backoff(attempt: number, err?: unknown): number {
+    const hinted = (err as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+    if (typeof hinted === 'number' && hinted >= 0) return Math.min(hinted, this.timing.backoffMaxMs * 5);
+    const cap = Math.min(this.timing.backoffMaxMs, this.timing.backoffBaseMs * 2 ** Math.max(0, attempt - 1));
+    return Math.round(cap / 2 + (this.random() * cap) / 2); // "equal jitter": never zero, never above cap
+  }
+
+  private async sleep(ms: number, signal: AbortSignal): Promise<void> {
+    if (ms <= 0) return;
+    await sleepTimer(ms, undefined, { signal });
+  }
+
+  private async acquire(signal: AbortSignal): Promise<void> {
+    while (this.active >= Math.max(1, this.deps.concurrency)) {
+      signal.throwIfAborted();
+      await new Promise<void>((resolve, reject) => {
+        const wake = () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        const onAbort = () => {
+          // Leave the queue, so a later release() wakes a job that is still waiting.
+          const i = this.waiting.indexOf(wake);
+          if (i >= 0) this.waiting.splice(i, 1);
+          reject(signal.reason ?? new DOMException('Aborted', 'AbortError'));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.waiting.push(wake);
+      });
+    }
+    this.active++;
+  }
+
+  private release(): void {
+    this.active--;
+    this.waiting.shift()?.();
+  }
+}

@@ -1,0 +1,174 @@
+// The whole flow a new user goes through, in Debian's Chromium, against the real services over the bridge:
+// create three scenes, generate them with Preview, choose takes, export, check the MP4 with ffprobe.
+// Screenshots land in test-results/screenshots/ (look at them: the timeline must read like a storyboard).
+import assert from 'node:assert/strict';
+import { existsSync, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright';
+import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
+import { createLog } from '../../electron/services/log.ts';
+import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
+import { createProject, readProject } from '../../electron/services/projects/store.ts';
+import { startBridge, type Bridge } from '../bridge/server.ts';
+import { probeStreams } from '../helpers/probe.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.resolve('test-results', 'screenshots');
+const STATIC = path.resolve('dist-renderer-bridge');
+
+let dir: string;
+let app: Storyreel;
+let bridge: Bridge;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+before(async () => {
+  assert.ok(existsSync(path.join(STATIC, 'index.html')), 'dist-renderer-bridge is not built (npx vite build --mode bridge)');
+  assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  await fs.mkdir(SHOTS, { recursive: true });
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-e2e-'));
+  await createProject(dir, { title: 'Harbour at Dawn', size: '640x360', style: 'watercolour, soft light' });
+  app = new Storyreel({
+    version: 'e2e',
+    ffmpeg: resolveFfmpeg({ env: process.env }),
+    settings: new MemorySettings(),
+    secrets: new EnvSecrets({}),
+    log: createLog({ file: path.join(dir, '.storyreel', 'logs', 'e2e.log') }),
+    owner: 'e2e',
+    timing: { pollMinMs: 100, pollMaxMs: 300 },
+  });
+  await app.openProject(dir);
+  bridge = await startBridge(app, { staticDir: STATIC });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+  await page.goto(bridge.pageUrl);
+});
+
+after(async () => {
+  await browser?.close();
+  await bridge?.close();
+  await app?.shutdown();
+  if (dir) await fs.rm(dir, { recursive: true, force: true });
+});
+
+const cards = () => page.getByTestId('scene-card');
+
+async function selectCard(i: number) {
+  await cards().nth(i).click();
+  await page.getByTestId('scene-prompt').waitFor();
+}
+
+async function statuses(): Promise<string[]> {
+  return cards().evaluateAll((els) => els.map((e) => e.getAttribute('data-status') ?? ''));
+}
+
+test('create three scenes, generate with Preview, choose takes, export, and check the MP4', { timeout: 240000 }, async () => {
+  await page.getByTestId('project-title').waitFor();
+
+  // 1. Three scenes, typed in by hand.
+  const prompts = ['Fishing boats leave the harbour at first light', 'A gull steals a sardine from a crate; the fisherman laughs', 'The lighthouse beam fades as the sun rises'];
+  const seconds = ['4', '8', '4'];
+  for (let i = 0; i < 3; i++) {
+    await page.getByTestId('add-scene').click();
+    await assert.doesNotReject(cards().nth(i).waitFor());
+    await selectCard(i);
+    await page.getByTestId('scene-prompt').fill(prompts[i]!);
+    await page.getByTestId('scene-seconds').selectOption(seconds[i]!);
+  }
+  assert.equal(await cards().count(), 3);
+  // Edits reach the project file (debounced autosave).
+  await waitFor(async () => {
+    const p = await readProject(dir);
+    return p.scenes.length === 3 && p.scenes.every((s, i) => s.prompt === prompts[i] && String(s.seconds) === seconds[i]);
+  }, 10000, 'the three scenes are saved to project.json');
+
+  // Card widths follow durations: the 8 s card is about twice the 4 s one.
+  const widths = await cards().evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+  assert.ok(widths[1]! > widths[0]! * 1.6 && widths[1]! < widths[0]! * 2.4, `widths ${widths}`);
+
+  // 2. Generate everything with Preview (no key is set).
+  await page.getByTestId('generate-all').click();
+  await waitFor(async () => (await statuses()).every((s) => s === 'ready'), 120000, 'every scene is ready');
+  await page.screenshot({ path: path.join(SHOTS, 'timeline-with-takes.png') });
+
+  // 3. Choose takes: scene 1 gets a second take and the creator picks it.
+  await selectCard(0);
+  await page.getByTestId('generate-scene').click();
+  await waitFor(async () => (await page.getByTestId('take').count()) === 2, 60000, 'a second take for scene 1');
+  const second = page.getByTestId('take').nth(1);
+  const secondId = await second.getAttribute('data-take-id');
+  await second.getByTestId('choose-take').click();
+  await waitFor(async () => (await readProject(dir)).scenes[0]!.chosenTake === secondId, 10000, 'the chosen take is saved');
+  await assert.doesNotReject(second.getByTestId('chosen-take').waitFor());
+  await page.screenshot({ path: path.join(SHOTS, 'scene-takes.png') });
+
+  // 4. Export, watching the progress bar.
+  await page.getByTestId('export-start').click();
+  const bar = page.getByTestId('export-progress');
+  await bar.waitFor();
+  await page.getByTestId('export-done').waitFor({ timeout: 60000 });
+  const outRel = await page.getByTestId('export-done').getAttribute('data-file');
+  assert.ok(outRel, 'the done panel names the file');
+  assert.equal(await bar.getAttribute('data-progress'), '1');
+  await page.screenshot({ path: path.join(SHOTS, 'export-done.png') });
+
+  // 5. The file itself: duration and streams, by ffprobe.
+  const info = await probeStreams(path.join(dir, outRel!));
+  assert.ok(Math.abs(info.duration - 16) <= 0.1, `duration ${info.duration}`);
+  assert.deepEqual(info.video, [{ codec: 'h264', width: 640, height: 360 }]);
+  assert.deepEqual(info.audio.map((a) => a.codec), ['aac']);
+
+  assert.deepEqual(pageErrors, [], 'no errors in the page');
+});
+
+test('an export in progress shows a moving progress bar (normalising path after a size change)', { timeout: 240000 }, async () => {
+  // Changing the size after generating forces every take through the normalising path: slower, so the
+  // progress bar is visible mid-way. The takes stay 640x360; the film comes out at 1280x720.
+  await page.getByTestId('settings-size').selectOption('1280x720');
+  await waitFor(async () => (await readProject(dir)).size === '1280x720', 10000, 'size saved');
+  await page.getByTestId('export-start').click();
+  const bar = page.getByTestId('export-progress');
+  await waitFor(async () => {
+    const p = Number(await bar.getAttribute('data-progress'));
+    return p > 0.05 && p < 0.9;
+  }, 60000, 'the bar is part-way');
+  await page.screenshot({ path: path.join(SHOTS, 'export-in-progress.png') });
+  const midway = Number(await bar.getAttribute('data-progress'));
+  await page.getByTestId('export-done').waitFor({ timeout: 120000 });
+  assert.ok(Number(await bar.getAttribute('data-progress')) > midway);
+  const info = await probeStreams(path.join(dir, (await page.getByTestId('export-done').getAttribute('data-file'))!));
+  assert.deepEqual(info.video, [{ codec: 'h264', width: 1280, height: 720 }]);
+  assert.ok(Math.abs(info.duration - 16) <= 0.1, `duration ${info.duration}`);
+});
+
+test('keyboard: a focused card moves with Alt+Arrow and the order is saved', async () => {
+  const before = (await readProject(dir)).scenes.map((s) => s.id);
+  await cards().nth(0).focus();
+  await page.keyboard.press('Alt+ArrowRight');
+  await waitFor(async () => (await readProject(dir)).scenes[1]!.id === before[0], 10000, 'scene 1 moved to position 2');
+  const after = (await readProject(dir)).scenes.map((s) => s.id);
+  assert.deepEqual(after, [before[1], before[0], before[2]]);
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not there yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
