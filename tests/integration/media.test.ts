@@ -3,13 +3,14 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { AppError } from '../../shared/errors.ts';
 import { checkFfmpeg, drainAll, Ffmpeg, resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
-import { findFontFile, fitImage, layoutPrompt, renderAnimatic, textEms, thumbnail, wrapText } from '../../electron/services/media/animatic.ts';
+import { CJK_FONTS, findFontFile, fontCandidates, fitImage, layoutPrompt, renderAnimatic, textEms, thumbnail, wrapText } from '../../electron/services/media/animatic.ts';
 import { verifyVideo } from '../../electron/services/media/stitch.ts';
 import { PreviewProvider } from '../../electron/services/providers/preview.ts';
 import type { CreateRequest } from '../../electron/services/providers/types.ts';
@@ -242,6 +243,45 @@ test('renderAnimatic: prompts full of quotes, colons, %, backslashes and commas 
   const without = ink(await greyFrame(empty, 0.5), promptBand);
   assert.ok(without < 50, `an empty prompt draws nothing (${without})`);
   assert.ok(withText > 3000, `the prompt was drawn (${withText} bright pixels)`);
+});
+
+const cjkFont = CJK_FONTS.find((f) => existsSync(f));
+test('renderAnimatic: Chinese prompts are drawn with a CJK font, not as empty boxes', { skip: !cjkFont && 'no CJK font on this machine (Debian: fonts-wqy-microhei)' }, async () => {
+  const dir = await freshDir('cjk');
+  // Latin prompts keep the bundled font; a prompt with CJK characters tries CJK fonts first.
+  assert.ok(fontCandidates(null, [], 'A boat at dawn')[0]!.endsWith('DejaVuSans.ttf'));
+  assert.equal(findFontFile(null, [], '山间小屋，清晨薄雾'), cjkFont);
+  // Two different prompts of the same length: real glyphs make different pictures, boxes identical ones.
+  const textRegion = { x0: 0.03, x1: 0.97, y0: 0.18, y1: 0.55 };
+  const differing = (a: { pixels: Buffer; width: number; height: number }, b: { pixels: Buffer }) => {
+    let n = 0;
+    for (let y = Math.floor(a.height * textRegion.y0); y < Math.floor(a.height * textRegion.y1); y++) {
+      for (let x = Math.floor(a.width * textRegion.x0); x < Math.floor(a.width * textRegion.x1); x++) {
+        if (Math.abs((a.pixels[y * a.width + x] ?? 0) - (b.pixels[y * a.width + x] ?? 0)) > 60) n++;
+      }
+    }
+    return n;
+  };
+  const render = async (name: string, prompt: string) => {
+    const out = path.join(dir, `${name}.mp4`);
+    await renderAnimatic(ff, { out, sceneNumber: 1, prompt, seconds: 1, size: '640x360' }, {});
+    return greyFrame(out, 0.5);
+  };
+  const a = await render('a', '山间小屋清晨薄雾');
+  const b = await render('b', '城市夜景霓虹闪烁');
+  assert.ok(differing(a, b) > 300, `the two prompts look different (${differing(a, b)} pixels)`);
+  // Control: the same comparison with DejaVu Sans (no CJK glyphs) finds the two pictures identical,
+  // which is what "empty boxes" means and why the check above can fail.
+  const boxes = async (name: string, text: string) => {
+    const txt = path.join(dir, `${name}.txt`);
+    await writeFile(txt, text);
+    const out = path.join(dir, `${name}.mp4`);
+    await exec(paths.ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=0x15171c:s=640x360:d=1', '-vf', `drawtext=fontfile=${findFontFile()}:textfile=${txt}:fontsize=40:fontcolor=white:x=40:y=90`, '-y', out]);
+    return greyFrame(out, 0.5);
+  };
+  const ca = await boxes('ca', '山间小屋清晨薄雾');
+  const cb = await boxes('cb', '城市夜景霓虹闪烁');
+  assert.equal(differing(ca, cb), 0, 'DejaVu draws the same boxes for both');
 });
 
 test('renderAnimatic: the countdown changes every second and the scene label is drawn', async () => {

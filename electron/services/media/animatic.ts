@@ -47,13 +47,37 @@ function repoFontDirs(): string[] {
  * (the app's resources), then the repo's build/fonts/, then common system fonts. Null means "let
  * fontconfig choose", which works with most ffmpeg builds but not all.
  */
-export function findFontFile(preferred?: string | null, extraDirs: readonly string[] = []): string | null {
-  const candidates = [
-    ...(preferred ? [preferred] : []),
-    ...[...extraDirs, ...repoFontDirs()].map((d) => path.join(d, FONT_NAME)),
-    ...SYSTEM_FONTS,
-  ];
-  return candidates.find((c) => existsSync(c)) ?? null;
+export function findFontFile(preferred?: string | null, extraDirs: readonly string[] = [], text = ''): string | null {
+  return fontCandidates(preferred, extraDirs, text).find((c) => existsSync(c)) ?? null;
+}
+
+/** Fonts with Chinese, Japanese and Korean glyphs (they cover Latin too), where systems usually keep them. */
+export const CJK_FONTS: readonly string[] = [
+  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+  '/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc',
+  '/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc',
+  '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
+  '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc',
+  '/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf',
+  '/System/Library/Fonts/PingFang.ttc',
+  '/System/Library/Fonts/STHeiti Light.ttc',
+  '/System/Library/Fonts/Hiragino Sans GB.ttc',
+  '/Library/Fonts/Arial Unicode.ttf',
+  'C:\\Windows\\Fonts\\msyh.ttc',
+  'C:\\Windows\\Fonts\\simhei.ttf',
+  'C:\\Windows\\Fonts\\YuGothM.ttc',
+  'C:\\Windows\\Fonts\\malgun.ttf',
+];
+
+const CJK_TEXT = /[\u2E80-\u9FFF\u3040-\u30FF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF]/u;
+
+/**
+ * The fonts to try, in order. A prompt with CJK characters tries CJK fonts first: DejaVu Sans has no
+ * such glyphs and would draw empty boxes (creators write prompts in Chinese, Kazakh, English...).
+ */
+export function fontCandidates(preferred?: string | null, extraDirs: readonly string[] = [], text = ''): string[] {
+  const latin = [...(preferred ? [preferred] : []), ...[...extraDirs, ...repoFontDirs()].map((d) => path.join(d, FONT_NAME)), ...SYSTEM_FONTS];
+  return CJK_TEXT.test(text) ? [...CJK_FONTS, ...latin] : latin;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -223,7 +247,7 @@ export async function renderAnimatic(ff: Ffmpeg, o: AnimaticOptions, opts: RunOp
   const { width: W, height: H } = parseSize(o.size);
   if (!(o.seconds > 0)) throw new AppError('InvalidInput', 'An animatic needs a length above zero seconds.');
   const S = o.seconds;
-  const font = findFontFile(o.fontFile);
+  const font = findFontFile(o.fontFile, [], o.prompt);
   const base = Math.min(W, H);
   const margin = Math.round(base * 0.07);
   const sceneSize = Math.max(12, Math.round(base * 0.11));
@@ -261,8 +285,13 @@ export async function renderAnimatic(ff: Ffmpeg, o: AnimaticOptions, opts: RunOp
     // a 720p animatic render at about 2x real time; this way it is over 5x.
     const frames = Math.max(1, Math.round(S * FPS));
     const inputs = o.referenceImage ? [{ path: o.referenceImage }] : [];
+    // With a reference image, only the bands behind the text are darkened (in RGB, so colours keep their
+    // hue): the creator must recognise their picture, and the words must stay readable over it.
+    const textBottom = Math.min(H, promptTop + Math.ceil(layout.lines.length * (layout.fontSize * 1.17 + layout.lineSpacing)) + Math.round(margin / 2));
+    const captionBand = Math.round(captionSize * 2.2 + margin);
     const background = o.referenceImage
-      ? `[0:v]trim=end_frame=1,scale=${W}:${H}:force_original_aspect_ratio=decrease,pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=${BACKGROUND},setsar=1,format=yuv420p,drawbox=color=black@0.55:t=fill`
+      ? `[0:v]trim=end_frame=1,scale=${W}:${H}:force_original_aspect_ratio=decrease,pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=${BACKGROUND},setsar=1,format=rgb24,` +
+        `drawbox=x=0:y=0:w=iw:h=${textBottom}:color=black@0.6:t=fill,drawbox=x=0:y=ih-${captionBand}:w=iw:h=${captionBand}:color=black@0.6:t=fill,format=yuv420p`
       : `color=c=${BACKGROUND}:s=${W}x${H}:r=${FPS},trim=end_frame=1,format=yuv420p,vignette=angle=PI/4`;
     const fade = Math.min(0.5, S / 4);
     const card = [
