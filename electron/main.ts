@@ -34,11 +34,14 @@ function resourcesDir(): string | null {
 const storyreel = new Storyreel({
   version: app.getVersion(),
   ffmpeg: resolveFfmpeg({ userPath: settings.get().ffmpegPath, resourcesDir: resourcesDir(), env: process.env }),
+  resolveFfmpeg: (userPath) => resolveFfmpeg({ userPath, resourcesDir: resourcesDir(), env: process.env }),
   settings,
   secrets,
   log,
   owner: 'app',
   env: process.env,
+  // The animatic font ships in resources/fonts when packaged; from a checkout it is found in build/fonts.
+  fontFile: app.isPackaged ? path.join(process.resourcesPath, 'fonts', 'DejaVuSans.ttf') : null,
   dialogs: {
     pickFolder: async (purpose) => {
       const focused = BrowserWindow.getFocusedWindow();
@@ -50,6 +53,16 @@ const storyreel = new Storyreel({
       const dir = result.canceled ? null : (result.filePaths[0] ?? null);
       if (dir) settings.setLastProject(dir);
       return dir;
+    },
+    pickImage: async () => {
+      const focused = BrowserWindow.getFocusedWindow();
+      const opts = {
+        title: 'Choose a reference image (first frame)',
+        properties: ['openFile'] as Array<'openFile'>,
+        filters: [{ name: 'Images', extensions: ['png', 'jpg', 'jpeg', 'webp'] }],
+      };
+      const result = focused ? await dialog.showOpenDialog(focused, opts) : await dialog.showOpenDialog(opts);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
     },
     reveal: async (file) => {
       shell.showItemInFolder(file);

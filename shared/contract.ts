@@ -99,6 +99,9 @@ export const contract = {
       update: call(z.object({ id: Id, patch: ScenePatch }).strict(), ProjectViewSchema),
       remove: call(z.object({ id: Id }).strict(), ProjectViewSchema),
       move: call(z.object({ id: Id, toIndex: z.number().int().min(0) }).strict(), ProjectViewSchema),
+      /** Shows the system's image picker; the image is copied into media/refs/. null = dismissed. */
+      pickReference: call(z.object({ id: Id }).strict(), ProjectViewSchema.nullable()),
+      clearReference: call(z.object({ id: Id }).strict(), ProjectViewSchema),
     },
     takes: {
       choose: call(z.object({ sceneId: Id, takeId: Id.nullable() }).strict(), ProjectViewSchema),

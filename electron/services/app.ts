@@ -37,12 +37,16 @@ export interface Secrets {
 
 export interface Dialogs {
   pickFolder(purpose: 'open' | 'create'): Promise<string | null>;
+  /** An image file (PNG, JPEG or WebP) chosen by the user; null when dismissed. */
+  pickImage(): Promise<string | null>;
   reveal(file: string): Promise<boolean>;
 }
 
 export interface StoryreelOptions {
   version: string;
   ffmpeg: { ffmpeg: string; ffprobe: string };
+  /** Finds ffmpeg again when the user sets its path in Settings (setting → bundled → PATH). */
+  resolveFfmpeg?: (userPath: string | null) => { ffmpeg: string; ffprobe: string };
   settings: SettingsStore;
   secrets: Secrets;
   dialogs?: Dialogs;
@@ -88,6 +92,11 @@ export class Session {
     return p;
   }
 
+  /** Forgets the adapters, so the next job builds them with the current settings (e.g. a new ffmpeg). */
+  resetProviders(): void {
+    this.providers.clear();
+  }
+
   async close(): Promise<void> {
     for (const e of this.exports.values()) e.abort.abort();
     await Promise.allSettled([...this.exports.values()].map((e) => e.done));
@@ -98,12 +107,25 @@ export class Session {
 }
 
 export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
-  readonly ff: Ffmpeg;
+  ff: Ffmpeg;
+  private ffPaths: { ffmpeg: string; ffprobe: string };
   private session: Session | null = null;
 
   constructor(readonly opts: StoryreelOptions) {
     super();
+    this.ffPaths = opts.ffmpeg;
     this.ff = new Ffmpeg(opts.ffmpeg, opts.log);
+  }
+
+  /** Uses another ffmpeg from now on, after checking that it runs. Nothing changes if it does not. */
+  private async switchFfmpeg(userPath: string | null): Promise<void> {
+    if (!this.opts.resolveFfmpeg) return;
+    const paths = this.opts.resolveFfmpeg(userPath);
+    const check = await checkFfmpeg(paths);
+    if (!check.ok) throw new AppError('FfmpegMissing', `ffmpeg at ${paths.ffmpeg} did not run: ${check.error ?? 'unknown error'}`);
+    this.ffPaths = paths;
+    this.ff = new Ffmpeg(paths, this.opts.log);
+    this.session?.resetProviders();
   }
 
   private push<E extends EventName>(event: E, payload: EventPayload<E>): void {
@@ -196,7 +218,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
   async info(): Promise<AppInfo> {
     return {
       version: this.opts.version,
-      ffmpeg: await checkFfmpeg(this.opts.ffmpeg),
+      ffmpeg: await checkFfmpeg(this.ffPaths),
       keys: ['openai-videos'].map((p) => this.keyStatus(p)),
       settings: this.opts.settings.get(),
     };
@@ -287,6 +309,22 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     const jobs = await session.engine.enqueue(specs);
     for (const id of targets) await session.store.recordSceneError(id, null);
     return jobs.map((j) => j.id);
+  }
+
+  /**
+   * Copies an image into the project (media/refs/) and makes it the scene's first-frame reference.
+   * The file must be a PNG, JPEG or WebP that ffprobe can read; the original is left where it was.
+   */
+  async setReference(sceneId: string, file: string): Promise<Project> {
+    const { store } = this.current();
+    const ext = path.extname(file).toLowerCase();
+    if (!['.png', '.jpg', '.jpeg', '.webp'].includes(ext)) throw new AppError('InvalidInput', 'A reference image must be a PNG, JPEG or WebP file.');
+    const info = await this.ff.probe(file).catch(() => null);
+    if (!info?.video || info.video.width < 16 || info.video.height < 16) throw new AppError('MediaInvalid', `${path.basename(file)} is not an image Storyreel can read.`);
+    const rel = `media/refs/${sceneId}-${newId('ref').slice(4)}${ext}`;
+    await fs.mkdir(path.join(store.dir, 'media', 'refs'), { recursive: true });
+    await fs.copyFile(file, path.join(store.dir, rel));
+    return store.setReference(sceneId, rel);
   }
 
   /** Resizes/pads a scene's reference image to the output size once, before it is sent anywhere. */
@@ -408,6 +446,12 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
           return view(await store().removeScene(id));
         },
         move: async ({ id, toIndex }) => view(await store().moveScene(id, toIndex)),
+        pickReference: async ({ id }) => {
+          store().scene(id);
+          const file = await this.opts.dialogs?.pickImage();
+          return file ? view(await this.setReference(id, file)) : null;
+        },
+        clearReference: async ({ id }) => view(await store().setReference(id, null)),
       },
       takes: {
         choose: async ({ sceneId, takeId }) => view(await store().chooseTake(sceneId, takeId)),
@@ -432,6 +476,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
       },
       settings: {
         update: async (patch) => {
+          if (patch.ffmpegPath !== undefined) await this.switchFfmpeg(patch.ffmpegPath);
           this.opts.settings.update(patch);
           return this.info();
         },

@@ -45,6 +45,9 @@ export async function removeScene(id: string): Promise<void> {
   if (view && neighbour) store().select(neighbour);
 }
 
+export const pickReference = (id: string) => attempt(() => withView(getApi().scenes.pickReference({ id })));
+export const clearReference = (id: string) => attempt(() => withView(getApi().scenes.clearReference({ id })));
+
 export const moveScene = (id: string, toIndex: number) => attempt(() => withView(getApi().scenes.move({ id, toIndex })));
 
 export const chooseTake = (sceneId: string, takeId: string | null) => attempt(() => withView(getApi().takes.choose({ sceneId, takeId })));

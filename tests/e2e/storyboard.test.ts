@@ -13,12 +13,17 @@ import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject, readProject } from '../../electron/services/projects/store.ts';
 import { startBridge, type Bridge } from '../bridge/server.ts';
 import { probeStreams } from '../helpers/probe.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.resolve('test-results', 'screenshots');
 const STATIC = path.resolve('dist-renderer-bridge');
 
 let dir: string;
+let referencePng: string;
 let app: Storyreel;
 let bridge: Bridge;
 let browser: Browser;
@@ -30,6 +35,8 @@ before(async () => {
   assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
   await fs.mkdir(SHOTS, { recursive: true });
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-e2e-'));
+  referencePng = path.join(dir, '..', `${path.basename(dir)}-red.png`);
+  await exec('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=red:s=320x240', '-frames:v', '1', '-y', referencePng]);
   await createProject(dir, { title: 'Harbour at Dawn', size: '640x360', style: 'watercolour, soft light' });
   app = new Storyreel({
     version: 'e2e',
@@ -39,6 +46,8 @@ before(async () => {
     log: createLog({ file: path.join(dir, '.storyreel', 'logs', 'e2e.log') }),
     owner: 'e2e',
     timing: { pollMinMs: 100, pollMaxMs: 300 },
+    // The system's pickers, as a user would answer them.
+    dialogs: { pickFolder: async () => null, pickImage: async () => referencePng, reveal: async () => false },
   });
   await app.openProject(dir);
   bridge = await startBridge(app, { staticDir: STATIC });
@@ -59,6 +68,7 @@ after(async () => {
   await bridge?.close();
   await app?.shutdown();
   if (dir) await fs.rm(dir, { recursive: true, force: true });
+  if (referencePng) await fs.rm(referencePng, { force: true });
 });
 
 const cards = () => page.getByTestId('scene-card');
@@ -158,6 +168,29 @@ test('keyboard: a focused card moves with Alt+Arrow and the order is saved', asy
   await waitFor(async () => (await readProject(dir)).scenes[1]!.id === before[0], 10000, 'scene 1 moved to position 2');
   const after = (await readProject(dir)).scenes.map((s) => s.id);
   assert.deepEqual(after, [before[1], before[0], before[2]]);
+});
+
+test('a reference image is copied into the project and becomes the first frame of the next take', { timeout: 120000 }, async () => {
+  const scene = (await readProject(dir)).scenes[2]!;
+  await selectCard(2);
+  await page.getByTestId('reference-pick').click();
+  await page.getByTestId('reference-thumb').waitFor();
+  const saved = (await readProject(dir)).scenes[2]!;
+  assert.match(saved.referenceImage ?? '', /^media\/refs\/.+\.png$/);
+  await fs.access(path.join(dir, saved.referenceImage!));
+  const takesBefore = saved.takes.length;
+  await page.getByTestId('generate-scene').click();
+  await waitFor(async () => (await readProject(dir)).scenes[2]!.takes.length === takesBefore + 1, 60000, 'a new take with the reference');
+  const take = (await readProject(dir)).scenes[2]!.takes.at(-1)!;
+  assert.equal(take.jobId !== scene.takes[0]?.jobId, true);
+  // The picture behind the text is the red reference, letterboxed to 16:9; only the bands behind the
+  // text are darkened, so below the text the frame is the creator's picture as it is.
+  const { stdout } = await exec('ffmpeg', ['-v', 'error', '-ss', '0.5', '-i', path.join(dir, take.file), '-frames:v', '1', '-vf', 'crop=iw/5:ih/6:2*iw/5:ih*0.62,scale=1:1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { encoding: 'buffer' });
+  const [r, g, b] = [...(stdout as Buffer)];
+  assert.ok(r! > 180 && g! < 60 && b! < 60, `colour in the middle ${r},${g},${b}`);
+  await page.screenshot({ path: path.join(SHOTS, 'scene-reference.png') });
+  await page.getByTestId('reference-clear').click();
+  await waitFor(async () => (await readProject(dir)).scenes[2]!.referenceImage === null, 10000, 'reference cleared');
 });
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

@@ -187,6 +187,14 @@ export class ProjectStore extends EventEmitter<{ change: [Project] }> {
     });
   }
 
+  /** Sets (or clears) a scene's reference image, a path relative to the project folder. */
+  async setReference(id: string, rel: string | null): Promise<Project> {
+    this.scene(id);
+    return this.mutate((p) => {
+      p.scenes.find((s) => s.id === id)!.referenceImage = rel;
+    });
+  }
+
   async removeScene(id: string): Promise<Project> {
     this.scene(id);
     return this.mutate((p) => {

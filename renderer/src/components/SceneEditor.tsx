@@ -11,6 +11,7 @@ import { formatClock, formatMoney } from '../lib/format.ts';
 import { activeJobsFor, sceneStatus } from '../lib/status.ts';
 import { useStore } from '../store.ts';
 import { useShallow } from 'zustand/react/shallow';
+import { ReferenceField } from './ReferenceField.tsx';
 import { TakeList } from './TakeList.tsx';
 import { ErrorText, Icon, ProgressBar, StatusChip } from './ui.tsx';
 
@@ -55,6 +56,7 @@ export function SceneEditor() {
       <div className="editor-body">
         <div className="editor-left">
           <PromptField key={scene.id} scene={scene} />
+          <ReferenceField scene={scene} />
           <SceneControls scene={scene} index={index} />
           <SceneJobs sceneId={scene.id} />
           <SceneIssues scene={scene} index={index} />

@@ -31,7 +31,7 @@ export function ProgressBar({ value, label, testId, className }: { value: number
   );
 }
 
-export function Icon({ name }: { name: 'plus' | 'play' | 'stop' | 'trash' | 'film' | 'folder' | 'check' | 'warn' | 'close' | 'key' | 'sparkle' }) {
+export function Icon({ name }: { name: 'plus' | 'play' | 'stop' | 'trash' | 'film' | 'folder' | 'check' | 'warn' | 'close' | 'key' | 'sparkle' | 'image' }) {
   const paths: Record<typeof name, string> = {
     plus: 'M12 5v14M5 12h14',
     play: 'M7 5l12 7-12 7z',
@@ -44,6 +44,7 @@ export function Icon({ name }: { name: 'plus' | 'play' | 'stop' | 'trash' | 'fil
     close: 'M6 6l12 12M18 6L6 18',
     key: 'M14 10a4 4 0 1 0-3 3.87V16h2v2h2v2h3v-3l-4.13-4.13A4 4 0 0 0 14 10z',
     sparkle: 'M12 3l2 6 6 2-6 2-2 6-2-6-6-2 6-2z',
+    image: 'M4 5h16v14H4zM4 16l5-5 4 4 3-3 4 4M15 9.5v.5',
   };
   return (
     <svg className="icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
