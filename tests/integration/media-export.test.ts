@@ -7,11 +7,11 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { AppError } from '../../shared/errors.ts';
 import { drainAll, Ffmpeg, resolveFfmpeg, runningProcesses } from '../../electron/services/media/ffmpeg.ts';
 import type { FfmpegProgress } from '../../electron/services/media/ffmpeg.ts';
 import { renderAnimatic } from '../../electron/services/media/animatic.ts';
 import { exportFilm, splitUnits } from '../../electron/services/media/stitch.ts';
+import { rejectsWith } from '../helpers/assert.ts';
 
 const exec = promisify(execFile);
 const paths = resolveFfmpeg({ env: process.env });
@@ -30,17 +30,6 @@ async function ffmpeg(args: string[]): Promise<void> {
   await exec(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args]);
 }
 
-async function rejectsWith(promise: Promise<unknown>, code: string, message?: RegExp): Promise<AppError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof AppError, `expected an AppError, got ${String(err)}`);
-    assert.equal(err.code, code, `${err.code}: ${err.message} ${err.detail ?? ''}`);
-    if (message) assert.match(err.message, message);
-    return err;
-  }
-  assert.fail(`expected a rejection with ${code}`);
-}
 
 function assertMonotonicToOne(fractions: number[]): void {
   assert.ok(fractions.length >= 1, 'progress was reported');

@@ -8,12 +8,12 @@ import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { AppError } from '../../shared/errors.ts';
 import { checkFfmpeg, drainAll, Ffmpeg, resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { CJK_FONTS, findFontFile, fontCandidates, fitImage, layoutPrompt, renderAnimatic, textEms, thumbnail, wrapText } from '../../electron/services/media/animatic.ts';
 import { verifyVideo } from '../../electron/services/media/stitch.ts';
 import { PreviewProvider } from '../../electron/services/providers/preview.ts';
 import type { CreateRequest } from '../../electron/services/providers/types.ts';
+import { rejectsWith } from '../helpers/assert.ts';
 
 const exec = promisify(execFile);
 const paths = resolveFfmpeg({ env: process.env });
@@ -65,17 +65,6 @@ function topLevelBoxes(buf: Buffer): string[] {
   return boxes;
 }
 
-async function rejectsWith(promise: Promise<unknown>, code: string, message?: RegExp): Promise<AppError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof AppError, `expected an AppError, got ${String(err)}`);
-    assert.equal(err.code, code, `${err.code}: ${err.message} ${err.detail ?? ''}`);
-    if (message) assert.match(err.message, message);
-    return err;
-  }
-  assert.fail(`expected a rejection with ${code}`);
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Finding and checking ffmpeg

@@ -4,8 +4,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { AppError } from '../../shared/errors.ts';
 import { PROJECT_FORMAT_VERSION } from '../../shared/project.ts';
+import { rejectsWith } from '../helpers/assert.ts';
 import { acquireLock } from '../../electron/services/projects/lock.ts';
 import { createProject, ProjectStore, readProject } from '../../electron/services/projects/store.ts';
 
@@ -16,15 +16,6 @@ before(async () => {
 after(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
-
-const rejectsWith = async (p: Promise<unknown>, code: string, pattern?: RegExp) => {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof AppError, `expected AppError, got ${String(err)}`);
-    assert.equal(err.code, code);
-    if (pattern) assert.match(err.message, pattern);
-    return true;
-  });
-};
 
 test('a new project has the documented layout and format version', async () => {
   const dir = path.join(root, 'new');
