@@ -112,3 +112,27 @@ test('invalid durations and a missing key are refused before money is spent', as
   await noKey.shutdown();
   assert.equal(emu.stats.creates, 0);
 });
+
+test('a job parked while the provider is unreachable is tried again by itself and finishes, with one create', { timeout: 60000 }, async () => {
+  emu.resetStats();
+  // Every status read fails for a while (more than the adapter's and the engine's retries together).
+  emu.setFaults({ serverError: { count: 12, statuses: [503], routes: ['retrieve'] } });
+  const dir = path.join(root, 'parked');
+  await createProject(dir, { provider: 'openai-videos', model: 'sora-2', scenes: [{ prompt: 'A lighthouse in fog', seconds: 4 }] });
+  const app = new Storyreel({
+    ...makeApp(dir).opts,
+    timing: { pollMinMs: 50, pollMaxMs: 100, backoffBaseMs: 20, backoffMaxMs: 50, parkAfterFailures: 2, unparkAfterMs: 300 },
+  });
+  await app.openProject(dir);
+  const seen: Array<{ state: string; error: string | null }> = [];
+  app.current().engine.on('job', (j) => seen.push({ state: j.state, error: j.error?.code ?? null }));
+  await app.generate([]);
+  const deadline = Date.now() + 45000;
+  while (app.current().engine.list()[0]?.state !== 'ready' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const job = app.current().engine.list()[0]!;
+  await app.shutdown();
+  assert.equal(job.state, 'ready', JSON.stringify(job.error));
+  assert.ok(seen.some((s) => s.state === 'running' && s.error === 'ProviderUnavailable'), 'it was parked with the reason shown');
+  assert.equal(emu.stats.faults.serverError, 12);
+  assert.equal(emu.stats.creates, 1);
+});

@@ -39,8 +39,10 @@ export interface EngineTiming {
   backoffMaxMs: number;
   /** Waits before each reconcile attempt after a create with an unknown outcome. */
   reconcileDelaysMs: number[];
-  /** Consecutive failed reads after which a job is parked (kept, resumed on next start). */
+  /** Consecutive failed reads after which a job is parked (kept, and tried again later). */
   parkAfterFailures: number;
+  /** How long a parked job waits before the engine tries it again by itself. */
+  unparkAfterMs: number;
 }
 
 /** The shortest wait between status reads that a server's `openai-poll-after-ms` hint can ask for. */
@@ -53,6 +55,7 @@ export const DEFAULT_TIMING: EngineTiming = {
   backoffMaxMs: 60000,
   reconcileDelaysMs: [1000, 4000, 10000],
   parkAfterFailures: 40,
+  unparkAfterMs: 5 * 60_000,
 };
 
 export interface MediaOps {
@@ -88,6 +91,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
   private readonly driving = new Map<string, Driven>();
   private readonly timing: EngineTiming;
   private readonly waiting: Array<() => void> = [];
+  private readonly unparkTimers = new Set<NodeJS.Timeout>();
   private active = 0;
   private closed = false;
   private readonly log: (line: string) => void;
@@ -187,6 +191,8 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
   /** Stops all work; the ledger keeps every unfinished job for the next start. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const t of this.unparkTimers) clearTimeout(t);
+    this.unparkTimers.clear();
     for (const d of this.driving.values()) d.stop.abort();
     await this.idle();
   }
@@ -505,8 +511,16 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
   private async park(job: JobRecord, err: unknown): Promise<void> {
     job.parked = true;
     job.error = toAppErrorShape(err);
-    this.log(`job ${job.id}: provider unreachable; parked in state ${job.state}, resumes on next start`);
+    this.log(`job ${job.id}: provider unreachable; parked in state ${job.state}; tried again in ${Math.round(this.timing.unparkAfterMs / 1000)} s or on next start`);
     await this.persist(job);
+    const timer = setTimeout(() => {
+      this.unparkTimers.delete(timer);
+      if (this.closed || !job.parked || this.driving.has(job.id)) return;
+      job.parked = false;
+      this.drive(job);
+    }, this.timing.unparkAfterMs);
+    timer.unref();
+    this.unparkTimers.add(timer);
   }
 
   private safeProvider(id: string): Provider | null {

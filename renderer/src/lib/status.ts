@@ -38,6 +38,20 @@ const pct = (p: number): number => Math.round(Math.min(1, Math.max(0, p)) * 100)
 
 export function sceneStatus(job: JobLike | null): SceneStatus {
   if (!job) return { state: 'idle', tone: 'idle', label: 'Not generated', sentence: 'Not generated yet.', progress: null };
+  if (!isTerminal(job.state) && job.error) {
+    // A live job with an error: the provider could not be reached, or a create whose answer was lost
+    // is being checked. The job is kept and retried; say so rather than "Generating".
+    const checking = job.state === 'submitted';
+    return {
+      state: job.state,
+      tone: 'waiting',
+      label: checking ? 'Checking with provider' : 'Waiting for provider',
+      sentence: checking
+        ? 'The answer to this request was lost; Storyreel is asking the provider whether it got it, so it is never paid for twice.'
+        : `${job.error.message} Storyreel keeps the job and tries again by itself.`,
+      progress: job.progress,
+    };
+  }
   switch (job.state) {
     case 'queued':
       return { state: job.state, tone: 'waiting', label: 'Queued', sentence: 'Waiting for a free slot.', progress: 0 };
