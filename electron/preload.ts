@@ -1,11 +1,14 @@
-// The preload: one narrow, typed API object on window.storyreel, built from the shared contract.
-// No raw ipcRenderer, no process, no file paths beyond the open project's media.
+// The preload: one narrow, typed API object on window.storyreel, built from the shared contract's channel
+// list (injected at build time, so no schema library ships in the sandboxed preload). No raw ipcRenderer,
+// no process, no file paths beyond the open project's media.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { makeClient } from '../shared/contract.ts';
+import { buildClient, type ChannelDef } from '../shared/client.ts';
 
-export const MEDIA_SCHEME = 'storyreel-media';
+declare const __STORYREEL_CHANNELS__: ChannelDef[];
+const MEDIA_SCHEME = 'storyreel-media';
 
-const api = makeClient(
+const api = buildClient(
+  __STORYREEL_CHANNELS__,
   (channel, payload) => ipcRenderer.invoke(channel, payload),
   (channel, listener) => {
     const wrapped = (_e: IpcRendererEvent, payload: unknown) => listener(payload);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AppErrorSchema } from './errors.ts';
 import { ExportSnapshotSchema, JobSnapshotSchema } from './jobs.ts';
 import { MAX_PROMPT_CHARS, ProjectSchema, SizeSchema, TransitionSchema } from './project.ts';
+import { buildClient, eventChannel, RemoteError, type ChannelDef } from './client.ts';
 
 const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 const None = z.object({}).strict();
@@ -164,13 +165,12 @@ export type StoryreelApi = { [G in Group]: { [M in Method<G>]: (input: CallInput
 };
 
 /** Channel names: "group.method". */
-export function channels(): Array<{ group: Group; method: string; channel: string }> {
+export function channels(): ChannelDef[] {
   return (Object.keys(contract.calls) as Group[]).flatMap((group) =>
     Object.keys(contract.calls[group]).map((method) => ({ group, method, channel: `${group}.${method}` })),
   );
 }
 export const EVENT_NAMES = Object.keys(contract.events) as EventName[];
-export const eventChannel = (e: EventName): string => `event.${e}`;
 
 /** Replies cross IPC and the bridge in this envelope, so typed errors survive the trip. */
 export const ReplySchema = z.union([
@@ -179,36 +179,14 @@ export const ReplySchema = z.union([
 ]);
 export type Reply = z.infer<typeof ReplySchema>;
 
-export class RemoteError extends Error {
-  readonly code: string;
-  readonly detail: string | undefined;
-  constructor(e: { code: string; message: string; detail?: string | undefined }) {
-    super(e.message);
-    this.name = 'RemoteError';
-    this.code = e.code;
-    this.detail = e.detail;
-  }
-}
+export { eventChannel, RemoteError };
 
-/** Builds the renderer's API object over any transport: `invoke(channel, payload) → Reply`. */
+/** Builds the renderer's API object over any transport, for every call in the contract. */
 export function makeClient(
   invoke: (channel: string, payload: unknown) => Promise<unknown>,
   subscribe: (channel: string, listener: (payload: unknown) => void) => () => void,
   mediaUrl: (relativePath: string) => string,
-  /** What a failed call rejects with. Electron's contextBridge keeps only the message of an Error, so the
-   *  preload rejects with a plain { code, message, detail } object, which the bridge clones whole. */
-  toError: (e: { code: string; message: string; detail?: string | undefined }) => unknown = (e) => new RemoteError(e),
+  toError?: (e: { code: string; message: string; detail?: string | undefined }) => unknown,
 ): StoryreelApi {
-  const api: Record<string, unknown> = {};
-  for (const { group, method, channel } of channels()) {
-    const g = (api[group] ??= {}) as Record<string, unknown>;
-    g[method] = async (input: unknown) => {
-      const reply = (await invoke(channel, input ?? {})) as Reply;
-      if (reply.ok) return reply.value;
-      throw toError(reply.error);
-    };
-  }
-  api.on = (event: EventName, listener: (p: unknown) => void) => subscribe(eventChannel(event), listener);
-  api.mediaUrl = mediaUrl;
-  return api as StoryreelApi;
+  return buildClient(channels(), invoke, subscribe, mediaUrl, toError);
 }

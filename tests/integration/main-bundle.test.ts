@@ -2,7 +2,8 @@
 // call has a handler, that payloads are validated, and that the window is hardened.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -47,4 +48,45 @@ test('the built main bundle binds every contract call and hardens its window', a
   } finally {
     await fs.rm(root, { recursive: true, force: true });
   }
+});
+
+test('the built preload exposes one object with every contract call, and failed calls keep their code', async () => {
+  const preload = path.resolve('dist-electron/preload.cjs');
+  assert.ok(existsSync(preload), 'dist-electron/preload.cjs is not built');
+  const exposed: Record<string, unknown> = {};
+  const invoked: Array<[string, unknown]> = [];
+  const stub = {
+    contextBridge: { exposeInMainWorld: (name: string, api: unknown) => (exposed[name] = api) },
+    ipcRenderer: {
+      invoke: async (channel: string, payload: unknown) => {
+        invoked.push([channel, payload]);
+        return channel === 'jobs.cancel' ? { ok: false, error: { code: 'NotFound', message: 'That job no longer exists.' } } : { ok: true, value: { echoed: channel } };
+      },
+      on: () => undefined,
+      removeListener: () => undefined,
+    },
+  };
+  const require = createRequire(import.meta.url);
+  const Module = require('node:module') as { _load: (request: string, ...rest: unknown[]) => unknown };
+  const original = Module._load;
+  Module._load = (request: string, ...rest: unknown[]) => (request === 'electron' ? stub : original(request, ...rest));
+  try {
+    require(preload);
+  } finally {
+    Module._load = original;
+  }
+  assert.deepEqual(Object.keys(exposed), ['storyreel'], 'exactly one object is exposed');
+  const api = exposed.storyreel as Record<string, Record<string, (input: unknown) => Promise<unknown>>> & { mediaUrl: (rel: string) => string };
+  for (const { group, method } of channels()) assert.equal(typeof api[group]?.[method], 'function', `${group}.${method}`);
+  const groups = Object.keys(api).filter((k) => typeof api[k] === 'object');
+  assert.deepEqual(groups.sort(), [...new Set(channels().map((c) => c.group))].sort(), 'nothing beyond the contract');
+  assert.deepEqual(await api.scenes!.add!({ afterId: null }), { echoed: 'scenes.add' });
+  assert.deepEqual(invoked[0], ['scenes.add', { afterId: null }]);
+  await assert.rejects(api.jobs!.cancel!({ jobId: 'x' }), (err: unknown) => {
+    assert.ok(!(err instanceof Error), 'a plain object, which contextBridge clones whole');
+    assert.equal((err as { code: string }).code, 'NotFound');
+    return true;
+  });
+  assert.equal(api.mediaUrl('media/a b.mp4'), 'storyreel-media://project/media/a%20b.mp4');
+  assert.ok(statSync(preload).size < 20_000, `the sandboxed preload stays small (${statSync(preload).size} bytes)`);
 });
