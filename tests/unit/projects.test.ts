@@ -133,3 +133,15 @@ test('the project lock refuses a second live owner and takes over from a dead on
   await lock.release();
   await assert.rejects(fs.access(path.join(dir, 'lock')));
 });
+
+test('reopening a project in the same process keeps the lock until the last holder lets go', async () => {
+  const dir = path.join(root, 'relock');
+  await fs.mkdir(dir, { recursive: true });
+  const first = await acquireLock(dir, 'app');
+  const second = await acquireLock(dir, 'app'); // the same project opened again (our own pid: taken over)
+  await first.release(); // closing the old session must not remove the new session's lock
+  await fs.access(path.join(dir, 'lock'));
+  await second.release();
+  await assert.rejects(fs.access(path.join(dir, 'lock')));
+});
+

@@ -1,6 +1,7 @@
 // One process drives a project's jobs at a time: two engines resuming the same ledger could both submit
 // a queued job. The lock names its owner's pid; a lock whose owner is gone (e.g. killed) is taken over.
 import { promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
@@ -22,15 +23,17 @@ function alive(pid: number): boolean {
 export async function acquireLock(stateDir: string, owner: string): Promise<ProjectLock> {
   await fs.mkdir(stateDir, { recursive: true });
   const file = path.join(stateDir, 'lock');
-  const body = JSON.stringify({ pid: process.pid, host: os.hostname(), owner, at: new Date().toISOString() });
+  // The nonce tells this acquisition's lock from a later one in the same process (a project reopened).
+  const nonce = randomBytes(8).toString('hex');
+  const body = JSON.stringify({ pid: process.pid, host: os.hostname(), owner, nonce, at: new Date().toISOString() });
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await fs.writeFile(file, body, { flag: 'wx' });
       return {
         release: async () => {
           try {
-            const current = JSON.parse(await fs.readFile(file, 'utf8')) as { pid?: number };
-            if (current.pid === process.pid) await fs.rm(file, { force: true });
+            const current = JSON.parse(await fs.readFile(file, 'utf8')) as { nonce?: string };
+            if (current.nonce === nonce) await fs.rm(file, { force: true });
           } catch {
             // Already gone.
           }
