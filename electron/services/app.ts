@@ -307,7 +307,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
       }
     }
     const jobs = await session.engine.enqueue(specs);
-    for (const id of targets) await session.store.recordSceneError(id, null);
+    await session.store.clearSceneErrors(targets);
     return jobs.map((j) => j.id);
   }
 

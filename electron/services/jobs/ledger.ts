@@ -91,14 +91,21 @@ export class Ledger {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
+    const files = names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => path.join(this.dir, 'jobs', n));
+    // Reads run a batch at a time: one awaited read after another made 2,000 jobs take ~450 ms at start.
     const jobs: JobRecord[] = [];
-    for (const name of names.filter((n) => n.endsWith('.json') && !n.startsWith('.'))) {
-      const file = path.join(this.dir, 'jobs', name);
-      try {
-        jobs.push(JobRecordSchema.parse(JSON.parse(await fs.readFile(file, 'utf8'))));
-      } catch (err) {
-        onBad?.(file, err);
-      }
+    const BATCH = 64;
+    for (let i = 0; i < files.length; i += BATCH) {
+      const batch = files.slice(i, i + BATCH);
+      const texts = await Promise.allSettled(batch.map((f) => fs.readFile(f, 'utf8')));
+      texts.forEach((t, k) => {
+        try {
+          if (t.status === 'rejected') throw t.reason;
+          jobs.push(JobRecordSchema.parse(JSON.parse(t.value)));
+        } catch (err) {
+          onBad?.(batch[k]!, err);
+        }
+      });
     }
     return jobs.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }

@@ -250,4 +250,13 @@ export class ProjectStore extends EventEmitter<{ change: [Project] }> {
       p.scenes.find((s) => s.id === sceneId)!.lastError = error ? { ...error, at: new Date().toISOString() } : null;
     });
   }
+
+  /** Clears the last error of the given scenes in one save; no write at all when none has one. */
+  async clearSceneErrors(sceneIds: readonly string[]): Promise<void> {
+    const ids = new Set(sceneIds);
+    if (!this.project.scenes.some((s) => ids.has(s.id) && s.lastError)) return;
+    await this.mutate((p) => {
+      for (const s of p.scenes) if (ids.has(s.id)) s.lastError = null;
+    });
+  }
 }
