@@ -30,13 +30,10 @@ async function inspect(ff: Ffmpeg, file: string, signal?: AbortSignal): Promise<
   const st = await stat(file).catch(() => null);
   if (!st?.isFile()) throw new AppError('MediaInvalid', 'The video file is missing.', { detail: file });
   if (st.size === 0) throw new AppError('MediaInvalid', 'The video file is empty.', { detail: file });
-  const details = await ff.probeDetails(file, signal ? { signal } : {});
-  const { video } = details.info;
-  if (!video || !(video.width > 0) || !(video.height > 0)) throw new AppError('MediaInvalid', 'The file has no picture in it.', { detail: file });
-  const seconds = video.durationSeconds ?? details.info.durationSeconds;
-  if (!(seconds > 0)) throw new AppError('MediaInvalid', 'The video has no length.', { detail: file });
-  try {
-    await ff.run(
+  // The header read (ffprobe) and the read of every packet (ffmpeg) are independent: run them together.
+  // A header error wins, as it is the more telling one.
+  const packets = ff
+    .run(
       {
         inputs: [{ path: file, options: ['-v', 'error', '-xerror'] }],
         outputOptions: ['-map', '0', '-c', 'copy', '-f', 'null'],
@@ -44,8 +41,22 @@ async function inspect(ff: Ffmpeg, file: string, signal?: AbortSignal): Promise<
         totalSeconds: 0,
       },
       signal ? { signal } : {},
+    )
+    .then(
+      () => null,
+      (err: unknown) => err,
     );
-  } catch (err) {
+  const details = await ff.probeDetails(file, signal ? { signal } : {}).catch(async (err: unknown) => {
+    await packets;
+    throw err;
+  });
+  const { video } = details.info;
+  const packetError = await packets;
+  if (!video || !(video.width > 0) || !(video.height > 0)) throw new AppError('MediaInvalid', 'The file has no picture in it.', { detail: file });
+  const seconds = video.durationSeconds ?? details.info.durationSeconds;
+  if (!(seconds > 0)) throw new AppError('MediaInvalid', 'The video has no length.', { detail: file });
+  if (packetError) {
+    const err = packetError;
     if (isAbort(err) || (err instanceof AppError && err.code === 'FfmpegMissing')) throw err;
     throw new AppError('MediaInvalid', 'The video file is damaged or incomplete.', { detail: `${file}: ${err instanceof AppError ? err.detail : String(err)}`, cause: err });
   }
