@@ -55,6 +55,8 @@ export const EstimateSchema = z.object({
   budgetUsd: z.number().nullable(),
   /** How much the estimate would go over the budget cap; 0 when it fits. */
   overBudgetUsd: z.number(),
+  /** Why this work cannot be sent now (no key, no base URL...), known before the creator is asked to pay. */
+  blocked: AppErrorSchema.nullable(),
 });
 export type EstimateView = z.infer<typeof EstimateSchema>;
 

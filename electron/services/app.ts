@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { estimateCost, formatUsd, generationProblems, modelProfile, projectProblems, providerProfile, roundUsd, type Problem } from '../../shared/capabilities.ts';
 import type { AppInfo, EventName, EventPayload, Handlers, KeyStatus, ProjectView, Settings } from '../../shared/contract.ts';
-import { AppError, toAppErrorShape } from '../../shared/errors.ts';
+import { AppError, toAppErrorShape, type AppErrorShape } from '../../shared/errors.ts';
 import { isTerminal, type ExportSnapshot } from '../../shared/jobs.ts';
 import { chosenTakeOf, fullPrompt, type Project } from '../../shared/project.ts';
 import { insideRoot, newId } from './fsutil.ts';
@@ -258,7 +258,13 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     const spentUsd = await this.spent();
     const budgetUsd = this.opts.settings.get().budgetUsd;
     const overBudgetUsd = budgetUsd === null ? 0 : Math.max(0, roundUsd(spentUsd + est.totalUsd - budgetUsd));
-    return { ...est, spentUsd, budgetUsd, overBudgetUsd };
+    let blocked: AppErrorShape | null = null;
+    try {
+      this.provider(project.provider);
+    } catch (err) {
+      blocked = toAppErrorShape(err);
+    }
+    return { ...est, spentUsd, budgetUsd, overBudgetUsd, blocked };
   }
 
   /**
@@ -511,6 +517,8 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
 /** Keys from the environment (OPENAI_API_KEY, STORYREEL_API_KEY) and an optional .env file. */
 export class EnvSecrets implements Secrets {
   private readonly values = new Map<string, string>();
+  /** Keys given through keys.set (kept in memory only), as opposed to the environment. */
+  private readonly given = new Set<string>();
   constructor(env: NodeJS.ProcessEnv, dotenv: Record<string, string> = {}) {
     const key = env.STORYREEL_API_KEY || env.OPENAI_API_KEY || dotenv.STORYREEL_API_KEY || dotenv.OPENAI_API_KEY;
     if (key) this.values.set('openai-videos', key.trim());
@@ -519,13 +527,16 @@ export class EnvSecrets implements Secrets {
     return this.values.get(provider) ?? null;
   }
   source(provider: string): KeyStatus['source'] {
-    return this.values.has(provider) ? 'env' : 'none';
+    if (!this.values.has(provider)) return 'none';
+    return this.given.has(provider) ? 'app' : 'env';
   }
   async set(provider: string, key: string): Promise<void> {
     this.values.set(provider, key);
+    this.given.add(provider);
   }
   async clear(provider: string): Promise<void> {
     this.values.delete(provider);
+    this.given.delete(provider);
   }
   all(): string[] {
     return [...this.values.values()];

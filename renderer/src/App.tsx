@@ -1,4 +1,5 @@
 import { ConfirmDelete } from './components/ConfirmDelete.tsx';
+import { ConfirmSpend } from './components/ConfirmSpend.tsx';
 import { FfmpegBanner } from './components/FfmpegBanner.tsx';
 import { Header } from './components/Header.tsx';
 import { Inspector } from './components/Inspector.tsx';
@@ -31,6 +32,7 @@ export function App() {
         <Welcome />
       )}
       <ConfirmDelete />
+      <ConfirmSpend />
       <Toasts />
     </div>
   );

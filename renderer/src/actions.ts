@@ -1,5 +1,6 @@
 // Everything the UI asks main to do. Each call applies main's reply (the new project view, a job or
 // export snapshot) to the store and turns a failure into a toast. Returns undefined when the call failed.
+import { RemoteError } from '../../shared/client.ts';
 import type { CallInput, ProjectView } from '../../shared/contract.ts';
 import { getApi } from './api.ts';
 import { useStore } from './store.ts';
@@ -53,7 +54,27 @@ export const moveScene = (id: string, toIndex: number) => attempt(() => withView
 export const chooseTake = (sceneId: string, takeId: string | null) => attempt(() => withView(getApi().takes.choose({ sceneId, takeId })));
 export const rateTake = (sceneId: string, takeId: string, rating: number) => attempt(() => withView(getApi().takes.rate({ sceneId, takeId, rating })));
 
+/**
+ * Generates the scenes. Paid work first shows what it will cost (and what was spent, against the budget)
+ * and waits for the creator to confirm; free work (Preview) starts at once.
+ */
 export async function generate(sceneIds: string[], takes?: number): Promise<void> {
+  const estimate = await attempt(() => getApi().jobs.estimate(takes === undefined ? { sceneIds } : { sceneIds, takes }));
+  if (!estimate) return;
+  if (estimate.blocked) {
+    // Say what is missing (a key, a base URL) before asking anyone to pay.
+    store().showError(new RemoteError(estimate.blocked));
+    return;
+  }
+  if (estimate.totalUsd > 0) {
+    store().askSpend({ sceneIds, takes, estimate });
+    return;
+  }
+  await startGeneration(sceneIds, takes);
+}
+
+/** Sends the jobs; main still checks the values, the key and the budget before anything is spent. */
+export async function startGeneration(sceneIds: string[], takes?: number): Promise<void> {
   const api = getApi();
   await attempt(async () => {
     await api.jobs.generate(takes === undefined ? { sceneIds } : { sceneIds, takes });

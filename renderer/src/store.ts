@@ -2,7 +2,7 @@
 // jobs, exports, app info) and never invents job or export state; the "ui" half holds what only this
 // window cares about (selection, toasts). Select narrowly; use useShallow for object selections.
 import { create } from 'zustand';
-import type { AppInfo, ProjectView, StoryreelApi } from '../../shared/contract.ts';
+import type { AppInfo, ProjectView, StoryreelApi, EstimateView } from '../../shared/contract.ts';
 import type { ExportSnapshot, JobSnapshot } from '../../shared/jobs.ts';
 import { isTerminal } from '../../shared/jobs.ts';
 import { describeError } from './lib/errors.ts';
@@ -12,6 +12,12 @@ export interface Toast extends ShownError {
   id: number;
   /** How many times the same error arrived in a row. */
   count: number;
+}
+
+export interface PendingSpend {
+  sceneIds: string[];
+  takes: number | undefined;
+  estimate: EstimateView;
 }
 
 export interface StoreState {
@@ -25,6 +31,8 @@ export interface StoreState {
   selectedSceneId: string | null;
   /** The scene whose deletion waits for confirmation. */
   pendingDelete: string | null;
+  /** Paid work that waits for the creator to confirm its cost. */
+  pendingSpend: PendingSpend | null;
   toasts: Toast[];
 
   applyView(view: ProjectView | null): void;
@@ -33,6 +41,7 @@ export interface StoreState {
   applyInfo(info: AppInfo): void;
   select(sceneId: string | null): void;
   askDelete(sceneId: string | null): void;
+  askSpend(pending: PendingSpend | null): void;
   showError(err: unknown): void;
   dismissToast(id: number): void;
 }
@@ -48,6 +57,7 @@ export const useStore = create<StoreState>()((set) => ({
   exports: {},
   selectedSceneId: null,
   pendingDelete: null,
+  pendingSpend: null,
   toasts: [],
 
   applyView: (view) =>
@@ -79,6 +89,7 @@ export const useStore = create<StoreState>()((set) => ({
 
   select: (sceneId) => set({ selectedSceneId: sceneId }),
   askDelete: (sceneId) => set({ pendingDelete: sceneId }),
+  askSpend: (pending) => set({ pendingSpend: pending }),
 
   showError: (err) => {
     const shown = describeError(err);

@@ -1,6 +1,6 @@
 // The API key for the project's provider. The key goes to main once and is never shown again; only a hint.
 import { useState } from 'react';
-import { clearKey, setKey } from '../actions.ts';
+import { clearKey, setKey, updateSettings } from '../actions.ts';
 import { useCapabilities } from '../hooks.ts';
 import { useStore } from '../store.ts';
 
@@ -68,8 +68,44 @@ export function KeyPanel() {
               </button>
             )}
           </form>
+          {provider.id === 'openai-videos' && <BaseUrlField />}
         </>
       )}
     </section>
+  );
+}
+
+/** Where the /v1/videos requests go: a gateway or proxy (OpenAI's own endpoint was shut down). */
+function BaseUrlField() {
+  const saved = useStore((s) => s.info?.settings.openaiBaseUrl ?? '');
+  const [text, setText] = useState<string | null>(null);
+  const value = text ?? saved;
+  const save = async () => {
+    const next = value.trim();
+    if (next === saved) return setText(null);
+    const info = await updateSettings({ openaiBaseUrl: next || null });
+    if (info) setText(null);
+  };
+  return (
+    <div className="field base-url">
+      <label className="field-label" htmlFor="settings-base-url">
+        Base URL
+      </label>
+      <input
+        id="settings-base-url"
+        type="url"
+        className="input"
+        data-testid="settings-base-url"
+        placeholder="https://your-gateway.example/v1"
+        spellCheck={false}
+        value={value}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={() => void save()}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') void save();
+        }}
+      />
+      <p className="muted small">The /v1/videos address of your gateway or proxy. OpenAI's own endpoint closed on 2026-09-24.</p>
+    </div>
   );
 }
