@@ -170,6 +170,15 @@ test('keyboard: a focused card moves with Alt+Arrow and the order is saved', asy
   assert.deepEqual(after, [before[1], before[0], before[2]]);
 });
 
+test('drag: dropping the last card onto the first moves that scene to the front, and it is saved', async () => {
+  const before = (await readProject(dir)).scenes.map((s) => s.id);
+  await cards().nth(2).dragTo(cards().nth(0), { targetPosition: { x: 5, y: 40 } });
+  await waitFor(async () => (await readProject(dir)).scenes[0]!.id === before[2], 10000, 'the last scene moved to the front');
+  assert.deepEqual((await readProject(dir)).scenes.map((s) => s.id), [before[2], before[0], before[1]]);
+  const shown = await cards().evaluateAll((els) => els.map((e) => e.getAttribute('data-scene-id')));
+  assert.deepEqual(shown, [before[2], before[0], before[1]], 'the strip shows the new order');
+});
+
 test('a reference image is copied into the project and becomes the first frame of the next take', { timeout: 120000 }, async () => {
   const scene = (await readProject(dir)).scenes[2]!;
   await selectCard(2);
