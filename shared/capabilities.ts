@@ -212,6 +212,10 @@ export function roundUsd(x: number): number {
   return Math.round(x * 10000) / 10000;
 }
 
-export function formatUsd(x: number): string {
-  return x < 1 && x > 0 ? `$${x.toFixed(3)}` : `$${x.toFixed(2)}`;
+/** Dollars for people: cents, or tenths of a cent when the amount has them (a $0.035/s price). */
+export function formatUsd(usd: number): string {
+  if (!Number.isFinite(usd)) return '$—';
+  const cents = Math.round(usd * 100);
+  if (Math.abs(usd * 100 - cents) > 1e-6 && Math.abs(usd) < 10) return `$${usd.toFixed(3)}`;
+  return `$${(cents / 100).toFixed(2)}`;
 }

@@ -89,7 +89,7 @@ test('the budget cap refuses work that would exceed it, saying by how much, and 
   await app.openProject(dir);
   await assert.rejects(app.generate([]), (err: { code: string; message: string }) => {
     assert.equal(err.code, 'BudgetExceeded');
-    assert.match(err.message, /\$2\.40.*budget of \$2\.00 by \$0\.400/);
+    assert.match(err.message, /\$2\.40.*budget of \$2\.00 by \$0\.40\b/);
     return true;
   });
   assert.equal(emu.stats.creates, 0);

@@ -1,4 +1,5 @@
 // Pure formatting helpers (unit-tested in tests/unit/renderer-format.test.ts). No DOM here.
+import { formatUsd } from '../../../shared/capabilities.ts';
 
 /** 8 → "0:08", 84 → "1:24", 3725 → "1:02:05". */
 export function formatClock(totalSeconds: number): string {
@@ -73,9 +74,5 @@ export function joinForDisplay(dir: string, relative: string): string {
 }
 
 /** US dollars with cents, or with a tenth of a cent when cents would hide the amount: 0.8 → "$0.80", 0.125 → "$0.125". */
-export function formatMoney(usd: number): string {
-  if (!Number.isFinite(usd)) return '$—';
-  const cents = Math.round(usd * 100);
-  if (Math.abs(usd * 100 - cents) > 1e-6 && Math.abs(usd) < 10) return `$${usd.toFixed(3)}`;
-  return `$${(cents / 100).toFixed(2)}`;
-}
+/** The one money format, shared with main's messages and the command line. */
+export const formatMoney = formatUsd;
