@@ -202,6 +202,23 @@ test('a reference image is copied into the project and becomes the first frame o
   await waitFor(async () => (await readProject(dir)).scenes[2]!.referenceImage === null, 10000, 'reference cleared');
 });
 
+test('delete asks first: Escape keeps the scene, confirming removes it and its takes from the board', async () => {
+  const before = (await readProject(dir)).scenes.map((s) => s.id);
+  await cards().nth(1).focus();
+  await page.keyboard.press('Delete');
+  await page.getByTestId('confirm-delete').waitFor();
+  assert.match(await page.getByTestId('confirm-delete').innerText(), /Delete scene 2\?/);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('confirm-delete').waitFor({ state: 'detached' });
+  assert.equal((await readProject(dir)).scenes.length, 3, 'Escape kept it');
+  await cards().nth(1).focus();
+  await page.keyboard.press('Delete');
+  await page.getByTestId('confirm-delete-yes').click();
+  await waitFor(async () => (await readProject(dir)).scenes.length === 2, 10000, 'the scene is gone');
+  assert.deepEqual((await readProject(dir)).scenes.map((s) => s.id), [before[0], before[2]]);
+  assert.equal(await cards().count(), 2);
+});
+
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -1,7 +1,8 @@
 // Asks before a scene (and its takes) leaves the storyboard.
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import { removeScene } from '../actions.ts';
 import { useStore } from '../store.ts';
+import { Modal } from './Modal.tsx';
 import { focusCard } from './Timeline.tsx';
 
 export function ConfirmDelete() {
@@ -10,20 +11,9 @@ export function ConfirmDelete() {
   const takes = useStore((s) => s.view?.project.scenes.find((sc) => sc.id === s.pendingDelete)?.takes.length ?? 0);
   const askDelete = useStore((s) => s.askDelete);
   const confirmRef = useRef<HTMLButtonElement>(null);
-  const returnTo = useRef<Element | null>(null);
-
-  useEffect(() => {
-    if (!pending) return;
-    returnTo.current = document.activeElement;
-    confirmRef.current?.focus();
-  }, [pending]);
 
   if (!pending || index < 0) return null;
 
-  const close = () => {
-    askDelete(null);
-    if (returnTo.current instanceof HTMLElement) returnTo.current.focus();
-  };
   const confirm = async () => {
     askDelete(null);
     await removeScene(pending);
@@ -32,26 +22,19 @@ export function ConfirmDelete() {
   };
 
   return (
-    <div
-      className="modal-backdrop"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') close();
-      }}
-    >
-      <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title" aria-describedby="confirm-body" data-testid="confirm-delete">
-        <h2 id="confirm-title">Delete scene {index + 1}?</h2>
-        <p id="confirm-body" className="muted">
-          {takes > 0 ? `Its prompt and ${takes} ${takes === 1 ? 'take' : 'takes'} leave the storyboard.` : 'Its prompt leaves the storyboard.'}
-        </p>
-        <div className="modal-actions">
-          <button type="button" className="btn" onClick={close}>
-            Keep it
-          </button>
-          <button ref={confirmRef} type="button" className="btn btn-danger-solid" data-testid="confirm-delete-yes" onClick={() => void confirm()}>
-            Delete
-          </button>
-        </div>
+    <Modal titleId="confirm-title" bodyId="confirm-body" testId="confirm-delete" initialFocus={confirmRef} onClose={() => askDelete(null)}>
+      <h2 id="confirm-title">Delete scene {index + 1}?</h2>
+      <p id="confirm-body" className="muted">
+        {takes > 0 ? `Its prompt and ${takes} ${takes === 1 ? 'take' : 'takes'} leave the storyboard.` : 'Its prompt leaves the storyboard.'}
+      </p>
+      <div className="modal-actions">
+        <button type="button" className="btn" onClick={() => askDelete(null)}>
+          Keep it
+        </button>
+        <button ref={confirmRef} type="button" className="btn btn-danger-solid" data-testid="confirm-delete-yes" onClick={() => void confirm()}>
+          Delete
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }

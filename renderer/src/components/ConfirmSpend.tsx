@@ -1,31 +1,23 @@
 // Before paid work is sent: what it costs, how that is worked out, what was spent, and the budget.
 // Nothing is submitted until the creator says yes; Escape or "Not now" sends nothing.
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import { startGeneration } from '../actions.ts';
 import { formatMoney } from '../lib/format.ts';
 import { useStore } from '../store.ts';
+import { Modal } from './Modal.tsx';
 
 export function ConfirmSpend() {
   const pending = useStore((s) => s.pendingSpend);
   const size = useStore((s) => s.view?.project.size ?? '');
   const askSpend = useStore((s) => s.askSpend);
   const confirmRef = useRef<HTMLButtonElement>(null);
-  const returnTo = useRef<Element | null>(null);
-
-  useEffect(() => {
-    if (!pending) return;
-    returnTo.current = document.activeElement;
-    confirmRef.current?.focus();
-  }, [pending]);
+  const cancelRef = useRef<HTMLButtonElement>(null);
 
   if (!pending) return null;
   const { estimate, sceneIds, takes } = pending;
   const scenes = estimate.lines.length;
   const takesEach = estimate.lines[0]?.takes ?? 1;
-  const close = () => {
-    askSpend(null);
-    if (returnTo.current instanceof HTMLElement) returnTo.current.focus();
-  };
+  const close = () => askSpend(null);
   const confirm = async () => {
     askSpend(null);
     await startGeneration(sceneIds, takes);
@@ -33,40 +25,33 @@ export function ConfirmSpend() {
   const over = estimate.overBudgetUsd > 0;
 
   return (
-    <div
-      className="modal-backdrop"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') close();
-      }}
-    >
-      <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="spend-title" aria-describedby="spend-body" data-testid="confirm-spend">
-        <h2 id="spend-title">
-          Generate {scenes} {scenes === 1 ? 'scene' : 'scenes'} for {formatMoney(estimate.totalUsd)}?
-        </h2>
-        <div id="spend-body" className="spend-body">
-          <p>
-            {estimate.model} at {size}: {estimate.totalSeconds} s of video{takesEach > 1 ? ` (${takesEach} takes each)` : ''} × {formatMoney(estimate.pricePerSecond)}/s.
+    <Modal titleId="spend-title" bodyId="spend-body" testId="confirm-spend" initialFocus={over ? cancelRef : confirmRef} onClose={close}>
+      <h2 id="spend-title">
+        Generate {scenes} {scenes === 1 ? 'scene' : 'scenes'} for {formatMoney(estimate.totalUsd)}?
+      </h2>
+      <div id="spend-body" className="spend-body">
+        <p>
+          {estimate.model} at {size}: {estimate.totalSeconds} s of video{takesEach > 1 ? ` (${takesEach} takes each)` : ''} × {formatMoney(estimate.pricePerSecond)}/s.
+        </p>
+        <p className="muted">
+          Spent on this project so far: {formatMoney(estimate.spentUsd)}
+          {estimate.budgetUsd !== null ? ` of your ${formatMoney(estimate.budgetUsd)} budget.` : '. No budget cap is set.'}
+        </p>
+        {over && (
+          <p className="spend-over" data-testid="spend-over">
+            This goes over your budget by {formatMoney(estimate.overBudgetUsd)}, so Storyreel will refuse it. Raise the cap or generate fewer scenes.
           </p>
-          <p className="muted">
-            Spent on this project so far: {formatMoney(estimate.spentUsd)}
-            {estimate.budgetUsd !== null ? ` of your ${formatMoney(estimate.budgetUsd)} budget.` : '. No budget cap is set.'}
-          </p>
-          {over && (
-            <p className="spend-over" data-testid="spend-over">
-              This goes over your budget by {formatMoney(estimate.overBudgetUsd)}, so Storyreel will refuse it. Raise the cap or generate fewer scenes.
-            </p>
-          )}
-          <p className="muted small">The provider bills what it generates, even takes you do not keep. A failed moderation check is usually not billed.</p>
-        </div>
-        <div className="modal-actions">
-          <button type="button" className="btn" data-testid="confirm-spend-no" onClick={close}>
-            Not now
-          </button>
-          <button ref={confirmRef} type="button" className="btn btn-primary" data-testid="confirm-spend-yes" disabled={over} onClick={() => void confirm()}>
-            Spend {formatMoney(estimate.totalUsd)}
-          </button>
-        </div>
+        )}
+        <p className="muted small">The provider bills what it generates, even takes you do not keep. A failed moderation check is usually not billed.</p>
       </div>
-    </div>
+      <div className="modal-actions">
+        <button ref={cancelRef} type="button" className="btn" data-testid="confirm-spend-no" onClick={close}>
+          Not now
+        </button>
+        <button ref={confirmRef} type="button" className="btn btn-primary" data-testid="confirm-spend-yes" disabled={over} onClick={() => void confirm()}>
+          Spend {formatMoney(estimate.totalUsd)}
+        </button>
+      </div>
+    </Modal>
   );
 }
