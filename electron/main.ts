@@ -19,7 +19,9 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 
 protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } }]);
 
-if (!app.requestSingleInstanceLock()) app.quit();
+// One instance: a second launch hands over to the first (which owns the project lock) and does nothing.
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.quit();
 
 const settings = new ElectronSettings();
 const secrets = new SafeStorageSecrets(process.env);
@@ -177,7 +179,15 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
+app.on('second-instance', () => {
+  const win = [...windows][0];
+  if (!win) return;
+  if (win.isMinimized()) win.restore();
+  win.focus();
+});
+
 void app.whenReady().then(async () => {
+  if (!primary) return;
   harden();
   protocol.handle(MEDIA_SCHEME, serveMedia);
   bindIpc(storyreel, () => [...windows], isTrustedSender, log);

@@ -50,6 +50,22 @@ test('the built main bundle binds every contract call and hardens its window', a
   }
 });
 
+test('a second instance hands over to the first: no window, no handlers, no project opened', async () => {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-main2-'));
+  try {
+    const { stdout } = await run(process.execPath, ['tests/fixtures/electron-stub/drive-main.mjs', bundle], {
+      env: { ...process.env, STORYREEL_STUB_ROOT: root, STORYREEL_STUB_SECOND_INSTANCE: '1' },
+      timeout: 60000,
+    });
+    const report = JSON.parse(stdout);
+    assert.deepEqual(report.windows, []);
+    assert.deepEqual(report.channels, []);
+    assert.equal(existsSync(path.join(root, 'documents', 'Storyreel')), false, 'the example project was not created');
+  } finally {
+    await fs.rm(root, { recursive: true, force: true });
+  }
+});
+
 test('the built preload exposes one object with every contract call, and failed calls keep their code', async () => {
   const preload = path.resolve('dist-electron/preload.cjs');
   assert.ok(existsSync(preload), 'dist-electron/preload.cjs is not built');
