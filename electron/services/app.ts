@@ -352,9 +352,9 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     if (!project.scenes.length) throw new AppError('NothingToExport', 'The storyboard has no scenes yet.');
     const missing = project.scenes.map((s, i) => (chosenTakeOf(s) ? null : i + 1)).filter((n): n is number => n !== null);
     if (missing.length) throw new AppError('NothingToExport', `Scene ${missing.join(', ')} ${missing.length > 1 ? 'have' : 'has'} no chosen take yet.`);
-    const clips = project.scenes.map((s) => {
+    const clips = project.scenes.map((s, i) => {
       const take = chosenTakeOf(s)!;
-      return { file: path.join(session.store.dir, take.file), seconds: take.seconds };
+      return { file: path.join(session.store.dir, take.file), seconds: take.seconds, label: `Scene ${i + 1}'s chosen take` };
     });
     const total = clips.reduce((a, c) => a + c.seconds, 0);
     const id = newId('export');

@@ -88,3 +88,23 @@ test('closing the app mid-render keeps the job; reopening resumes it to a take',
   assert.equal(project.scenes[0]!.takes.length, 1);
   assert.equal(project.scenes[0]!.takes[0]!.jobId, id);
 });
+
+test('export of a film whose scene 2 take is damaged fails naming scene 2, and leaves no file', { timeout: 120000 }, async () => {
+  const dir = path.join(root, 'damaged');
+  await createProject(dir, { size: '640x360', scenes: [{ prompt: 'one', seconds: 1 }, { prompt: 'two', seconds: 1 }] });
+  const app = makeApp();
+  await app.openProject(dir);
+  await app.generate([]);
+  await app.current().engine.idle();
+  const take = app.current().store.get().scenes[1]!.takes[0]!;
+  const file = path.join(dir, take.file);
+  const bytes = await fs.readFile(file);
+  await fs.writeFile(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+  const started = app.startExport();
+  const done = await app.waitExport(started.id);
+  await app.shutdown();
+  assert.equal(done.state, 'failed');
+  assert.equal(done.error?.code, 'MediaInvalid');
+  assert.match(done.error!.message, /^Scene 2's chosen take cannot be used: /);
+  assert.deepEqual(await fs.readdir(path.join(dir, 'exports')), [], 'no film and no temporary file were left');
+});

@@ -84,6 +84,8 @@ export async function verifyVideo(ff: Ffmpeg, file: string, expect: { seconds?: 
 export interface ExportClip {
   file: string;
   seconds: number;
+  /** How errors name this clip to a person, e.g. "Scene 2's chosen take". Default "Clip n of m". */
+  label?: string;
 }
 
 export interface ExportResult {
@@ -240,7 +242,8 @@ async function inspectAll(ff: Ffmpeg, clips: readonly ExportClip[], signal: Abor
   const err = errors.get(first);
   if (!(err instanceof AppError) || err.code !== 'MediaInvalid') throw err;
   const message = `${err.message.charAt(0).toLowerCase()}${err.message.slice(1)}`;
-  throw new AppError('MediaInvalid', `Clip ${first + 1} of ${clips.length} cannot be used: ${message}`, { detail: `${clips[first]!.file}: ${err.detail ?? ''}`, cause: err });
+  const name = clips[first]!.label ?? `Clip ${first + 1} of ${clips.length}`;
+  throw new AppError('MediaInvalid', `${name} cannot be used: ${message}`, { detail: `${clips[first]!.file}: ${err.detail ?? ''}`, cause: err });
 }
 
 /**
