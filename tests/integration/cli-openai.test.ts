@@ -42,9 +42,14 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}) {
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<Run>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 150000);
-  if (process.env.CLI_DEBUG) { child.stdout.on('data', (d) => process.stderr.write(`[cli ${args[0]}] ${d}`)); child.stderr.on('data', (d) => process.stderr.write(`[cli! ${args[0]}] ${d}`)); }
+  if (process.env.CLI_DEBUG) {
+    child.stdout.on('data', (d) => process.stderr.write(`[cli ${args[0]}] ${d}`));
+    child.stderr.on('data', (d) => process.stderr.write(`[cli! ${args[0]}] ${d}`));
+  }
+  // 'close', not 'exit': by then every byte of output has been read.
+  const done = new Promise<Run>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  // Well inside the test timeout, so a hung run still reports its output in the assertion message.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 90000);
   void done.finally(() => clearTimeout(timer));
   return { child, done };
 }
