@@ -72,18 +72,11 @@ function problemsError(problems: Problem[]): AppError {
 }
 
 /** An open project: its file, its job engine, its exports, and the lock that makes it ours. */
-export class Session {
-  readonly exports = new Map<string, { snapshot: ExportSnapshot; abort: AbortController; done: Promise<void> }>();
+/** The adapters one project's jobs use, built on first use. */
+export class ProviderCache {
   private readonly providers = new Map<string, Provider>();
 
-  constructor(
-    readonly store: ProjectStore,
-    readonly engine: JobEngine,
-    readonly ledger: Ledger,
-    private readonly lock: ProjectLock,
-  ) {}
-
-  cachedProvider(key: string, make: () => Provider): Provider {
+  get(key: string, make: () => Provider): Provider {
     let p = this.providers.get(key);
     if (!p) {
       p = make();
@@ -93,9 +86,21 @@ export class Session {
   }
 
   /** Forgets the adapters, so the next job builds them with the current settings (e.g. a new ffmpeg). */
-  resetProviders(): void {
+  clear(): void {
     this.providers.clear();
   }
+}
+
+export class Session {
+  readonly exports = new Map<string, { snapshot: ExportSnapshot; abort: AbortController; done: Promise<void> }>();
+
+  constructor(
+    readonly store: ProjectStore,
+    readonly engine: JobEngine,
+    readonly ledger: Ledger,
+    readonly providers: ProviderCache,
+    private readonly lock: ProjectLock,
+  ) {}
 
   async close(): Promise<void> {
     for (const e of this.exports.values()) e.abort.abort();
@@ -125,7 +130,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     if (!check.ok) throw new AppError('FfmpegMissing', `ffmpeg at ${paths.ffmpeg} did not run: ${check.error ?? 'unknown error'}`);
     this.ffPaths = paths;
     this.ff = new Ffmpeg(paths, this.opts.log);
-    this.session?.resetProviders();
+    this.session?.providers.clear();
   }
 
   private push<E extends EventName>(event: E, payload: EventPayload<E>): void {
@@ -152,10 +157,13 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     const lock = await acquireLock(store.stateDir(), this.opts.owner);
     try {
       const ledger = new Ledger(store.stateDir());
+      const providers = new ProviderCache();
       const engine = await JobEngine.open({
         ledger,
         projectDir: store.dir,
-        provider: (id) => this.provider(id),
+        // Bound to this project, not to whichever is open: a job finishing while the project closes
+        // must still reach its own adapters.
+        provider: (id) => this.providerFor(id, store, providers),
         media: {
           verify: (file) => verifyVideo(this.ff, file),
           thumbnail: (video, out) => thumbnail(this.ff, video, out),
@@ -167,7 +175,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
         log: this.opts.log,
       });
       if (this.session) await this.closeProject();
-      this.session = new Session(store, engine, ledger, lock);
+      this.session = new Session(store, engine, ledger, providers, lock);
       store.on('change', (project) => this.push('project', { project, dir: store.dir }));
       engine.on('job', (snapshot) => this.push('job', snapshot));
       const resumed = engine.resume();
@@ -189,17 +197,21 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     return this.opts.concurrency ?? this.opts.settings.get().concurrency ?? modelProfile(project.provider, project.model)?.concurrency ?? DEFAULT_CONCURRENCY;
   }
 
-  /** Builds (or reuses) the adapter for a provider, or says in words why it cannot be used. */
+  /** The adapter for a provider in the open project, or why it cannot be used, in words. */
   provider(id: string): Provider {
     const session = this.current();
+    return this.providerFor(id, session.store, session.providers);
+  }
+
+  private providerFor(id: string, store: ProjectStore, cache: ProviderCache): Provider {
     if (id === 'preview') {
-      return session.cachedProvider('preview', () => new PreviewProvider({ ff: this.ff, cacheDir: session.store.stateDir('preview'), fontFile: this.opts.fontFile ?? null }));
+      return cache.get('preview', () => new PreviewProvider({ ff: this.ff, cacheDir: store.stateDir('preview'), fontFile: this.opts.fontFile ?? null }));
     }
     if (id === 'openai-videos') {
       const apiKey = this.opts.secrets.get(id);
       if (!apiKey) throw new AppError('MissingKey', 'No API key is set for the /v1/videos provider.');
       const baseUrl = this.baseUrl();
-      return session.cachedProvider(`${id}|${baseUrl}|${keyHint(apiKey)}`, () => new OpenAiVideosProvider({ baseUrl, apiKey, log: this.opts.log }));
+      return cache.get(`${id}|${baseUrl}|${keyHint(apiKey)}`, () => new OpenAiVideosProvider({ baseUrl, apiKey, log: this.opts.log }));
     }
     throw new AppError('InvalidInput', `Unknown provider "${id}".`);
   }
