@@ -64,15 +64,30 @@ test('errors become a sentence and a next step; aborts are silent; stacks never 
   assert.equal(describeError({ code: 'NotAThing', message: 'raw' })?.code, 'Internal');
 });
 
-test('a live job carrying an error says the provider is being waited for or checked, not "Generating"', () => {
+test('a live job carrying an error says it is retrying or being checked, not "Generating"', () => {
   const unreachable = { code: 'ProviderUnavailable' as const, message: 'The video provider could not be reached.' };
   const running = sceneStatus(job('j1', 's1', 'running', '2026-01-01T00:00:00Z', { progress: 0.4, error: unreachable }));
-  assert.equal(running.label, 'Waiting for provider');
+  assert.equal(running.label, 'Retrying soon');
   assert.equal(running.tone, 'waiting');
   assert.match(running.sentence, /could not be reached.*tries again by itself/);
   const checking = sceneStatus(job('j2', 's1', 'submitted', '2026-01-01T00:00:00Z', { error: unreachable }));
-  assert.equal(checking.label, 'Checking with provider');
+  assert.equal(checking.label, 'Checking…');
   assert.match(checking.sentence, /never paid for twice/);
   // A failed job still reads as failed, with its reason.
   assert.equal(sceneStatus(job('j3', 's1', 'failed', '2026-01-01T00:00:00Z', { error: unreachable })).label, 'Failed');
+});
+
+test('chip labels stay short enough for the narrowest card (a 4 s scene)', () => {
+  const states: Array<JobSnapshot['state'] | null> = [null, 'queued', 'submitted', 'running', 'downloading', 'ready', 'failed', 'canceled'];
+  const unreachable = { code: 'ProviderUnavailable' as const, message: 'The video provider could not be reached.' };
+  const jobs = [
+    null,
+    ...states.filter((s) => s !== null).map((s) => job('j', 's', s!, '2026-01-01T00:00:00Z', { progress: 0.99 })),
+    job('j', 's', 'running', '2026-01-01T00:00:00Z', { error: unreachable }),
+    job('j', 's', 'submitted', '2026-01-01T00:00:00Z', { error: unreachable }),
+  ];
+  for (const j of jobs) {
+    const label = sceneStatus(j).label;
+    assert.ok(label.length <= 14, `"${label}" is too long for a 128 px card`);
+  }
 });

@@ -37,7 +37,7 @@ export function activeJobsFor<J extends JobLike>(jobs: Readonly<Record<string, J
 const pct = (p: number): number => Math.round(Math.min(1, Math.max(0, p)) * 100);
 
 export function sceneStatus(job: JobLike | null): SceneStatus {
-  if (!job) return { state: 'idle', tone: 'idle', label: 'Not generated', sentence: 'Not generated yet.', progress: null };
+  if (!job) return { state: 'idle', tone: 'idle', label: 'No take yet', sentence: 'Not generated yet.', progress: null };
   if (!isTerminal(job.state) && job.error) {
     // A live job with an error: the provider could not be reached, or a create whose answer was lost
     // is being checked. The job is kept and retried; say so rather than "Generating".
@@ -45,7 +45,7 @@ export function sceneStatus(job: JobLike | null): SceneStatus {
     return {
       state: job.state,
       tone: 'waiting',
-      label: checking ? 'Checking with provider' : 'Waiting for provider',
+      label: checking ? 'Checking…' : 'Retrying soon',
       sentence: checking
         ? 'The answer to this request was lost; Storyreel is asking the provider whether it got it, so it is never paid for twice.'
         : `${job.error.message} Storyreel keeps the job and tries again by itself.`,
