@@ -12,16 +12,23 @@ import { channels } from '../../shared/contract.ts';
 
 const run = promisify(execFile);
 const bundle = path.resolve('dist-electron/main.mjs');
+const KEY = 'sk-stub-7c1f0b2e9a4d55aa';
 
 test('the built main bundle binds every contract call and hardens its window', async () => {
   assert.ok(existsSync(bundle), 'dist-electron/main.mjs is not built: run npm run build:electron first (npm test does)');
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-main-'));
   try {
     const { stdout } = await run(process.execPath, ['tests/fixtures/electron-stub/drive-main.mjs', bundle], {
-      env: { ...process.env, STORYREEL_STUB_ROOT: root, OPENAI_API_KEY: '' },
+      env: { ...process.env, STORYREEL_STUB_ROOT: root, OPENAI_API_KEY: '', STORYREEL_API_KEY: '', STORYREEL_STUB_KEY: KEY },
       timeout: 60000,
     });
     const report = JSON.parse(stdout);
+    // A key saved from the window: sealed with safeStorage into electron-store's file, answered with a hint.
+    assert.deepEqual(report.keySet, { ok: true, value: { provider: 'openai-videos', set: true, hint: `••••${KEY.slice(-4)}`, source: 'app' } });
+    assert.ok(!JSON.stringify(report.infoAfterKey).includes(KEY.slice(0, -4)), 'app.info carries no key');
+    const stored = await fs.readFile(path.join(root, 'userData', 'keys.json'), 'utf8');
+    assert.ok(!stored.includes(KEY), 'the key is not stored in plain text');
+    assert.match(stored, /openai-videos/);
     assert.deepEqual(report.channels, channels().map((c) => c.channel).sort(), 'one handler per contract call, no more');
     assert.equal(report.windows.length, 1);
     const prefs = report.windows[0];
