@@ -56,7 +56,8 @@ function loadDotenv(dirs: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const dir of dirs) {
     const file = path.join(dir, '.env');
-    if (existsSync(file)) Object.assign(out, parseDotenv(readFileSync(file, 'utf8')), out);
+    // Read in order, so a later folder's .env (the project's) overrides an earlier one's (the current folder's).
+    if (existsSync(file)) Object.assign(out, parseDotenv(readFileSync(file, 'utf8')));
   }
   return out;
 }

@@ -9,7 +9,7 @@ import type { AppInfo, EventName, EventPayload, Handlers, KeyStatus, ProjectView
 import { AppError, toAppErrorShape, type AppErrorShape } from '../../shared/errors.ts';
 import { isTerminal, type ExportSnapshot } from '../../shared/jobs.ts';
 import { chosenTakeOf, fullPrompt, type Project } from '../../shared/project.ts';
-import { insideRoot, newId } from './fsutil.ts';
+import { insideRoot, newId, relativePosix } from './fsutil.ts';
 import { JobEngine, type EngineTiming, type JobSpec } from './jobs/engine.ts';
 import { Ledger } from './jobs/ledger.ts';
 import type { Log } from './log.ts';
@@ -247,7 +247,8 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     return roundUsd(ledgerSpend.reduce((a, e) => a + e.usd, 0) + inFlight);
   }
 
-  private pendingScenes(project: Project, engine: JobEngine): Set<string> {
+  /** Scenes with a job that has not finished. */
+  private busyScenes(engine: JobEngine): Set<string> {
     return new Set(engine.records().filter((j) => !isTerminal(j.state)).map((j) => j.sceneId));
   }
 
@@ -259,7 +260,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
       for (const id of sceneIds) store.scene(id);
       return sceneIds;
     }
-    const busy = this.pendingScenes(project, engine);
+    const busy = this.busyScenes(engine);
     return project.scenes.filter((s) => !chosenTakeOf(s) && !busy.has(s.id)).map((s) => s.id);
   }
 
@@ -288,7 +289,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     const project = session.store.get();
     const targets = this.targetScenes(sceneIds);
     if (!targets.length) return [];
-    const busy = this.pendingScenes(project, session.engine);
+    const busy = this.busyScenes(session.engine);
     const already = targets.filter((id) => busy.has(id));
     if (already.length) {
       const n = already.map((id) => project.scenes.findIndex((s) => s.id === id) + 1).join(', ');
@@ -373,7 +374,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     const slug = project.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'film';
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
     const outAbs = outFile ?? path.join(session.store.dir, 'exports', `${slug}-${stamp}.mp4`);
-    const outRel = path.relative(session.store.dir, outAbs).split(path.sep).join('/');
+    const outRel = relativePosix(session.store.dir, outAbs);
     const snapshot: ExportSnapshot = { id, state: 'running', progress: 0, etaSeconds: null, path: null, totalSeconds: total, outputFile: null, error: null, startedAt: new Date().toISOString() };
     const abort = new AbortController();
     const update = (patch: Partial<ExportSnapshot>) => {

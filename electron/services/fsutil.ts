@@ -63,6 +63,11 @@ export async function exists(p: string): Promise<boolean> {
   }
 }
 
+/** `abs` relative to `root`, with forward slashes (how project.json stores paths on every system). */
+export function relativePosix(root: string, abs: string): string {
+  return path.relative(root, abs).split(path.sep).join('/');
+}
+
 /** Resolves `rel` inside `root`, refusing anything that would escape it. */
 export function insideRoot(root: string, rel: string): string | null {
   const abs = path.resolve(root, rel);

@@ -13,7 +13,7 @@ import { setTimeout as sleepTimer } from 'node:timers/promises';
 import { AppError, isAbort, toAppErrorShape } from '../../../shared/errors.ts';
 import { isTerminal, TRANSITIONS, type JobSnapshot, type JobState } from '../../../shared/jobs.ts';
 import type { Take } from '../../../shared/project.ts';
-import { exists, newId } from '../fsutil.ts';
+import { exists, newId, relativePosix } from '../fsutil.ts';
 import type { CreateRequest, Provider } from '../providers/types.ts';
 import { isOutcomeUnknown } from '../providers/types.ts';
 import { snapshotOf, type JobRecord, type Ledger } from './ledger.ts';
@@ -237,7 +237,8 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       if (isAbort(err) || stop.aborted || cancel.aborted) {
         if (cancel.aborted && !stop.aborted && !isTerminal(job.state)) await this.finishCanceled(job);
       } else {
-        this.log(`job ${job.id}: ${toAppErrorShape(err).message} ${toAppErrorShape(err).detail ?? ''}`);
+        const shape = toAppErrorShape(err);
+        this.log(`job ${job.id}: ${shape.message} ${shape.detail ?? ''}`);
         await this.fail(job, err).catch(() => undefined);
       }
     } finally {
@@ -445,8 +446,8 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       jobId: job.id,
       provider: job.provider,
       model: job.model,
-      file: path.relative(this.deps.projectDir, final).split(path.sep).join('/'),
-      thumbnail: haveThumb ? path.relative(this.deps.projectDir, thumb).split(path.sep).join('/') : null,
+      file: relativePosix(this.deps.projectDir, final),
+      thumbnail: haveThumb ? relativePosix(this.deps.projectDir, thumb) : null,
       seconds: Math.round(info.durationSeconds * 1000) / 1000,
       size: job.size,
       prompt: job.prompt,
