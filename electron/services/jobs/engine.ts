@@ -92,6 +92,8 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
   private readonly timing: EngineTiming;
   private readonly waiting: Array<() => void> = [];
   private readonly unparkTimers = new Set<NodeJS.Timeout>();
+  /** Consecutive "not now" answers (e.g. 429) to a job's create, so the waits between them grow. */
+  private readonly refusals = new Map<string, number>();
   private active = 0;
   private closed = false;
   private readonly log: (line: string) => void;
@@ -270,11 +272,14 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
         return; // loop → reconcile()
       }
       if (err instanceof AppError && err.retryable) {
-        // A definite "not now" (e.g. 429): nothing was created, so sending again later is safe.
+        // A definite "not now" (e.g. 429): nothing was created, so sending again later is safe. It does
+        // not count as a create attempt, but each refusal in a row waits longer.
         job.createAttempts -= 1;
+        const refusals = (this.refusals.get(job.id) ?? 0) + 1;
+        this.refusals.set(job.id, refusals);
         job.error = err.toJSON();
         await this.transition(job, 'queued');
-        await this.sleep(this.backoff(job.createAttempts + 1, err), stop);
+        await this.sleep(this.backoff(refusals, err), stop);
         return;
       }
       throw err;
@@ -285,6 +290,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
 
   /** The provider has the job: remember its id, count the spend, start polling. */
   private async accept(job: JobRecord, providerJobId: string): Promise<void> {
+    this.refusals.delete(job.id);
     job.providerJobId = providerJobId;
     job.error = null;
     await this.transition(job, 'running');
