@@ -10,6 +10,7 @@ import { bindIpc } from './ipc.ts';
 import { createLog } from './services/log.ts';
 import { drainAll, resolveFfmpeg } from './services/media/ffmpeg.ts';
 import { createProject, readProject } from './services/projects/store.ts';
+import { byteRange, contentType } from './services/serve.ts';
 import { SafeStorageSecrets } from './secrets.ts';
 import { ElectronSettings } from './settings.ts';
 
@@ -106,11 +107,11 @@ function serveMedia(request: Request): Promise<Response> | Response {
   if (!file) return new Response('Not found', { status: 404 });
   return fs.stat(file).then(
     (stat) => {
-      const type = file.endsWith('.mp4') ? 'video/mp4' : file.endsWith('.png') ? 'image/png' : file.endsWith('.webp') ? 'image/webp' : 'image/jpeg';
-      const range = /bytes=(\d*)-(\d*)/.exec(request.headers.get('range') ?? '');
+      const type = contentType(file);
+      const range = byteRange(request.headers.get('range'), stat.size);
+      if (range === 'unsatisfiable') return new Response(null, { status: 416, headers: { 'content-range': `bytes */${stat.size}` } });
       if (range) {
-        const start = range[1] ? Number(range[1]) : Math.max(0, stat.size - Number(range[2]));
-        const end = range[1] && range[2] ? Math.min(Number(range[2]), stat.size - 1) : stat.size - 1;
+        const { start, end } = range;
         const body = Readable.toWeb(createReadStream(file, { start, end })) as ReadableStream;
         return new Response(body, { status: 206, headers: { 'content-type': type, 'content-length': String(end - start + 1), 'content-range': `bytes ${start}-${end}/${stat.size}`, 'accept-ranges': 'bytes' } });
       }

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { eventChannel, type EventName } from '../../shared/contract.ts';
 import type { Storyreel } from '../../electron/services/app.ts';
 import { dispatch } from '../../electron/services/dispatch.ts';
+import { byteRange, contentType } from '../../electron/services/serve.ts';
 
 export interface Bridge {
   url: string;
@@ -23,18 +24,6 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.mp4': 'video/mp4',
-  '.woff2': 'font/woff2',
-  '.ico': 'image/x-icon',
-};
 
 function sameToken(a: string | null | undefined, b: string): boolean {
   if (!a) return false;
@@ -52,15 +41,14 @@ async function sendFile(req: http.IncomingMessage, res: http.ServerResponse, fil
     res.writeHead(404).end('Not found');
     return;
   }
-  const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-  const range = /bytes=(\d*)-(\d*)/.exec(req.headers.range ?? '');
-  if (range && stat.size > 0) {
-    const start = range[1] ? Number(range[1]) : Math.max(0, stat.size - Number(range[2]));
-    const end = range[1] && range[2] ? Math.min(Number(range[2]), stat.size - 1) : stat.size - 1;
-    if (start > end || start >= stat.size) {
-      res.writeHead(416, { 'content-range': `bytes */${stat.size}` }).end();
-      return;
-    }
+  const type = contentType(file);
+  const range = byteRange(req.headers.range, stat.size);
+  if (range === 'unsatisfiable') {
+    res.writeHead(416, { 'content-range': `bytes */${stat.size}` }).end();
+    return;
+  }
+  if (range) {
+    const { start, end } = range;
     res.writeHead(206, { 'content-type': type, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${stat.size}`, 'accept-ranges': 'bytes' });
     createReadStream(file, { start, end }).pipe(res);
     return;
