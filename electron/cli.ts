@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatUsd, modelProfile, providerProfile } from '../shared/capabilities.ts';
+import { formatUsd, providerProfile } from '../shared/capabilities.ts';
 import { NEXT_STEP, toAppErrorShape } from '../shared/errors.ts';
 import { isTerminal, type JobSnapshot } from '../shared/jobs.ts';
 import { chosenTakeOf } from '../shared/project.ts';
@@ -117,11 +117,9 @@ async function render(args: string[]): Promise<number> {
   const view = await app.openProject(projectDir);
   let project = view.project;
   if (values.provider || values.model) {
-    const provider = values.provider ?? project.provider;
-    const model = values.model ?? (provider === project.provider ? project.model : providerProfile(provider)!.defaultModel);
-    const profile = modelProfile(provider, model);
-    const size = profile && !profile.sizes.includes(project.size) ? profile.sizes[0]! : project.size;
-    project = (await app.handlers().project.update({ provider, model, size })).project;
+    // The same rules as the window: a new provider brings its default model, and the size moves to
+    // one the model makes if the current one is not.
+    project = (await app.handlers().project.update({ ...(values.provider ? { provider: values.provider } : {}), ...(values.model ? { model: values.model } : {}) })).project;
   }
   const sceneLabel = (sceneId: string) => {
     const i = app.current().store.get().scenes.findIndex((s) => s.id === sceneId);
