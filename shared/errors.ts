@@ -13,6 +13,10 @@ export const ERROR_CODES = [
   'ModerationBlocked',
   'RateLimited',
   'ProviderUnavailable',
+  /** Nothing answered at the provider's address for longer than the bound: nothing was sent, the job is kept. */
+  'ProviderUnreachable',
+  /** A create may or may not have reached the provider, and its list could not settle it: not resent. */
+  'OutcomeUnknown',
   'AuthFailed',
   'MissingKey',
   'ContentExpired',
@@ -79,6 +83,8 @@ export const NEXT_STEP: Record<ErrorCode, string> = {
   ModerationBlocked: 'Rephrase the prompt (avoid real people and copyrighted characters) and generate again.',
   RateLimited: 'Storyreel will retry by itself. You can also lower the concurrency.',
   ProviderUnavailable: 'The provider could not be reached. Storyreel keeps the job and resumes it.',
+  ProviderUnreachable: 'Check the address and your connection. The job is kept and is sent when you try again.',
+  OutcomeUnknown: 'Check your provider dashboard. Send it again only if the provider does not have it; it may be billed twice.',
   AuthFailed: 'Check the API key in Settings.',
   MissingKey: 'Add an API key in Settings, or switch the project to the Preview provider.',
   ContentExpired: 'The provider no longer has this video. Generate the scene again.',

@@ -323,7 +323,8 @@ test('connection refused on create is retried (it never left) and is not outcome
   const sleeps: number[] = [];
   const provider = new OpenAiVideosProvider({ baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: SENTINEL_KEY, retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 }, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
   const err = await catchErr(provider.create(request(), signal()));
-  assert.equal(err.code, 'ProviderUnavailable');
+  assert.equal(err.code, 'ProviderUnreachable');
+  assert.match(err.message, new RegExp(`127\\.0\\.0\\.1:${port}`), 'names the host it could not reach');
   assert.equal(err.retryable, true);
   assert.equal(isOutcomeUnknown(err), false);
   assert.equal(sleeps.length, 2, 'retried before giving up');
@@ -342,7 +343,7 @@ test('gateway variations: api-key header + default query (Azure style); a gatewa
   try {
     const provider = new OpenAiVideosProvider({ baseUrl: `http://127.0.0.1:${(gw.address() as AddressInfo).port}/openai/v1/`, apiKey: SENTINEL_KEY, authHeader: 'api-key', defaultQuery: { 'api-version': 'preview' } });
     const err = await catchErr(provider.reconcile(request(), new Set(), signal()));
-    assert.equal(err.code, 'ProviderUnavailable');
+    assert.equal(err.code, 'OutcomeUnknown', 'no list at all: no proof will ever come');
     assert.equal(err.retryable, false);
     assert.match(err.message, /cannot list/);
     assert.deepEqual(seen, [{ method: 'GET', url: '/openai/v1/videos?api-version=preview&limit=100&order=desc', apiKey: SENTINEL_KEY, auth: undefined }]);
