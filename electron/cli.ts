@@ -8,6 +8,7 @@ import { NEXT_STEP, toAppErrorShape } from '../shared/errors.ts';
 import { isTerminal, type JobSnapshot } from '../shared/jobs.ts';
 import { chosenTakeOf } from '../shared/project.ts';
 import { EnvSecrets, MemorySettings, parseDotenv, Storyreel } from './services/app.ts';
+import { DEFAULT_TIMING, type EngineTiming } from './services/jobs/engine.ts';
 import { createLog } from './services/log.ts';
 import { checkFfmpeg, resolveFfmpeg } from './services/media/ffmpeg.ts';
 import { createProject } from './services/projects/store.ts';
@@ -28,6 +29,8 @@ Usage:
       --max-spend USD       refuse to submit work that would bring this project's spend over USD
       --concurrency N       jobs at once (1-8)
       --no-export           generate and download only
+      --resend-unknown      send again the scenes whose earlier create could not be confirmed (the
+                            provider may already have them: they may be billed twice)
 
   storyreel --help | --version
 
@@ -35,7 +38,8 @@ Keys (openai-videos): OPENAI_API_KEY or STORYREEL_API_KEY, from the environment 
 current folder or the project folder. Keys are never written to the project, logs or output.
 
 Exit codes: 0 done · 1 a scene failed or bad input (each failed scene is named with the reason) ·
-75 jobs are still at the provider (run again to resume) · 130 interrupted (jobs kept; run again).
+75 jobs are kept for later: the provider could not be reached (the host is named), or a create could not
+be confirmed (run again to check again, or add --resend-unknown) · 130 interrupted (jobs kept; run again).
 `;
 
 function version(): string {
@@ -44,6 +48,21 @@ function version(): string {
     return pkg.version;
   } catch {
     return '0.0.0';
+  }
+}
+
+/**
+ * STORYREEL_TIMING='{"unreachableGiveUpMs":5000,...}' shortens the engine's waits and bounds (the README's
+ * defaults: unreachable for 2 min → exit 75; an unconfirmed create checked for 10 min). Unknown keys are ignored.
+ */
+function timingFromEnv(env: NodeJS.ProcessEnv): Partial<EngineTiming> | undefined {
+  if (!env.STORYREEL_TIMING) return undefined;
+  try {
+    const raw = JSON.parse(env.STORYREEL_TIMING) as Record<string, unknown>;
+    const keys = Object.keys(DEFAULT_TIMING) as Array<keyof EngineTiming>;
+    return Object.fromEntries(keys.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]])) as Partial<EngineTiming>;
+  } catch {
+    fail('STORYREEL_TIMING must be a JSON object, e.g. {"unreachableGiveUpMs": 30000}.', 2);
   }
 }
 
@@ -82,6 +101,7 @@ async function render(args: string[]): Promise<number> {
       'max-spend': { type: 'string' },
       concurrency: { type: 'string' },
       'no-export': { type: 'boolean' },
+      'resend-unknown': { type: 'boolean' },
     },
   });
   const dir = positionals[0];
@@ -101,7 +121,7 @@ async function render(args: string[]): Promise<number> {
   if (!ffCheck.ok) fail(`${ffCheck.error ?? 'ffmpeg was not found.'} ${NEXT_STEP.FfmpegMissing}`);
 
   const settings = new MemorySettings({ budgetUsd: maxSpend, openaiBaseUrl: values['base-url'] ?? null });
-  const app = new Storyreel({ version: version(), ffmpeg: ffPaths, settings, secrets, log, owner: 'command line', env, concurrency });
+  const app = new Storyreel({ version: version(), ffmpeg: ffPaths, settings, secrets, log, owner: 'command line', env, concurrency, timing: timingFromEnv(env) });
   const out = (s: string) => process.stdout.write(s + '\n');
 
   let interrupted = false;
@@ -139,6 +159,14 @@ async function render(args: string[]): Promise<number> {
 
   const resumed = app.current().engine.records().filter((j) => !isTerminal(j.state)).length;
   if (resumed) out(`Resuming ${resumed} job(s) from the last run.`);
+  if (values['resend-unknown']) {
+    // The creator's explicit word: the earlier create may have reached the provider.
+    // A job stopped as unknown last time is being re-checked by now (state submitted, error OutcomeUnknown).
+    for (const job of app.current().engine.records().filter((j) => j.state === 'unknown' || (j.state === 'submitted' && j.error?.code === 'OutcomeUnknown'))) {
+      await app.resendUnknown(job.id);
+      out(`  ${sceneLabel(job.sceneId)}: sent again as you asked (--resend-unknown); it may be billed twice.`);
+    }
+  }
   const est = await app.estimate([]);
   if (est.lines.length) {
     out(`Generating ${est.lines.length} scene(s) with ${project.provider}/${project.model} at ${project.size}` + (est.totalUsd > 0 ? ` — estimated ${formatUsd(est.totalUsd)} (${est.totalSeconds} s × ${formatUsd(est.pricePerSecond)}/s).` : ' — free.'));
@@ -149,18 +177,25 @@ async function render(args: string[]): Promise<number> {
 
   const session = app.current();
   project = session.store.get();
-  const parked = session.engine.records().filter((j) => !isTerminal(j.state));
+  // Jobs still kept (not finished, not failed): parked because the provider could not be reached, or
+  // stopped because a create could not be confirmed. A re-run resumes them; none is ever resent unasked.
+  const kept = session.engine.records().filter((j) => !isTerminal(j.state));
   const missing = project.scenes.map((s, i) => ({ s, n: i + 1 })).filter(({ s }) => !chosenTakeOf(s));
   if (missing.length) {
     for (const { s, n } of missing) {
-      const waiting = parked.some((j) => j.sceneId === s.id);
-      const reason = waiting ? 'still at the provider (it could not be reached); run again to resume' : s.lastError ? `${s.lastError.message} [${s.lastError.code}]` : 'no take was made';
-      process.stderr.write(`storyreel: scene ${n} failed: ${reason}\n`);
+      const job = kept.filter((j) => j.sceneId === s.id).at(-1);
+      let reason: string;
+      if (job?.state === 'unknown') reason = `— not confirmed: ${job.error?.message ?? 'the provider could not say whether it received it.'} Run again to check again, or add --resend-unknown to send it again.`;
+      else if (job?.state === 'queued') reason = `— not sent: ${job.error?.message ?? 'the provider could not be reached.'} Run again to send it.`;
+      else if (job?.state === 'downloading') reason = `— made and paid for, but not downloaded yet: ${job.error?.message ?? 'the download kept failing.'} Run again to download it (nothing is generated again).`;
+      else if (job) reason = `— still at the provider: ${job.error?.message ?? 'it could not be reached.'} Run again to resume.`;
+      else reason = `failed: ${s.lastError ? `${s.lastError.message} [${s.lastError.code}]` : 'no take was made'}`;
+      process.stderr.write(`storyreel: scene ${n} ${reason}\n`);
     }
-    const kept = project.scenes.length - missing.length;
-    process.stderr.write(`storyreel: ${kept} of ${project.scenes.length} scene(s) have a take and were kept. Run the same command again to retry only what is missing.\n`);
+    const done = project.scenes.length - missing.length;
+    process.stderr.write(`storyreel: ${done} of ${project.scenes.length} scene(s) have a take and were kept. Run the same command again to retry only what is missing.\n`);
     await app.shutdown();
-    return parked.length && missing.every(({ s }) => parked.some((j) => j.sceneId === s.id)) ? 75 : 1;
+    return kept.length && missing.every(({ s }) => kept.some((j) => j.sceneId === s.id)) ? 75 : 1;
   }
   if (values['no-export']) {
     out('All scenes have a take.');

@@ -118,6 +118,11 @@ export const contract = {
       ),
       list: call(None, z.array(JobSnapshotSchema)),
       cancel: call(z.object({ jobId: Id }).strict(), JobSnapshotSchema),
+      /**
+       * Sends again a job stopped as `unknown` (its create may have reached the provider: it may be billed
+       * twice). Only on the creator's explicit word; the window asks first.
+       */
+      resend: call(z.object({ jobId: Id }).strict(), JobSnapshotSchema),
       estimate: call(z.object({ sceneIds: z.array(Id).max(500), takes: z.number().int().min(1).max(4).optional() }).strict(), EstimateSchema),
     },
     exports: {

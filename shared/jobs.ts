@@ -7,21 +7,28 @@ import { AppErrorSchema } from './errors.ts';
  * submitted   → the create request may have been sent. Without a providerJobId its outcome is unknown
  *               and it must be reconciled, never blindly resent.
  * running     → the provider has the job (providerJobId known); we poll.
- * downloading → the provider finished; bytes are streaming into media/.
+ * downloading → the provider finished; bytes are streaming into media/. A download that keeps failing
+ *               stays here (parked), never `failed`, while the paid video may still be fetched.
+ * unknown     → a create whose outcome could not be settled: the provider's list never answered within
+ *               the bound, so Storyreel cannot prove the job does not exist. It is not sent again until
+ *               the creator asks (jobs.resend / --resend-unknown); every start checks the list again.
  * ready | failed | canceled → terminal.
  */
-export const JOB_STATES = ['queued', 'submitted', 'running', 'downloading', 'ready', 'failed', 'canceled'] as const;
+export const JOB_STATES = ['queued', 'submitted', 'running', 'downloading', 'unknown', 'ready', 'failed', 'canceled'] as const;
 export const JobStateSchema = z.enum(JOB_STATES);
 export type JobState = z.infer<typeof JobStateSchema>;
 export const TERMINAL_STATES: readonly JobState[] = ['ready', 'failed', 'canceled'];
 export const isTerminal = (s: JobState): boolean => TERMINAL_STATES.includes(s);
+/** States the engine does not drive by itself (it waits for the creator or the next start). */
+export const isSettled = (s: JobState): boolean => isTerminal(s) || s === 'unknown';
 
 /** Which transitions the engine may make. Anything else is a bug and throws. */
 export const TRANSITIONS: Record<JobState, readonly JobState[]> = {
   queued: ['submitted', 'failed', 'canceled'],
-  submitted: ['running', 'queued', 'failed', 'canceled'],
+  submitted: ['running', 'queued', 'unknown', 'failed', 'canceled'],
   running: ['downloading', 'failed', 'canceled'],
   downloading: ['ready', 'failed', 'canceled', 'running'],
+  unknown: ['running', 'queued', 'submitted', 'failed', 'canceled'],
   ready: [],
   failed: [],
   canceled: [],

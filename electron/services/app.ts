@@ -331,6 +331,23 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
   }
 
   /**
+   * The creator's explicit "send it again" for a job whose create may or may not have reached the
+   * provider. Its cost is already counted as possibly spent, so a resend must fit the budget once more.
+   */
+  async resendUnknown(jobId: string) {
+    const session = this.current();
+    const job = session.engine.get(jobId);
+    if (!job) throw new AppError('NotFound', 'That job no longer exists.');
+    const budgetUsd = this.opts.settings.get().budgetUsd;
+    if (budgetUsd !== null && job.costUsd > 0) {
+      const spentUsd = await this.spent(session);
+      const over = roundUsd(spentUsd + job.costUsd - budgetUsd);
+      if (over > 0) throw new AppError('BudgetExceeded', `Sending it again could cost another ${formatUsd(job.costUsd)}, which goes over your budget of ${formatUsd(budgetUsd)} by ${formatUsd(over)} (already counted: ${formatUsd(spentUsd)}).`);
+    }
+    return session.engine.resend(jobId);
+  }
+
+  /**
    * Copies an image into the project (media/refs/) and makes it the scene's first-frame reference.
    * The file must be a PNG, JPEG or WebP that ffprobe can read; the original is left where it was.
    */
@@ -480,6 +497,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
         generate: async ({ sceneIds, takes }) => ({ jobIds: await this.generate(sceneIds, takes) }),
         list: async () => this.current().engine.list(),
         cancel: async ({ jobId }) => this.current().engine.cancel(jobId),
+        resend: async ({ jobId }) => this.resendUnknown(jobId),
         estimate: async ({ sceneIds, takes }) => this.estimate(sceneIds, takes),
       },
       exports: {

@@ -88,6 +88,12 @@ export const cancelJob = (jobId: string) =>
     store().applyJob(await getApi().jobs.cancel({ jobId }));
   });
 
+/** Sends again a job whose first create could not be confirmed; the window asked the creator first. */
+export const resendJob = (jobId: string) =>
+  attempt(async () => {
+    store().applyJob(await getApi().jobs.resend({ jobId }));
+  });
+
 export const startExport = () =>
   attempt(async () => {
     const snap = await getApi().exports.start({});

@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { readProject } from '../../electron/services/projects/store.ts';
@@ -190,4 +192,42 @@ test('the key string appears in no project file, log line or output after a full
   // The log exists and has content, so the scan above read something real.
   const log = await fs.readFile(path.join(dir, '.storyreel', 'logs', 'cli.log'), 'utf8');
   assert.ok(log.length > 0);
+});
+
+test('an address where nothing listens: render exits 75 in bounded time, naming the host; nothing is lost', { timeout: 120000 }, async () => {
+  const dead = http.createServer();
+  await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+  const port = (dead.address() as AddressInfo).port;
+  await new Promise<void>((r) => dead.close(() => r()));
+  const dir = await makeProject('unreachable', [['Waves against the breakwater', 4]]);
+  const run = await start(['render', dir], { OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, STORYREEL_TIMING: JSON.stringify({ unreachableGiveUpMs: 1500, backoffBaseMs: 100, backoffMaxMs: 400 }) }).done;
+  assert.equal(run.code, 75, run.stdout + run.stderr);
+  assert.match(run.stderr, new RegExp(`scene 1 — not sent: Storyreel could not reach 127\\.0\\.0\\.1:${port}`));
+  const jobs = await ledger(dir);
+  assert.deepEqual(jobs.map((j) => j.state), ['queued'], 'the job is kept for the next run');
+});
+
+test('a create the list can never confirm: render stops it as unknown (exit 75, scene named), sends nothing twice, and --resend-unknown sends it', { timeout: 200000 }, async () => {
+  emu.resetStats();
+  emu.setFaults({ serverErrorAfterCreate: { count: 1 }, serverError: { routes: ['list'] } });
+  const dir = await makeProject('unknown', [['A lighthouse keeper climbs the stairs (unknown)', 4]]);
+  const timing = { STORYREEL_TIMING: JSON.stringify({ reconcileDelaysMs: [50, 100], reconcileGiveUpMs: 800, backoffBaseMs: 50, backoffMaxMs: 200 }) };
+  const first = await start(['render', dir], timing).done;
+  assert.equal(first.code, 75, first.stdout + first.stderr);
+  assert.match(first.stderr, /scene 1 — not confirmed: Storyreel could not confirm whether the provider received this scene/);
+  assert.match(first.stderr, /--resend-unknown/);
+  assert.equal(emu.stats.creates, 1);
+  assert.deepEqual((await ledger(dir)).map((j) => j.state), ['unknown']);
+
+  // A plain re-run asks the provider again (the list still fails): still nothing sent.
+  const second = await start(['render', dir], timing).done;
+  assert.equal(second.code, 75, second.stderr);
+  assert.equal(emu.stats.creates, 1);
+
+  // The creator's explicit word: sent again, and the film is made.
+  emu.setFaults({});
+  const third = await start(['render', dir, '--resend-unknown'], timing).done;
+  assert.equal(third.code, 0, third.stdout + third.stderr);
+  assert.match(third.stdout, /sent again as you asked/);
+  assert.equal(emu.stats.creates, 2);
 });

@@ -2,18 +2,25 @@
 // (queued → submitted → running → downloading → ready | failed | canceled), writing the job to the ledger
 // before every step that talks to the provider. Rules it keeps:
 //  - A job is on disk before its create request is sent, with `sentAt` set.
-//  - A create whose outcome is unknown is never resent blindly: the engine first asks the provider for
-//    the job it may have made (reconcile), and adopts it.
-//  - A finished job is downloaded at once, verified, and only then renamed into media/.
+//  - A create whose outcome is unknown is never resent without proof: the engine asks the provider for
+//    the job it may have made (reconcile) and adopts it. Only a list the provider actually answered, read
+//    back past the send time, proves there is no such job; while no proof comes the engine keeps asking,
+//    and after `reconcileGiveUpMs` it stops the job as `unknown` (kept, counted as possibly spent, and
+//    sent again only when the creator asks: resend()).
+//  - An address where nothing answers is retried, but only for `unreachableGiveUpMs`; then the job is
+//    parked (kept; tried again later and on the next start) with the host named.
+//  - A finished job is downloaded at once, verified, and only then renamed into media/. A completed job
+//    never fails because its download did: it stays `downloading` (parked) until its link expires.
 //  - close() stops work without touching the ledger; the next open() resumes every job.
 import { EventEmitter } from 'node:events';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleepTimer } from 'node:timers/promises';
 import { AppError, isAbort, toAppErrorShape } from '../../../shared/errors.ts';
-import { isTerminal, TRANSITIONS, type JobSnapshot, type JobState } from '../../../shared/jobs.ts';
+import { isSettled, isTerminal, TRANSITIONS, type JobSnapshot, type JobState } from '../../../shared/jobs.ts';
 import type { Take } from '../../../shared/project.ts';
 import { exists, newId, relativePosix } from '../fsutil.ts';
+import { sniffImage } from '../media/sniff.ts';
 import type { CreateRequest, Provider } from '../providers/types.ts';
 import { isOutcomeUnknown } from '../providers/types.ts';
 import { snapshotOf, type JobRecord, type Ledger } from './ledger.ts';
@@ -43,6 +50,13 @@ export interface EngineTiming {
   parkAfterFailures: number;
   /** How long a parked job waits before the engine tries it again by itself. */
   unparkAfterMs: number;
+  /**
+   * How long a create with an unknown outcome is reconciled while the provider's list gives no proof
+   * either way, before the job is stopped as `unknown`.
+   */
+  reconcileGiveUpMs: number;
+  /** How long a provider may stay unreachable (nothing answering, 5xx) before the job is parked. */
+  unreachableGiveUpMs: number;
 }
 
 /** The shortest wait between status reads that a server's `openai-poll-after-ms` hint can ask for. */
@@ -56,6 +70,8 @@ export const DEFAULT_TIMING: EngineTiming = {
   reconcileDelaysMs: [1000, 4000, 10000],
   parkAfterFailures: 40,
   unparkAfterMs: 5 * 60_000,
+  reconcileGiveUpMs: 10 * 60_000,
+  unreachableGiveUpMs: 2 * 60_000,
 };
 
 export interface MediaOps {
@@ -94,6 +110,8 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
   private readonly unparkTimers = new Set<NodeJS.Timeout>();
   /** Consecutive "not now" answers (e.g. 429) to a job's create, so the waits between them grow. */
   private readonly refusals = new Map<string, number>();
+  /** Since when (epoch ms) a job has met nothing but unreachable/unavailable answers. */
+  private readonly trouble = new Map<string, number>();
   private active = 0;
   private closed = false;
   private readonly log: (line: string) => void;
@@ -130,17 +148,43 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
   resume(): number {
     let n = 0;
     // Jobs already at the provider first: they are paid for and their links expire.
-    const order: JobState[] = ['downloading', 'running', 'submitted', 'queued'];
+    // `unknown` ones are asked about again (reconcile only: a list that now answers may find them).
+    const order: JobState[] = ['downloading', 'running', 'submitted', 'unknown', 'queued'];
     for (const state of order) {
       for (const job of this.jobs.values()) {
         if (job.state === state && !this.driving.has(job.id)) {
           job.parked = false;
-          this.drive(job);
+          this.drive(job, state === 'unknown');
           n++;
         }
       }
     }
     return n;
+  }
+
+  /**
+   * The creator's explicit "send it again" for a job stopped as `unknown`: it may be billed twice, which
+   * the window and the command line say before calling this.
+   */
+  async resend(id: string): Promise<JobSnapshot> {
+    const job = this.jobs.get(id);
+    if (!job) throw new AppError('NotFound', 'That job no longer exists.');
+    // `unknown`, or still being reconciled (a re-check at start, or a check interrupted by a crash).
+    const unsettled = job.state === 'submitted' && !job.providerJobId && job.error?.code === 'OutcomeUnknown';
+    if (job.state !== 'unknown' && !unsettled) throw new AppError('InvalidInput', 'Only a job whose outcome is unknown can be sent again this way.');
+    const d = this.driving.get(id);
+    if (d) {
+      // Stop the checking first, then send as asked.
+      d.stop.abort();
+      await d.done;
+      if (job.state !== 'unknown' && job.state !== 'submitted') return snapshotOf(job); // the check settled it meanwhile
+    }
+    job.resends += 1;
+    job.error = null;
+    this.log(`job ${job.id}: the creator asked to send it again (outcome of the earlier create unknown)`);
+    await this.transition(job, 'queued');
+    this.drive(job);
+    return snapshotOf(job);
   }
 
   /** Persists every job (state queued) before starting any of them. */
@@ -156,6 +200,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       providerJobId: null,
       sentAt: null,
       createAttempts: 0,
+      resends: 0,
       expiresAt: null,
       createdAt: now,
       updatedAt: now,
@@ -201,20 +246,22 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
 
   // ---- driving ----------------------------------------------------------------------------------
 
-  private drive(job: JobRecord): void {
+  /** `recheck`: a job stopped as `unknown` gets one more round of reconciling (never a resend). */
+  private drive(job: JobRecord, recheck = false): void {
     const stop = new AbortController();
     const cancel = new AbortController();
-    const done = this.run(job, stop.signal, cancel.signal).finally(() => this.driving.delete(job.id));
+    const done = this.run(job, stop.signal, cancel.signal, recheck).finally(() => this.driving.delete(job.id));
     this.driving.set(job.id, { done, stop, cancel });
   }
 
-  private async run(job: JobRecord, stop: AbortSignal, cancel: AbortSignal): Promise<void> {
+  private async run(job: JobRecord, stop: AbortSignal, cancel: AbortSignal, recheck = false): Promise<void> {
     const any = AbortSignal.any([stop, cancel]);
     let slot = false;
     try {
       await this.acquire(any);
       slot = true;
-      while (!isTerminal(job.state) && !job.parked) {
+      if (recheck && job.state === 'unknown') await this.transition(job, 'submitted');
+      while (!isSettled(job.state) && !job.parked) {
         if (cancel.aborted) {
           await this.finishCanceled(job);
           break;
@@ -250,7 +297,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
 
   private async submit(job: JobRecord, stop: AbortSignal, cancel: AbortSignal): Promise<void> {
     const provider = this.deps.provider(job.provider);
-    const maxCreates = this.deps.maxCreateAttempts ?? 3;
+    const maxCreates = (this.deps.maxCreateAttempts ?? 3) + job.resends;
     if (job.createAttempts >= maxCreates) {
       throw new AppError('ProviderUnavailable', `The provider did not take this scene after ${job.createAttempts} tries.`);
     }
@@ -272,13 +319,15 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
         return; // loop → reconcile()
       }
       if (err instanceof AppError && err.retryable) {
-        // A definite "not now" (e.g. 429): nothing was created, so sending again later is safe. It does
-        // not count as a create attempt, but each refusal in a row waits longer.
+        // A definite "not now" (429, or nothing answering at the address): nothing was created, so sending
+        // again later is safe. It does not count as a create attempt, but each refusal in a row waits
+        // longer, and an address where nothing answers is given up on after unreachableGiveUpMs.
         job.createAttempts -= 1;
         const refusals = (this.refusals.get(job.id) ?? 0) + 1;
         this.refusals.set(job.id, refusals);
         job.error = err.toJSON();
         await this.transition(job, 'queued');
+        if (this.troubleFor(job, err)) return this.park(job, err);
         await this.sleep(this.backoff(refusals, err), stop);
         return;
       }
@@ -291,6 +340,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
   /** The provider has the job: remember its id, count the spend, start polling. */
   private async accept(job: JobRecord, providerJobId: string): Promise<void> {
     this.refusals.delete(job.id);
+    this.trouble.delete(job.id);
     job.providerJobId = providerJobId;
     job.error = null;
     await this.transition(job, 'running');
@@ -321,29 +371,55 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
         await this.transition(job, 'queued');
         return;
       }
-      throw new AppError('ProviderUnavailable', 'Storyreel cannot tell whether the provider received this scene, so it will not send it again. Check your provider dashboard, then generate again if needed.');
+      return this.stopUnknown(job, new AppError('OutcomeUnknown', 'This provider cannot be asked which jobs it has.'));
     }
     const exclude = new Set([...this.jobs.values()].flatMap((j) => (j.providerJobId ? [j.providerJobId] : [])));
     const req = this.requestOf(job);
-    for (const delay of this.timing.reconcileDelaysMs) {
-      await this.sleep(delay, signal);
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      const planned = this.timing.reconcileDelaysMs[attempt - 1];
+      await this.sleep(planned ?? this.backoff(attempt - this.timing.reconcileDelaysMs.length), signal);
       let found: string | null;
       try {
         found = await provider.reconcile(req, exclude, signal);
       } catch (err) {
         if (isAbort(err)) throw err;
-        if (err instanceof AppError && err.retryable) continue;
-        throw err;
+        if (err instanceof AppError && err.code === 'OutcomeUnknown') return this.stopUnknown(job, err);
+        // No proof either way (the list failed, or did not reach back far enough): never "no such job".
+        if (job.error?.code !== 'OutcomeUnknown') {
+          job.error = { code: 'OutcomeUnknown', message: 'Checking with the provider whether it took this scene.', detail: toAppErrorShape(err).detail ?? toAppErrorShape(err).message };
+          await this.persist(job);
+        }
+        this.log(`job ${job.id}: reconcile attempt ${attempt} gave no answer (${toAppErrorShape(err).message}); not resending`);
+        if (Date.now() - started >= this.timing.reconcileGiveUpMs) return this.stopUnknown(job, err);
+        continue;
       }
       if (found) {
         this.log(`job ${job.id}: reconciled with provider job ${found}; not resent`);
         await this.accept(job, found);
         return;
       }
+      // The provider's own list, read back past the send time, has no such job: it never got the request.
+      this.log(`job ${job.id}: the provider's list proves it has no job for this request; sending it again`);
+      job.error = null;
+      await this.transition(job, 'queued');
+      return;
     }
-    // The provider's own list has no such job after several looks: it never got the request.
-    this.log(`job ${job.id}: provider has no job for this request; sending it again`);
-    await this.transition(job, 'queued');
+  }
+
+  /** No proof came: keep the job, say what happened and what it may have cost, and send nothing. */
+  private async stopUnknown(job: JobRecord, err: unknown): Promise<void> {
+    const cause = toAppErrorShape(err);
+    const sent = job.sentAt ? new Date(job.sentAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : 'earlier';
+    const cost = job.costUsd > 0 ? ` If it did, it may cost up to $${job.costUsd.toFixed(2)}.` : '';
+    job.error = {
+      code: 'OutcomeUnknown',
+      message: `Storyreel could not confirm whether the provider received this scene (sent ${sent}): ${cause.message}${cost} It was not sent again; send it again only if the provider does not have it.`,
+      ...(cause.detail ? { detail: cause.detail } : {}),
+    };
+    this.log(`job ${job.id}: outcome unknown after reconciling; stopped, not resent (${cause.message})`);
+    await this.transition(job, 'unknown');
+    await this.deps.onFailed(job);
   }
 
   private async poll(job: JobRecord, signal: AbortSignal): Promise<void> {
@@ -359,10 +435,11 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
         if (isAbort(err)) throw err;
         if (!(err instanceof AppError && err.retryable)) throw err;
         failures++;
-        if (failures >= this.timing.parkAfterFailures) return this.park(job, err);
+        if (failures >= this.timing.parkAfterFailures || this.troubleFor(job, err)) return this.park(job, err);
         await this.sleep(this.backoff(failures, err), signal);
         continue;
       }
+      this.trouble.delete(job.id);
       switch (status.state) {
         case 'queued':
         case 'running': {
@@ -408,6 +485,9 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       info = await this.deps.media.verify(final).catch(() => null);
       if (!info) await fs.rm(final, { force: true });
     }
+    // The provider made (and billed) this video. Nothing here turns that into a failed scene except proof
+    // that the video is gone: every other failure restarts the download, and past the bound the job is
+    // parked in `downloading`, fetched again later or on the next start while its link lasts.
     let failures = 0;
     while (!info) {
       const part = path.join(tmpDir, `${job.id}.mp4.part`);
@@ -426,34 +506,27 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       } catch (err) {
         if (isAbort(err)) throw err;
         const e = err instanceof AppError ? err : null;
-        if (e?.code === 'MediaInvalid') await fs.rm(part, { force: true });
-        const retry = e?.retryable || (e?.code === 'MediaInvalid' && failures < 2);
-        if (!retry) throw err;
+        if (e?.code === 'ContentExpired' || (job.expiresAt !== null && Date.now() > job.expiresAt)) {
+          throw e?.code === 'ContentExpired' ? err : new AppError('ContentExpired', 'The provider\'s link to this video expired before it could be downloaded.', { detail: e?.message });
+        }
+        await fs.rm(part, { force: true }); // a file that failed verification, or half of one: start from zero
         failures++;
-        if (failures >= this.timing.parkAfterFailures) return this.park(job, err);
+        this.log(`job ${job.id}: download failed (${toAppErrorShape(err).message}); attempt ${failures}`);
+        if (failures >= this.timing.parkAfterFailures || this.troubleFor(job, err) || (!e?.retryable && failures >= 3)) {
+          return this.park(job, err);
+        }
         await this.sleep(this.backoff(failures, e), signal);
       }
     }
-    const thumb = final.replace(/\.mp4$/, '.jpg');
-    let haveThumb = false;
-    try {
-      haveThumb = (await provider.downloadThumbnail?.(job.providerJobId!, thumb, signal)) ?? false;
-    } catch (err) {
-      if (isAbort(err)) throw err;
-    }
-    if (!haveThumb) {
-      haveThumb = await this.deps.media.thumbnail(final, thumb).then(
-        () => true,
-        () => false,
-      );
-    }
+    this.trouble.delete(job.id);
+    const thumbnail = await this.fetchThumbnail(job, provider, final, signal);
     const take: Take = {
       id: `take_${job.id.slice(4)}`,
       jobId: job.id,
       provider: job.provider,
       model: job.model,
       file: relativePosix(this.deps.projectDir, final),
-      thumbnail: haveThumb ? relativePosix(this.deps.projectDir, thumb) : null,
+      thumbnail: thumbnail ? relativePosix(this.deps.projectDir, thumbnail) : null,
       seconds: Math.round(info.durationSeconds * 1000) / 1000,
       size: job.size,
       prompt: job.prompt,
@@ -467,6 +540,47 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     job.takeId = kept ? take.id : null;
     job.progress = 1;
     await this.transition(job, 'ready');
+  }
+
+  /**
+   * The provider's thumbnail, stored under the extension of what actually arrived (the spec sends WebP;
+   * some gateways JPEG); anything that is not an image is dropped and a poster frame is cut instead.
+   */
+  private async fetchThumbnail(job: JobRecord, provider: Provider, video: string, signal: AbortSignal): Promise<string | null> {
+    const base = video.replace(/\.mp4$/, '');
+    const part = `${base}.thumb.part`;
+    try {
+      if (await provider.downloadThumbnail?.(job.providerJobId!, part, signal)) {
+        const kind = sniffImage(await fs.readFile(part));
+        if (kind) {
+          const file = `${base}.${kind}`;
+          await fs.rename(part, file);
+          return file;
+        }
+        this.log(`job ${job.id}: the provider's thumbnail is not an image; making one from the video`);
+      }
+    } catch (err) {
+      if (isAbort(err)) throw err;
+    } finally {
+      await fs.rm(part, { force: true }).catch(() => undefined);
+    }
+    const jpg = `${base}.jpg`;
+    return this.deps.media.thumbnail(video, jpg).then(
+      () => jpg,
+      () => null,
+    );
+  }
+
+  /**
+   * Counts how long a job has been getting "not now / not reachable" answers in a row; true once that
+   * has lasted unreachableGiveUpMs. Rate limits do not count: the provider is answering.
+   */
+  private troubleFor(job: JobRecord, err: unknown): boolean {
+    if (err instanceof AppError && err.code === 'RateLimited') return false;
+    const now = Date.now();
+    const since = this.trouble.get(job.id) ?? now;
+    this.trouble.set(job.id, since);
+    return now - since >= this.timing.unreachableGiveUpMs;
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
@@ -502,6 +616,23 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     if (isTerminal(job.state)) return;
     job.error = toAppErrorShape(err);
     await this.transition(job, 'failed');
+    if (job.error.code === 'ModerationBlocked' && job.providerJobId && job.costUsd > 0) {
+      // Providers do not bill a generation their moderation blocked (fal, Ark, OpenRouter say so; the
+      // /v1/videos family does not bill failed jobs). The ledger says the same as the confirmation did.
+      await this.deps.ledger.appendSpend({
+        at: new Date().toISOString(),
+        jobId: job.id,
+        sceneId: job.sceneId,
+        provider: job.provider,
+        model: job.model,
+        providerJobId: job.providerJobId,
+        seconds: job.seconds,
+        size: job.size,
+        usd: -job.costUsd,
+        billed: false,
+        reason: 'moderation blocked: not billed',
+      });
+    }
     await this.deps.onFailed(job);
   }
 
@@ -516,6 +647,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
   }
 
   private async park(job: JobRecord, err: unknown): Promise<void> {
+    this.trouble.delete(job.id);
     job.parked = true;
     job.error = toAppErrorShape(err);
     this.log(`job ${job.id}: provider unreachable; parked in state ${job.state}; tried again in ${Math.round(this.timing.unparkAfterMs / 1000)} s or on next start`);

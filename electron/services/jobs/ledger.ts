@@ -28,6 +28,8 @@ export const JobRecordSchema = z.object({
   sentAt: z.number().nullable(),
   /** How many create requests were sent for this job (1 in the normal case). */
   createAttempts: z.number().int().nonnegative(),
+  /** Resends the creator asked for after an unknown outcome; each allows one more create. */
+  resends: z.number().int().nonnegative().default(0),
   costUsd: z.number(),
   expiresAt: z.number().nullable(),
   createdAt: z.string(),
@@ -67,7 +69,11 @@ export interface SpendEntry {
   providerJobId: string;
   seconds: number;
   size: string;
+  /** What the job is counted at; a correction line (e.g. a moderation block the provider does not bill) is negative. */
   usd: number;
+  /** false on a correction line: the provider does not bill this job. */
+  billed?: boolean;
+  reason?: string;
 }
 
 export class Ledger {

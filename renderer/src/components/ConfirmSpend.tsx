@@ -42,7 +42,7 @@ export function ConfirmSpend() {
             This goes over your budget by {formatMoney(estimate.overBudgetUsd)}, so Storyreel will refuse it. Raise the cap or generate fewer scenes.
           </p>
         )}
-        <p className="muted small">The provider bills what it generates, even takes you do not keep. A failed moderation check is usually not billed.</p>
+        <p className="muted small">The provider bills what it generates, even takes you do not keep. A scene blocked by the provider's moderation is not billed, and Storyreel's spend ledger records it as not billed.</p>
       </div>
       <div className="modal-actions">
         <button ref={cancelRef} type="button" className="btn" data-testid="confirm-spend-no" onClick={close}>

@@ -12,6 +12,7 @@ import { activeJobsFor, sceneStatus } from '../lib/status.ts';
 import { useStore } from '../store.ts';
 import { useShallow } from 'zustand/react/shallow';
 import { ReferenceField } from './ReferenceField.tsx';
+import { ResendUnknown } from './ResendUnknown.tsx';
 import { TakeList } from './TakeList.tsx';
 import { ErrorText, Icon, ProgressBar, StatusChip } from './ui.tsx';
 
@@ -169,6 +170,7 @@ function SceneControls({ scene, index }: { scene: Scene; index: number }) {
 
 function SceneJobs({ sceneId }: { sceneId: string }) {
   const active = useStore(useShallow((s) => activeJobsFor(s.jobs, sceneId)));
+  const sceneNumber = useStore((s) => (s.view?.project.scenes.findIndex((sc) => sc.id === sceneId) ?? -1) + 1);
   if (active.length === 0) return null;
   return (
     <ul className="job-list" aria-label="Generations in progress">
@@ -177,7 +179,8 @@ function SceneJobs({ sceneId }: { sceneId: string }) {
         return (
           <li key={job.id} className="job-row" data-testid="job" data-job-id={job.id} data-state={job.state}>
             <StatusChip tone={st.tone}>{st.label}</StatusChip>
-            <ProgressBar value={job.progress} label={st.sentence} className="job-progress" />
+            {job.state === 'unknown' ? <p className="job-note small">{st.sentence}</p> : <ProgressBar value={job.progress} label={st.sentence} className="job-progress" />}
+            {job.state === 'unknown' && <ResendUnknown job={job} sceneNumber={sceneNumber} />}
             <button type="button" className="btn btn-sm btn-ghost" data-testid="cancel-job" onClick={() => void cancelJob(job.id)}>
               Cancel
             </button>

@@ -38,7 +38,7 @@ const pct = (p: number): number => Math.round(Math.min(1, Math.max(0, p)) * 100)
 
 export function sceneStatus(job: JobLike | null): SceneStatus {
   if (!job) return { state: 'idle', tone: 'idle', label: 'No take yet', sentence: 'Not generated yet.', progress: null };
-  if (!isTerminal(job.state) && job.error) {
+  if (!isTerminal(job.state) && job.state !== 'unknown' && job.error) {
     // A live job with an error: the provider could not be reached, or a create whose answer was lost
     // is being checked. The job is kept and retried; say so rather than "Generating".
     const checking = job.state === 'submitted';
@@ -63,6 +63,14 @@ export function sceneStatus(job: JobLike | null): SceneStatus {
     }
     case 'downloading':
       return { state: job.state, tone: 'active', label: 'Downloading', sentence: 'Downloading the finished clip.', progress: job.progress };
+    case 'unknown':
+      return {
+        state: job.state,
+        tone: 'failed',
+        label: 'Not confirmed',
+        sentence: `${job.error?.message ?? 'Storyreel could not confirm whether the provider received this scene.'} It was not sent again.`,
+        progress: null,
+      };
     case 'ready':
       return { state: job.state, tone: 'ready', label: 'Ready', sentence: 'The new take is ready.', progress: null };
     case 'failed': {

@@ -58,6 +58,15 @@ export interface EmulatorFaults {
   serverErrorAfterCreate?: FaultRule & { status?: number };
   /** Send part of a content body, then destroy the socket. `afterBytes` or `fraction` of the body sent. */
   resetMidDownload?: FaultRule & { afterBytes?: number; fraction?: number };
+  /**
+   * A 206 whose body is longer than its Content-Range says (seen from a real gateway): the asked range,
+   * then `extraBytes` more (default 4096), sent chunked with no Content-Length.
+   */
+  overlongPartial?: FaultRule & { extraBytes?: number };
+  /** Answer a ranged content request with 416, whatever the range. */
+  rangeNotSatisfiable?: FaultRule;
+  /** Serve a thumbnail that is not an image (an HTML error page labelled image/webp). */
+  thumbnailNotImage?: boolean;
   /** Delay the answer. */
   slow?: FaultRule & { delayMs: number };
   /** A prompt containing this word ends `failed` with error.code `moderation_blocked`. Default "FORBIDDEN"; null turns it off. */
@@ -66,6 +75,10 @@ export interface EmulatorFaults {
   expireContent?: { word?: string; afterMs: number };
   /** Jobs whose prompt contains `word` end with this status instead of `completed` (outside the spec). */
   offSpecStatus?: Array<{ word: string; status: string }>;
+  /** Jobs whose prompt contains `word` say this status (e.g. "pending") while they are queued. */
+  queuedStatus?: { word?: string; status: string };
+  /** How the list echoes jobs, as some gateways do: `prompt: null`, or the model under another name. */
+  listEcho?: { promptNull?: boolean; modelPrefix?: string };
 }
 
 /** `--faults all`: a bit of everything, at rates a person clicking around notices without being blocked. */
@@ -709,6 +722,8 @@ export async function startOpenAiVideosEmulator(opts: EmulatorOptions = {}): Pro
     resetAfterCreate: [...CREATE_ROUTES],
     serverErrorAfterCreate: [...CREATE_ROUTES],
     resetMidDownload: ['content'],
+    overlongPartial: ['content'],
+    rangeNotSatisfiable: ['content'],
   };
   /** Decides whether the named fault fires for this request (and counts it). */
   const fires = (name: keyof EmulatorFaults, route: RouteName): boolean => {
@@ -750,7 +765,7 @@ export async function startOpenAiVideosEmulator(opts: EmulatorOptions = {}): Pro
       completedAt = Math.floor(failMs / 1000);
       error = { code: 'moderation_blocked', message: 'Your request was blocked by our moderation system.' };
     } else if (age < queuedMs) {
-      status = 'queued';
+      status = faults.queuedStatus && word(job.prompt, faults.queuedStatus.word ?? job.prompt) ? faults.queuedStatus.status : 'queued';
     } else if (t < doneMs) {
       status = 'in_progress';
       progress = Math.min(99, Math.max(1, Math.floor(((age - queuedMs) / runningMs) * 100)));
@@ -995,7 +1010,12 @@ export async function startOpenAiVideosEmulator(opts: EmulatorOptions = {}): Pro
       const page = rest.slice(0, Math.max(0, limit));
       sendJson(rec, res, 200, {
         object: 'list',
-        data: page.map((j) => view(j)),
+        data: page.map((j) => {
+          const v = view(j);
+          if (faults.listEcho?.promptNull) v.prompt = null;
+          if (faults.listEcho?.modelPrefix) v.model = `${faults.listEcho.modelPrefix}${String(v.model)}`;
+          return v;
+        }),
         first_id: page[0]?.id ?? null,
         last_id: page[page.length - 1]?.id ?? null,
         has_more: rest.length > page.length,
@@ -1026,7 +1046,10 @@ export async function startOpenAiVideosEmulator(opts: EmulatorOptions = {}): Pro
       let body: Buffer;
       let type: string;
       try {
-        if (variant === 'thumbnail') ({ body, type } = await media.thumbnail(seconds, job.size));
+        if (variant === 'thumbnail' && faults.thumbnailNotImage) {
+          body = Buffer.from('<html><body>502 Bad Gateway</body></html>');
+          type = 'image/webp';
+        } else if (variant === 'thumbnail') ({ body, type } = await media.thumbnail(seconds, job.size));
         else if (variant === 'spritesheet') ({ body, type } = await media.spritesheet(seconds, job.size));
         else {
           body = await media.video(seconds, job.size);
@@ -1044,6 +1067,13 @@ export async function startOpenAiVideosEmulator(opts: EmulatorOptions = {}): Pro
       const range = req.headers.range;
       const ifRange = req.headers['if-range'];
       if (range) rec.range = range;
+      if (range && rangeSupport && fires('rangeNotSatisfiable', 'content')) {
+        rec.status = 416;
+        rec.fault = 'rangeNotSatisfiable';
+        res.writeHead(416, { 'content-range': `bytes */${body.length}`, 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: `Range not satisfiable: ${range}`, type: 'invalid_request_error', param: null, code: 'range_not_satisfiable' } }));
+        return;
+      }
       if (range && rangeSupport && (!ifRange || ifRange === etag)) {
         const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
         const s = m?.[1] ? Number(m[1]) : m?.[2] ? body.length - Number(m[2]) : NaN;
@@ -1061,6 +1091,15 @@ export async function startOpenAiVideosEmulator(opts: EmulatorOptions = {}): Pro
         stats.partialResponses++;
       }
       const slice = body.subarray(start, end + 1);
+      if (status === 206 && fires('overlongPartial', 'content')) {
+        const extra = Buffer.alloc(faults.overlongPartial?.extraBytes ?? 4096, 0x5a);
+        rec.status = status;
+        rec.fault = 'overlongPartial';
+        rec.bytesSent = slice.length + extra.length;
+        res.writeHead(status, headers); // no Content-Length: chunked, so the extra bytes reach the client
+        res.end(Buffer.concat([slice, extra]));
+        return;
+      }
       headers['content-length'] = String(slice.length);
       rec.status = status;
       res.writeHead(status, headers);
