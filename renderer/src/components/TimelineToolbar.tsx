@@ -68,7 +68,9 @@ function GenerateAll() {
     }),
   );
   const project = useStore((s) => s.view?.project ?? null);
-  const activeIds = useStore(useShallow((s) => activeJobsFor(s.jobs).map((j) => j.id)));
+  // Jobs being worked on; an unconfirmed one (`unknown`) waits for the creator, not for the provider.
+  const activeIds = useStore(useShallow((s) => activeJobsFor(s.jobs).filter((j) => j.state !== 'unknown').map((j) => j.id)));
+  const unconfirmed = useStore((s) => activeJobsFor(s.jobs).filter((j) => j.state === 'unknown').length);
   const { estimate, failed } = useEstimate(pendingIds);
   const problems = useMemo(() => (project && pendingIds.length ? generationProblems(project, pendingIds) : []), [project, pendingIds]);
 
@@ -80,6 +82,7 @@ function GenerateAll() {
   let estimateText: string;
   if (!project || project.scenes.length === 0) estimateText = '$0.00 · no scenes yet';
   else if (nothing && activeIds.length > 0) estimateText = '$0.00 · the rest is generating';
+  else if (nothing && unconfirmed > 0) estimateText = `$0.00 · ${unconfirmed} not confirmed by the provider`;
   else if (nothing) estimateText = '$0.00 · every scene has a take';
   else if (total === null) estimateText = failed ? 'Estimate unavailable' : 'Estimating…';
   else estimateText = `${formatMoney(total)} for ${pendingIds.length} ${pendingIds.length === 1 ? 'scene' : 'scenes'} · ${seconds} s`;
