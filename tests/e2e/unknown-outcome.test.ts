@@ -72,7 +72,7 @@ test('an unconfirmed create is shown in words, kept, and sent again only after t
   await job.getByTestId('resend-job').click();
   await page.getByTestId('confirm-resend').waitFor();
   assert.match(await page.getByTestId('confirm-resend').innerText(), /billed a second time \(up to \$0\.40 more\)/);
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'confirm-resend-no');
+  assert.equal(await page.getByTestId('confirm-resend-no').evaluate((el) => el === el.ownerDocument.activeElement), true, 'the safe button has focus');
   await page.screenshot({ path: path.join(SHOTS, 'unknown-outcome-confirm.png') });
   await page.getByTestId('confirm-resend-no').click();
   await page.getByTestId('confirm-resend').waitFor({ state: 'detached' });

@@ -412,9 +412,11 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     const cause = toAppErrorShape(err);
     const sent = job.sentAt ? new Date(job.sentAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : 'earlier';
     const cost = job.costUsd > 0 ? ` If it did, it may cost up to $${job.costUsd.toFixed(2)}.` : '';
+    // "…is having trouble (HTTP 502). Storyreel will try again." is true of a list read, not of this job.
+    const why = cause.code === 'OutcomeUnknown' ? cause.message : `its list of videos could not be read (${cause.message.replace(/\s*Storyreel will try again\.?$/, '').replace(/\.$/, '')}).`;
     job.error = {
       code: 'OutcomeUnknown',
-      message: `Storyreel could not confirm whether the provider received this scene (sent ${sent}): ${cause.message}${cost} It was not sent again; send it again only if the provider does not have it.`,
+      message: `Storyreel could not confirm whether the provider received this scene (sent ${sent}): ${why}${cost} It was not sent again; send it again only if the provider does not have it.`,
       ...(cause.detail ? { detail: cause.detail } : {}),
     };
     this.log(`job ${job.id}: outcome unknown after reconciling; stopped, not resent (${cause.message})`);
