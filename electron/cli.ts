@@ -3,13 +3,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatUsd, providerProfile } from '../shared/capabilities.ts';
+import { formatUsd, PROVIDER_IDS, providerProfile } from '../shared/capabilities.ts';
 import { NEXT_STEP, toAppErrorShape } from '../shared/errors.ts';
 import { isTerminal, type JobSnapshot } from '../shared/jobs.ts';
 import { chosenTakeOf } from '../shared/project.ts';
 import { EnvSecrets, MemorySettings, parseDotenv, Storyreel } from './services/app.ts';
 import { DEFAULT_TIMING, type EngineTiming } from './services/jobs/engine.ts';
 import { createLog } from './services/log.ts';
+import { providerModule } from './services/providers/modules.ts';
 import { checkFfmpeg, resolveFfmpeg } from './services/media/ffmpeg.ts';
 import { createProject } from './services/projects/store.ts';
 
@@ -111,16 +112,18 @@ async function render(args: string[]): Promise<number> {
   if (maxSpend !== null && !(maxSpend >= 0)) fail(`--max-spend must be a number of US dollars, not "${values['max-spend']}".`);
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 8)) fail('--concurrency must be a whole number from 1 to 8.');
-  if (values.provider && !providerProfile(values.provider)) fail(`Unknown provider "${values.provider}". Use preview or openai-videos.`);
+  if (values.provider && !providerProfile(values.provider)) fail(`Unknown provider "${values.provider}". Use one of: ${PROVIDER_IDS.join(', ')}.`, 2);
 
-  const env = process.env;
+  // --base-url replaces the chosen provider's host: the /v1/videos setting, or a module's *_BASE_URL.
+  const mod = values.provider ? providerModule(values.provider) : undefined;
+  const env: NodeJS.ProcessEnv = mod && values['base-url'] ? { ...process.env, [mod.baseUrlEnv[0]!]: values['base-url'] } : process.env;
   const secrets = new EnvSecrets(env, loadDotenv([process.cwd(), projectDir]));
   const log = createLog({ file: path.join(projectDir, '.storyreel', 'logs', 'cli.log'), secrets: () => secrets.all() });
   const ffPaths = resolveFfmpeg({ userPath: env.STORYREEL_FFMPEG ?? null, resourcesDir: null, env });
   const ffCheck = await checkFfmpeg(ffPaths);
   if (!ffCheck.ok) fail(`${ffCheck.error ?? 'ffmpeg was not found.'} ${NEXT_STEP.FfmpegMissing}`);
 
-  const settings = new MemorySettings({ budgetUsd: maxSpend, openaiBaseUrl: values['base-url'] ?? null });
+  const settings = new MemorySettings({ budgetUsd: maxSpend, openaiBaseUrl: mod ? null : (values['base-url'] ?? null) });
   const app = new Storyreel({ version: version(), ffmpeg: ffPaths, settings, secrets, log, owner: 'command line', env, concurrency, timing: timingFromEnv(env) });
   const out = (s: string) => process.stdout.write(s + '\n');
 

@@ -1,10 +1,11 @@
 // Capability profiles: what each provider/model accepts and what it costs. The timeline, the settings
 // and the command-line interface offer only these values, and main refuses anything else before money
 // is spent. Pure data and pure functions: both processes import this file.
+import { CATALOG_PROVIDERS } from './catalog/index.ts';
 import type { Project, Scene } from './project.ts';
 
-export type ProviderId = 'preview' | 'openai-videos';
-export const PROVIDER_IDS: readonly ProviderId[] = ['preview', 'openai-videos'];
+/** 'preview', 'openai-videos', and the ids of the catalogue's providers (shared/catalog/). */
+export type ProviderId = string;
 
 export interface ModelProfile {
   id: string;
@@ -14,7 +15,15 @@ export interface ModelProfile {
   /** Allowed output sizes, "WIDTHxHEIGHT". */
   sizes: string[];
   audio: boolean;
-  imageInput: { firstFrame: boolean; lastFrame: boolean; references: boolean };
+  imageInput: { firstFrame: boolean; lastFrame: boolean; references: boolean; maxReferences?: number };
+  /** ISO date the provider retires this model, where announced; after it the model is refused. */
+  retiresOn?: string;
+  /** A seed can be sent. */
+  seed?: boolean;
+  /** A negative prompt is taken natively (otherwise it is folded into the prompt, or not offered). */
+  negativePrompt?: boolean;
+  /** When the price was read, and from where ("fal.ai model page, 2026-12-01"). */
+  priceSource?: string;
   remix: boolean;
   extend: boolean;
   /** US dollars per second of output, by size. */
@@ -99,7 +108,10 @@ export const PROVIDERS: readonly ProviderProfile[] = [
       },
     ],
   },
+  ...CATALOG_PROVIDERS,
 ];
+
+export const PROVIDER_IDS: readonly ProviderId[] = PROVIDERS.map((p) => p.id);
 
 export function providerProfile(id: string): ProviderProfile | undefined {
   return PROVIDERS.find((p) => p.id === id);
@@ -132,7 +144,35 @@ export interface Problem {
 
 const list = (xs: Array<string | number>): string => xs.join(', ');
 
-export function projectProblems(project: Pick<Project, 'provider' | 'model' | 'size'>): Problem[] {
+/** Today as YYYY-MM-DD (UTC), for retirement dates. */
+const today = (): string => new Date().toISOString().slice(0, 10);
+
+/** Whether a model is past its announced retirement date. */
+export function isRetired(model: Pick<ModelProfile, 'retiresOn'>, on: string = today()): boolean {
+  return model.retiresOn !== undefined && model.retiresOn <= on;
+}
+
+/**
+ * Live models that can do at least what this one does (first/last frame and references where it takes them,
+ * one of its durations, sound if it makes sound), nearest first: same provider, then the others.
+ */
+export function alternativesTo(providerId: string, model: ModelProfile, on: string = today()): Array<{ provider: string; model: string; label: string }> {
+  const can = (m: ModelProfile): boolean =>
+    !isRetired(m, on) &&
+    m.id !== model.id &&
+    (!model.imageInput.firstFrame || m.imageInput.firstFrame) &&
+    (!model.imageInput.lastFrame || m.imageInput.lastFrame) &&
+    (!model.imageInput.references || m.imageInput.references) &&
+    (!model.audio || m.audio) &&
+    m.durations.some((d) => model.durations.includes(d));
+  const out: Array<{ provider: string; model: string; label: string }> = [];
+  const own = PROVIDERS.filter((p) => p.id === providerId);
+  const rest = PROVIDERS.filter((p) => p.id !== providerId && p.id !== 'preview');
+  for (const p of [...own, ...rest]) for (const m of p.models) if (can(m)) out.push({ provider: p.id, model: m.id, label: `${p.label}: ${m.label}` });
+  return out;
+}
+
+export function projectProblems(project: Pick<Project, 'provider' | 'model' | 'size'>, on: string = today()): Problem[] {
   const provider = providerProfile(project.provider);
   if (!provider) {
     return [{ sceneId: null, field: 'provider', message: `Unknown provider "${project.provider}". Use one of: ${list(PROVIDER_IDS as ProviderId[])}.` }];
@@ -140,6 +180,16 @@ export function projectProblems(project: Pick<Project, 'provider' | 'model' | 's
   const model = modelProfile(project.provider, project.model);
   if (!model) {
     return [{ sceneId: null, field: 'model', message: `${provider.label} has no model "${project.model}". Use one of: ${list(provider.models.map((m) => m.id))}.` }];
+  }
+  if (isRetired(model, on)) {
+    const alt = alternativesTo(provider.id, model, on).slice(0, 3);
+    return [
+      {
+        sceneId: null,
+        field: 'model',
+        message: `${model.label} was retired by ${provider.label} on ${model.retiresOn}.${alt.length ? ` Models that can do the same: ${list(alt.map((a) => a.label))}.` : ''} Switching keeps every scene's prompt, images and takes.`,
+      },
+    ];
   }
   if (!model.sizes.includes(project.size)) {
     return [{ sceneId: null, field: 'size', message: `${model.id} cannot render ${project.size}. Allowed sizes: ${list(model.sizes)}.` }];

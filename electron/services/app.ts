@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { estimateCost, formatUsd, generationProblems, modelProfile, projectProblems, providerProfile, roundUsd, type Problem } from '../../shared/capabilities.ts';
+import { estimateCost, formatUsd, generationProblems, modelProfile, projectProblems, providerProfile, PROVIDERS, roundUsd, type Problem } from '../../shared/capabilities.ts';
 import type { AppInfo, EventName, EventPayload, Handlers, KeyStatus, ProjectView, Settings } from '../../shared/contract.ts';
 import { AppError, toAppErrorShape, type AppErrorShape } from '../../shared/errors.ts';
 import { isTerminal, type ExportSnapshot } from '../../shared/jobs.ts';
@@ -20,6 +20,7 @@ import { acquireLock, type ProjectLock } from './projects/lock.ts';
 import { createProject, ProjectStore, type NewProjectOptions } from './projects/store.ts';
 import { OpenAiVideosProvider } from './providers/openai-videos.ts';
 import { PreviewProvider } from './providers/preview.ts';
+import { moduleKeyEnv, providerModule } from './providers/modules.ts';
 import type { Provider } from './providers/types.ts';
 
 export interface SettingsStore {
@@ -213,6 +214,17 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
       const baseUrl = this.baseUrl();
       return cache.get(`${id}|${baseUrl}|${keyHint(apiKey)}`, () => new OpenAiVideosProvider({ baseUrl, apiKey, log: this.opts.log }));
     }
+    const mod = providerModule(id);
+    if (mod) {
+      const label = providerProfile(id)?.label ?? id;
+      const apiKey = this.opts.secrets.get(id);
+      if (!apiKey) throw new AppError('MissingKey', `No API key is set for ${label}. Add it in the API key panel, or set ${mod.keyEnv[0]} for the command line.`);
+      const settings = this.opts.settings.get() as Settings & { providers?: Record<string, Record<string, string | null>> };
+      const own = settings.providers?.[id] ?? {};
+      const env = this.opts.env ?? {};
+      const baseUrl = own.baseUrl ?? mod.baseUrlEnv.map((k) => env[k]).find((v) => !!v) ?? mod.defaultBaseUrl(own);
+      return cache.get(`${id}|${baseUrl}|${keyHint(apiKey)}|${JSON.stringify(own)}`, () => mod.create({ apiKey, baseUrl, settings: own, log: this.opts.log, stateDir: store.stateDir() }));
+    }
     throw new AppError('InvalidInput', `Unknown provider "${id}".`);
   }
 
@@ -231,7 +243,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     return {
       version: this.opts.version,
       ffmpeg: await checkFfmpeg(this.ffPaths),
-      keys: ['openai-videos'].map((p) => this.keyStatus(p)),
+      keys: PROVIDERS.filter((p) => p.needsKey).map((p) => this.keyStatus(p.id)),
       settings: this.opts.settings.get(),
     };
   }
@@ -553,6 +565,11 @@ export class EnvSecrets implements Secrets {
   constructor(env: NodeJS.ProcessEnv, dotenv: Record<string, string> = {}) {
     const key = env.STORYREEL_API_KEY || env.OPENAI_API_KEY || dotenv.STORYREEL_API_KEY || dotenv.OPENAI_API_KEY;
     if (key) this.values.set('openai-videos', key.trim());
+    // FAL_KEY, GEMINI_API_KEY (or GOOGLE_API_KEY), ARK_API_KEY, OPENROUTER_API_KEY: each module names its own.
+    for (const { provider, names } of moduleKeyEnv()) {
+      const v = names.map((n) => env[n] || dotenv[n]).find((x) => !!x);
+      if (v) this.values.set(provider, v.trim());
+    }
   }
   get(provider: string): string | null {
     return this.values.get(provider) ?? null;

@@ -21,7 +21,7 @@ import { isSettled, isTerminal, TRANSITIONS, type JobSnapshot, type JobState } f
 import type { Take } from '../../../shared/project.ts';
 import { exists, newId, relativePosix } from '../fsutil.ts';
 import { sniffImage } from '../media/sniff.ts';
-import type { CreateRequest, Provider } from '../providers/types.ts';
+import type { CreateRequest, InputImage, JobRef, Provider, RemoteOutput } from '../providers/types.ts';
 import { isOutcomeUnknown } from '../providers/types.ts';
 import { snapshotOf, type JobRecord, type Ledger } from './ledger.ts';
 
@@ -35,6 +35,11 @@ export interface JobSpec {
   size: string;
   referenceImage: string | null;
   costUsd: number;
+  /** Images with roles (first/last frame, references), fitted to `size`. */
+  images?: InputImage[];
+  negativePrompt?: string | null;
+  seed?: number | null;
+  audio?: boolean | null;
 }
 
 export interface EngineTiming {
@@ -110,6 +115,8 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
   private readonly unparkTimers = new Set<NodeJS.Timeout>();
   /** Consecutive "not now" answers (e.g. 429) to a job's create, so the waits between them grow. */
   private readonly refusals = new Map<string, number>();
+  /** What the provider said about billing a job that failed, until fail() records it. */
+  private readonly billedOnFailure = new Map<string, boolean>();
   /** Since when (epoch ms) a job has met nothing but unreachable/unavailable answers. */
   private readonly trouble = new Map<string, number>();
   private active = 0;
@@ -195,6 +202,14 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       v: 1,
       id: newId('job'),
       ...s,
+      images: s.images ?? [],
+      negativePrompt: s.negativePrompt ?? null,
+      seed: s.seed ?? null,
+      audio: s.audio ?? null,
+      remote: null,
+      outputs: [],
+      reportedCostUsd: null,
+      lastFrame: null,
       state: 'queued',
       progress: 0,
       providerJobId: null,
@@ -309,7 +324,9 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     try {
       // Only `stop` (app quitting) interrupts a create. A user's cancel waits for the answer so the
       // job the provider made can be canceled there too, instead of being left running unseen.
-      ({ providerJobId } = await provider.create(this.requestOf(job), stop));
+      const created = await provider.create(this.requestOf(job), stop);
+      providerJobId = created.providerJobId;
+      job.remote = created.handle ?? null;
     } catch (err) {
       if (isAbort(err) || stop.aborted) throw err; // stays `submitted`: reconciled on next start
       if (isOutcomeUnknown(err)) {
@@ -342,6 +359,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     this.refusals.delete(job.id);
     this.trouble.delete(job.id);
     job.providerJobId = providerJobId;
+    if (job.remote && job.remote.id !== providerJobId) job.remote = null; // adopted by reconcile: a bare id
     job.error = null;
     await this.transition(job, 'running');
     if (job.costUsd > 0) {
@@ -431,7 +449,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     for (;;) {
       let status;
       try {
-        status = await provider.status(job.providerJobId!, signal);
+        status = await provider.status(job.providerJobId!, signal, this.refOf(job));
         failures = 0;
       } catch (err) {
         if (isAbort(err)) throw err;
@@ -459,11 +477,16 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
         }
         case 'completed':
           job.expiresAt = status.expiresAt;
+          job.outputs = status.outputs ?? [];
           job.progress = 0;
+          if (status.costUsd !== undefined) await this.recordReportedCost(job, status.costUsd);
           await this.transition(job, 'downloading');
           return;
-        case 'failed':
-          throw new AppError(/moderation|safety|content_policy|blocked/i.test(status.code) ? 'ModerationBlocked' : 'ProviderRejected', status.message || `The provider failed this scene (${status.code}).`, { detail: status.code });
+        case 'failed': {
+          const moderation = /moderation|safety|content_policy|blocked/i.test(status.code);
+          if (status.billed !== undefined) this.billedOnFailure.set(job.id, status.billed);
+          throw new AppError(moderation ? 'ModerationBlocked' : 'ProviderRejected', status.message || `The provider failed this scene (${status.code}).`, { detail: status.code });
+        }
         case 'unknown':
           if (/expire/i.test(status.raw)) throw new AppError('ContentExpired', 'The provider says this video has expired.', { detail: status.raw });
           throw new AppError('ProviderRejected', `The provider reported this scene as "${status.raw}", which Storyreel does not expect. It stopped waiting for it.`, { detail: status.raw });
@@ -496,6 +519,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       try {
         await provider.download(job.providerJobId!, part, {
           signal,
+          ref: this.refOf(job),
           onProgress: (received, total) => {
             if (total) {
               job.progress = Math.min(0.99, received / total);
@@ -522,6 +546,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     }
     this.trouble.delete(job.id);
     const thumbnail = await this.fetchThumbnail(job, provider, final, signal);
+    job.lastFrame = await this.fetchLastFrame(job, provider, final, signal);
     const take: Take = {
       id: `take_${job.id.slice(4)}`,
       jobId: job.id,
@@ -552,7 +577,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     const base = video.replace(/\.mp4$/, '');
     const part = `${base}.thumb.part`;
     try {
-      if (await provider.downloadThumbnail?.(job.providerJobId!, part, signal)) {
+      if (await provider.downloadThumbnail?.(job.providerJobId!, part, signal, this.refOf(job))) {
         const kind = sniffImage(await fs.readFile(part));
         if (kind) {
           const file = `${base}.${kind}`;
@@ -573,6 +598,50 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     );
   }
 
+  /** The provider's own exact last frame (Ark's return_last_frame), kept beside the take for continuity. */
+  private async fetchLastFrame(job: JobRecord, provider: Provider, video: string, signal: AbortSignal): Promise<string | null> {
+    const out = job.outputs.find((o) => o.kind === 'last-frame');
+    if (!out || !provider.downloadOutput) return null;
+    const part = video.replace(/\.mp4$/, '.last.part');
+    try {
+      await provider.downloadOutput(out, part, signal);
+      const kind = sniffImage(await fs.readFile(part));
+      if (!kind) return null;
+      const file = video.replace(/\.mp4$/, `.last.${kind}`);
+      await fs.rename(part, file);
+      return relativePosix(this.deps.projectDir, file);
+    } catch (err) {
+      if (isAbort(err)) throw err;
+      this.log(`job ${job.id}: the provider's last frame could not be fetched: ${toAppErrorShape(err).message}`);
+      return null;
+    } finally {
+      await fs.rm(part, { force: true }).catch(() => undefined);
+    }
+  }
+
+  /** The provider's own bill for a job replaces the estimate in the spend ledger (a correction line). */
+  private async recordReportedCost(job: JobRecord, usd: number): Promise<void> {
+    if (!Number.isFinite(usd) || usd < 0 || job.reportedCostUsd !== null) return;
+    job.reportedCostUsd = usd;
+    const delta = Math.round((usd - job.costUsd) * 1e6) / 1e6;
+    if (delta !== 0 && job.providerJobId) {
+      await this.deps.ledger.appendSpend({
+        at: new Date().toISOString(),
+        jobId: job.id,
+        sceneId: job.sceneId,
+        provider: job.provider,
+        model: job.model,
+        providerJobId: job.providerJobId,
+        seconds: job.seconds,
+        size: job.size,
+        usd: delta,
+        billed: true,
+        reason: `the provider reported $${usd.toFixed(4)} billed (estimated $${job.costUsd.toFixed(2)})`,
+      });
+    }
+    await this.persist(job);
+  }
+
   /**
    * Counts how long a job has been getting "not now / not reachable" answers in a row; true once that
    * has lasted unreachableGiveUpMs. Rate limits do not count: the provider is answering.
@@ -587,7 +656,12 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
 
   // ---- helpers ----------------------------------------------------------------------------------
 
+  private refOf(job: JobRecord): JobRef {
+    return { id: job.providerJobId ?? job.remote?.id ?? '', handle: job.remote, outputs: job.outputs as RemoteOutput[] };
+  }
+
   private requestOf(job: JobRecord): CreateRequest {
+    const images: InputImage[] = job.images.length ? job.images : job.referenceImage ? [{ role: 'first-frame', file: job.referenceImage }] : [];
     return {
       jobId: job.id,
       model: job.model,
@@ -595,6 +669,10 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       seconds: job.seconds,
       size: job.size,
       referenceImage: job.referenceImage,
+      images,
+      negativePrompt: job.negativePrompt,
+      seed: job.seed,
+      audio: job.audio,
       sentAt: job.sentAt ?? Date.now(),
       sceneNumber: job.sceneNumber,
     };
@@ -618,7 +696,9 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     if (isTerminal(job.state)) return;
     job.error = toAppErrorShape(err);
     await this.transition(job, 'failed');
-    if (job.error.code === 'ModerationBlocked' && job.providerJobId && job.costUsd > 0) {
+    const billed = this.billedOnFailure.get(job.id) ?? job.error.code !== 'ModerationBlocked';
+    this.billedOnFailure.delete(job.id);
+    if (!billed && job.providerJobId && job.costUsd > 0) {
       // Providers do not bill a generation their moderation blocked (fal, Ark, OpenRouter say so; the
       // /v1/videos family does not bill failed jobs). The ledger says the same as the confirmation did.
       await this.deps.ledger.appendSpend({
@@ -632,7 +712,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
         size: job.size,
         usd: -job.costUsd,
         billed: false,
-        reason: 'moderation blocked: not billed',
+        reason: job.error.code === 'ModerationBlocked' ? 'moderation blocked: not billed' : 'the provider says this failed job is not billed',
       });
     }
     await this.deps.onFailed(job);
@@ -642,7 +722,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     if (isTerminal(job.state)) return;
     if (job.providerJobId && job.state !== 'downloading') {
       const provider = this.safeProvider(job.provider);
-      await provider?.cancel?.(job.providerJobId, AbortSignal.timeout(10000)).catch(() => undefined);
+      await provider?.cancel?.(job.providerJobId, AbortSignal.timeout(10000), this.refOf(job)).catch(() => undefined);
     }
     job.error = null;
     await this.transition(job, 'canceled');

@@ -38,6 +38,29 @@ export const JobRecordSchema = z.object({
   takeId: z.string().nullable(),
   /** Set when the provider is unreachable for long: the job is kept but not actively polled. */
   parked: z.boolean().default(false),
+  // ---- added with the provider seam (absent in older ledgers: defaults) ----
+  /** Images with roles sent with the create (fitted copies under .storyreel/). */
+  images: z.array(z.object({ role: z.enum(['first-frame', 'last-frame', 'reference']), file: z.string() })).default([]),
+  negativePrompt: z.string().nullable().default(null),
+  seed: z.number().int().nullable().default(null),
+  audio: z.boolean().nullable().default(null),
+  /** Everything the provider needs to find the job again, stored whole. */
+  remote: z
+    .object({
+      id: z.string(),
+      urls: z.object({ status: z.string().optional(), result: z.string().optional(), cancel: z.string().optional(), poll: z.string().optional() }).optional(),
+      extra: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+    })
+    .nullable()
+    .default(null),
+  /** What the finished job yielded (video, thumbnail, last frame), as the provider described them. */
+  outputs: z
+    .array(z.object({ kind: z.enum(['video', 'thumbnail', 'last-frame']), locator: z.string(), needsAuth: z.boolean(), expiresAt: z.number().nullable(), mime: z.string().optional() }))
+    .default([]),
+  /** What the provider says it billed, when it says (USD). */
+  reportedCostUsd: z.number().nullable().default(null),
+  /** The provider's own last frame of the take, downloaded beside it (project-relative). */
+  lastFrame: z.string().nullable().default(null),
 });
 export type JobRecord = z.infer<typeof JobRecordSchema>;
 
