@@ -139,6 +139,7 @@ async function render(args: string[]): Promise<number> {
 
   const view = await app.openProject(projectDir);
   let project = view.project;
+  for (const note of app.current().store.loadNotes) out(`Note: ${note}.`);
   if (values.provider || values.model) {
     // The same rules as the window: a new provider brings its default model, and the size moves to
     // one the model makes if the current one is not.

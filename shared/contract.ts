@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { AppErrorSchema } from './errors.ts';
 import { ExportSnapshotSchema, JobSnapshotSchema } from './jobs.ts';
-import { MAX_PROMPT_CHARS, ProjectSchema, SizeSchema, TransitionSchema } from './project.ts';
+import { MAX_PROMPT_CHARS, ProjectSchema, SizeSchema, TransitionPatchSchema } from './project.ts';
 import { buildClient, eventChannel, RemoteError, type ChannelDef } from './client.ts';
 
 const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
@@ -64,7 +64,7 @@ const ScenePatch = z
   .object({
     prompt: z.string().max(MAX_PROMPT_CHARS),
     seconds: z.number().int().positive().max(120),
-    transition: TransitionSchema,
+    transition: TransitionPatchSchema,
   })
   .partial()
   .strict();

@@ -75,8 +75,8 @@ export function toAppErrorShape(err: unknown): AppErrorShape {
 export const NEXT_STEP: Record<ErrorCode, string> = {
   InvalidInput: 'Check the highlighted value and try again.',
   NotFound: 'It may have been deleted. Reload the project.',
-  ProjectCorrupt: 'The file was left untouched. Restore it from a backup or open another project.',
-  ProjectTooNew: 'Update Storyreel to open this project. The file was left untouched.',
+  ProjectCorrupt: 'Correct it in a text editor where the message says, restore it from a backup, or open another project.',
+  ProjectTooNew: 'Update Storyreel to open this project.',
   ProjectLocked: 'Close the other Storyreel window or command using this project.',
   NoProject: 'Open or create a project first.',
   ProviderRejected: 'Change the scene so the provider accepts it, then generate again.',

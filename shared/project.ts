@@ -1,16 +1,56 @@
-// The project format (project.json). Declared once here; main validates every load and save with it,
-// the renderer gets its types from it. Bump PROJECT_FORMAT_VERSION and add a migration when it changes.
+// The project format (project.json), version 2. Declared once here; main validates every load and save
+// with it, the renderer gets its types from it. Reading a file (older versions, words for every problem)
+// is in project-file.ts; bump PROJECT_FORMAT_VERSION and add a step to project-migrations.ts when the
+// format changes.
+//
+// The file is meant to be written by hand too: every scene field but `prompt` and `seconds` has a
+// default, so `{"prompt": "…", "seconds": 8}` is a scene. In memory every field is present. Fields this
+// version does not know are kept, at every level, and written back on save.
 import { z } from 'zod';
 
-export const PROJECT_FORMAT_VERSION = 1;
+export const PROJECT_FORMAT_VERSION = 2;
 export const PROJECT_FILE = 'project.json';
 export const MAX_PROMPT_CHARS = 32000;
+export const MAX_CAPTION_CHARS = 2000;
+export const MAX_SCENE_SECONDS = 120;
+export const MAX_TRANSITION_SECONDS = 60;
+export const MIN_SIDE = 16;
+export const MAX_SIDE = 8192;
 
-export const SizeSchema = z.string().regex(/^\d{2,5}x\d{2,5}$/, 'size must look like 1280x720');
-export const TransitionSchema = z.enum(['cut']);
+/** A time-ordered id with a random tail, like the ones main makes (`scene_…`); no Node needed. */
+export function generateId(prefix: string): string {
+  const tail = Array.from({ length: 10 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+  return `${prefix}_${Date.now().toString(36)}${tail}`;
+}
+
+/** "WIDTHxHEIGHT", even sides from 16 to 8192 pixels (H.264 in 4:2:0 needs even sides). */
+export const SizeSchema = z
+  .string()
+  .regex(/^\d{2,5}x\d{2,5}$/, 'must look like 1280x720')
+  .refine((s) => s.split('x').every((n) => Number(n) >= MIN_SIDE && Number(n) <= MAX_SIDE && Number(n) % 2 === 0), {
+    message: `must have even sides from ${MIN_SIDE} to ${MAX_SIDE} pixels, e.g. 1280x720`,
+  });
+
+export const TRANSITION_TYPES = ['crossfade', 'fade-black', 'dip-white', 'wipe-left', 'wipe-right', 'slide-left', 'slide-right'] as const;
+export type TransitionType = (typeof TRANSITION_TYPES)[number];
+/** Into the next scene: a cut, or an effect that overlaps the two scenes by `seconds`. */
+export const TransitionSchema = z.union([
+  z.literal('cut'),
+  z.object({ type: z.enum(TRANSITION_TYPES), seconds: z.number().positive().max(MAX_TRANSITION_SECONDS) }).loose(),
+]);
 export type Transition = z.infer<typeof TransitionSchema>;
+/** The same, as the window may send it: no extra fields. */
+export const TransitionPatchSchema = z.union([z.literal('cut'), z.object({ type: z.enum(TRANSITION_TYPES), seconds: z.number().positive().max(MAX_TRANSITION_SECONDS) }).strict()]);
 
-export const TakeSchema = z.object({
+export const CONTINUITY_MODES = ['none', 'previous-last-frame'] as const;
+export const ContinuitySchema = z.enum(CONTINUITY_MODES);
+export type Continuity = z.infer<typeof ContinuitySchema>;
+
+/** The part of a take the film uses, in seconds from the take's start. */
+export const TrimSchema = z.object({ in: z.number().nonnegative(), out: z.number().positive() }).loose();
+export type Trim = z.infer<typeof TrimSchema>;
+
+const TakeFields = {
   id: z.string().min(1),
   jobId: z.string().min(1),
   provider: z.string(),
@@ -26,8 +66,12 @@ export const TakeSchema = z.object({
   costUsd: z.number().nonnegative(),
   createdAt: z.string(),
   rating: z.number().int().min(0).max(5),
-});
-export type Take = z.infer<typeof TakeSchema>;
+  /** The part of this take the film uses when it is the chosen one; absent = all of it. */
+  trim: TrimSchema.optional(),
+};
+const TakeObject = z.object(TakeFields);
+export type Take = z.infer<typeof TakeObject>;
+export const TakeSchema = TakeObject.loose() as unknown as z.ZodType<Take, z.input<typeof TakeObject>>;
 
 export const SceneErrorSchema = z.object({
   code: z.string(),
@@ -35,34 +79,92 @@ export const SceneErrorSchema = z.object({
   at: z.string(),
 });
 
-export const SceneSchema = z.object({
-  id: z.string().min(1),
+const SceneFields = {
+  id: z
+    .string()
+    .min(1)
+    .default(() => generateId('scene')),
   prompt: z.string().max(MAX_PROMPT_CHARS),
-  seconds: z.number().int().positive().max(120),
-  transition: TransitionSchema,
+  seconds: z.number().int().positive().max(MAX_SCENE_SECONDS),
+  transition: TransitionSchema.default('cut'),
+  /** Text shown during the scene, or null. */
+  caption: z.string().max(MAX_CAPTION_CHARS).nullable().default(null),
+  /** "previous-last-frame": start from the last frame of the scene before. */
+  continuity: ContinuitySchema.default('none'),
+  /** Overrides the project's provider / model for this scene; absent = the project's. */
+  provider: z.string().min(1).max(100).optional(),
+  model: z.string().min(1).max(200).optional(),
   /** Optional first-frame reference image, relative to the project folder (media/refs/...). */
-  referenceImage: z.string().nullable(),
-  takes: z.array(TakeSchema),
-  chosenTake: z.string().nullable(),
+  referenceImage: z.string().nullable().default(null),
+  takes: z.array(TakeSchema).default(() => []),
+  chosenTake: z.string().nullable().default(null),
   /** Why the last generation of this scene failed, in words; cleared when a take arrives. */
-  lastError: SceneErrorSchema.nullable(),
-});
-export type Scene = z.infer<typeof SceneSchema>;
+  lastError: SceneErrorSchema.nullable().default(null),
+};
+const SceneObject = z.object(SceneFields);
+export type Scene = z.output<typeof SceneObject>;
+export type SceneInput = z.input<typeof SceneObject>;
+export const SceneSchema = SceneObject.loose() as unknown as z.ZodType<Scene, SceneInput>;
 
-export const ProjectSchema = z.object({
+const ProjectFields = {
   formatVersion: z.literal(PROJECT_FORMAT_VERSION),
-  id: z.string().min(1),
-  title: z.string().max(200),
-  provider: z.string().min(1),
+  id: z
+    .string()
+    .min(1)
+    .default(() => generateId('proj')),
+  title: z.string().max(200).default('Untitled film'),
+  provider: z.string().min(1).default('preview'),
+  /** Absent: the provider's default model (filled in by the reader, which knows the providers). */
   model: z.string().min(1),
-  size: SizeSchema,
+  size: SizeSchema.default('1280x720'),
   /** Text appended to every scene's prompt. */
-  style: z.string().max(4000),
-  scenes: z.array(SceneSchema),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-export type Project = z.infer<typeof ProjectSchema>;
+  style: z.string().max(4000).default(''),
+  scenes: z.array(SceneSchema).default(() => []),
+  createdAt: z.string().default(() => new Date().toISOString()),
+  updatedAt: z.string().default(() => new Date().toISOString()),
+};
+const ProjectObject = z.object(ProjectFields);
+export type Project = z.output<typeof ProjectObject>;
+export type ProjectInput = z.input<typeof ProjectObject>;
+/**
+ * One project, as the file holds it and as it crosses IPC. Unknown fields pass through (the types do not
+ * name them, so code cannot come to rely on them). Cross-field rules (unique ids, trims inside their
+ * take) are checked by `projectRuleProblems`.
+ */
+export const ProjectSchema = ProjectObject.loose() as unknown as z.ZodType<Project, ProjectInput>;
+
+/** Rules one field cannot check alone. Each problem has a path into the project and a sentence. */
+export function projectRuleProblems(project: unknown): Array<{ path: Array<string | number>; message: string }> {
+  const problems: Array<{ path: Array<string | number>; message: string }> = [];
+  const scenes = (project as { scenes?: unknown } | null)?.scenes;
+  if (!Array.isArray(scenes)) return problems;
+  const sceneIds = new Map<string, number>();
+  const takeIds = new Map<string, string>();
+  scenes.forEach((scene: unknown, i) => {
+    if (!scene || typeof scene !== 'object') return;
+    const s = scene as { id?: unknown; takes?: unknown };
+    if (typeof s.id === 'string') {
+      const first = sceneIds.get(s.id);
+      if (first !== undefined) problems.push({ path: ['scenes', i, 'id'], message: `has the same id as scene ${first + 1} ("${s.id}"); every scene needs its own id` });
+      else sceneIds.set(s.id, i);
+    }
+    if (!Array.isArray(s.takes)) return;
+    s.takes.forEach((take: unknown, t) => {
+      if (!take || typeof take !== 'object') return;
+      const k = take as { id?: unknown; seconds?: unknown; trim?: unknown };
+      if (typeof k.id === 'string') {
+        const first = takeIds.get(k.id);
+        if (first !== undefined) problems.push({ path: ['scenes', i, 'takes', t, 'id'], message: `has the same id as ${first} ("${k.id}"); every take needs its own id` });
+        else takeIds.set(k.id, `scene ${i + 1}, take ${t + 1}`);
+      }
+      const trim = k.trim as { in?: unknown; out?: unknown } | undefined;
+      if (trim && typeof trim === 'object' && typeof trim.in === 'number' && typeof trim.out === 'number' && trim.out <= trim.in) {
+        problems.push({ path: ['scenes', i, 'takes', t, 'trim'], message: `ends (out ${trim.out} s) before it starts (in ${trim.in} s)` });
+      }
+    });
+  });
+  return problems;
+}
 
 /** The prompt actually sent for a scene: the scene's own text, then the project's style. */
 export function fullPrompt(project: Pick<Project, 'style'>, scene: Pick<Scene, 'prompt'>): string {
@@ -79,7 +181,7 @@ export function parseSize(size: string): { width: number; height: number } {
   return { width: Number(m[1]), height: Number(m[2]) };
 }
 
-export function chosenTakeOf(scene: Scene): Take | null {
+export function chosenTakeOf(scene: Pick<Scene, 'takes' | 'chosenTake'>): Take | null {
   if (!scene.chosenTake) return null;
   return scene.takes.find((t) => t.id === scene.chosenTake) ?? null;
 }

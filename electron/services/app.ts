@@ -157,6 +157,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     const store = await ProjectStore.open(dir);
     const lock = await acquireLock(store.stateDir(), this.opts.owner);
     try {
+      await store.saveLoadRepairs(this.opts.log); // migration, new ids, a repaired chosen take: on disk before any job
       const ledger = new Ledger(store.stateDir());
       const providers = new ProviderCache();
       const engine = await JobEngine.open({

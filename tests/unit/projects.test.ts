@@ -26,7 +26,7 @@ test('a new project has the documented layout and format version', async () => {
   assert.equal(raw.title, 'Night Ferry');
   assert.equal(raw.provider, 'preview');
   assert.equal(raw.size, '1280x720');
-  assert.deepEqual(Object.keys(raw.scenes[0]).sort(), ['chosenTake', 'id', 'lastError', 'prompt', 'referenceImage', 'seconds', 'takes', 'transition']);
+  assert.deepEqual(Object.keys(raw.scenes[0]).sort(), ['caption', 'chosenTake', 'continuity', 'id', 'lastError', 'prompt', 'referenceImage', 'seconds', 'takes', 'transition']);
   await rejectsWith(createProject(dir), 'InvalidInput', /already holds/);
 });
 

@@ -6,8 +6,9 @@ import { EventEmitter } from 'node:events';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
+import { listProblems, projectProblems, readProjectBytes, type LoadedProject } from '../../../shared/project-file.ts';
 import { MAX_PROMPT_CHARS, PROJECT_FILE, PROJECT_FORMAT_VERSION, ProjectSchema, type Project, type Scene, type Take } from '../../../shared/project.ts';
-import { newId, writeJsonAtomic } from '../fsutil.ts';
+import { exists, newId, writeFileAtomic, writeJsonAtomic } from '../fsutil.ts';
 
 export const MEDIA_DIR = 'media';
 export const EXPORTS_DIR = 'exports';
@@ -23,7 +24,7 @@ export interface NewProjectOptions {
 }
 
 export function newScene(prompt = '', seconds = 4): Scene {
-  return { id: newId('scene'), prompt, seconds, transition: 'cut', referenceImage: null, takes: [], chosenTake: null, lastError: null };
+  return { id: newId('scene'), prompt, seconds, transition: 'cut', caption: null, continuity: 'none', referenceImage: null, takes: [], chosenTake: null, lastError: null };
 }
 
 export function blankProject(opts: NewProjectOptions = {}): Project {
@@ -42,33 +43,22 @@ export function blankProject(opts: NewProjectOptions = {}): Project {
   };
 }
 
-/** Reads and validates project.json. Throws ProjectCorrupt / ProjectTooNew / NotFound; never writes. */
-export async function readProject(dir: string): Promise<Project> {
+/** Reads, migrates and validates project.json. Throws ProjectCorrupt / ProjectTooNew / NotFound; never writes. */
+export async function loadProject(dir: string): Promise<LoadedProject & { bytes: Uint8Array }> {
   const file = path.join(dir, PROJECT_FILE);
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await fs.readFile(file, 'utf8');
+    bytes = await fs.readFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('NotFound', `There is no Storyreel project in ${dir} (no ${PROJECT_FILE}).`);
     throw err;
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new AppError('ProjectCorrupt', `${PROJECT_FILE} in ${dir} is damaged and cannot be read. It was left untouched.`, { detail: (err as Error).message });
-  }
-  const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
-  if (typeof version === 'number' && version > PROJECT_FORMAT_VERSION) {
-    throw new AppError('ProjectTooNew', `This project was saved by a newer Storyreel (format ${version}; this version reads up to ${PROJECT_FORMAT_VERSION}). It was left untouched.`);
-  }
-  const parsed = ProjectSchema.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first ? `${first.path.join('.') || 'top level'}: ${first.message}` : 'unknown';
-    throw new AppError('ProjectCorrupt', `${PROJECT_FILE} in ${dir} is not a valid Storyreel project (${where}). It was left untouched.`, { detail: parsed.error.message });
-  }
-  return parsed.data;
+  return { ...readProjectBytes(bytes, `${PROJECT_FILE} in ${dir}`), bytes };
+}
+
+/** The project in a folder, as it would open (migrated, defaults filled in, repairs made); never writes. */
+export async function readProject(dir: string): Promise<Project> {
+  return (await loadProject(dir)).project;
 }
 
 /** Creates the folder layout and project.json. Refuses to overwrite an existing project. */
@@ -90,6 +80,8 @@ export interface ScenePatch {
   prompt?: string;
   seconds?: number;
   transition?: Scene['transition'];
+  caption?: Scene['caption'];
+  continuity?: Scene['continuity'];
 }
 
 /** An open project: the in-memory copy is the truth; every change is saved, in order, atomically. */
@@ -99,19 +91,44 @@ export class ProjectStore extends EventEmitter<{ change: [Project] }> {
   private pendingWrite = false;
   private lastError: unknown = null;
 
+  /** What loading found, until saveLoadRepairs() has dealt with it. */
+  private loaded: (LoadedProject & { bytes: Uint8Array }) | null;
+  readonly loadNotes: readonly string[];
+
   private constructor(
     readonly dir: string,
-    project: Project,
+    loaded: LoadedProject & { bytes: Uint8Array },
   ) {
     super();
-    this.project = project;
+    this.project = loaded.project;
+    this.loaded = loaded;
+    this.loadNotes = loaded.notes;
   }
 
   static async open(dir: string): Promise<ProjectStore> {
     const abs = path.resolve(dir);
-    const project = await readProject(abs);
+    const loaded = await loadProject(abs);
     await Promise.all([MEDIA_DIR, EXPORTS_DIR, STATE_DIR].map((d) => fs.mkdir(path.join(abs, d), { recursive: true })));
-    return new ProjectStore(abs, project);
+    return new ProjectStore(abs, loaded);
+  }
+
+  /**
+   * Writes what loading changed, once, before anything else happens to the project: scene ids that
+   * jobs will refer to, a repaired chosen take, the current format. Call it after the lock is ours.
+   * A file from an older format is kept beside the ledger first (.storyreel/project.v1.json).
+   */
+  async saveLoadRepairs(log?: (line: string) => void): Promise<void> {
+    const loaded = this.loaded;
+    this.loaded = null;
+    if (!loaded) return;
+    for (const note of loaded.notes) log?.(`project ${this.dir}: ${note}`);
+    if (!loaded.needsSave) return;
+    if (loaded.fromVersion < PROJECT_FORMAT_VERSION) {
+      const backup = this.stateDir(`project.v${loaded.fromVersion}.json`);
+      if (!(await exists(backup))) await writeFileAtomic(backup, loaded.bytes);
+    }
+    await this.save();
+    await this.flush();
   }
 
   get(): Project {
@@ -127,12 +144,9 @@ export class ProjectStore extends EventEmitter<{ change: [Project] }> {
     const draft = structuredClone(this.project);
     fn(draft);
     draft.updatedAt = new Date().toISOString();
-    const parsed = ProjectSchema.safeParse(draft);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      throw new AppError('InvalidInput', `That change would make the project invalid (${first?.path.join('.')}: ${first?.message}).`);
-    }
-    this.project = parsed.data;
+    const checked = projectProblems(draft);
+    if (!checked.project) throw new AppError('InvalidInput', `That change would make the project invalid. ${listProblems(checked.problems)}`.trim());
+    this.project = checked.project;
     this.emit('change', this.project);
     await this.save();
     return this.project;
@@ -229,7 +243,8 @@ export class ProjectStore extends EventEmitter<{ change: [Project] }> {
 
   /**
    * Adds a downloaded take. Idempotent per job (a resumed download must not add it twice).
-   * The first take of a scene becomes its chosen take. Returns false when the scene is gone.
+   * A scene with no chosen take (or one that points at no take) gets this one. Returns false when the
+   * scene is gone.
    */
   async addTake(sceneId: string, take: Take): Promise<boolean> {
     const scene = this.project.scenes.find((s) => s.id === sceneId);
@@ -238,7 +253,7 @@ export class ProjectStore extends EventEmitter<{ change: [Project] }> {
     await this.mutate((p) => {
       const s = p.scenes.find((x) => x.id === sceneId)!;
       s.takes.push(take);
-      s.chosenTake ??= take.id;
+      if (!s.takes.some((t) => t.id === s.chosenTake)) s.chosenTake = take.id;
       s.lastError = null;
     });
     return true;
