@@ -7,6 +7,7 @@ import { formatUsd, PROVIDER_IDS, providerProfile } from '../shared/capabilities
 import { NEXT_STEP, toAppErrorShape } from '../shared/errors.ts';
 import { isTerminal, type JobSnapshot } from '../shared/jobs.ts';
 import { chosenTakeOf } from '../shared/project.ts';
+import { buildTimeline } from '../shared/timeline.ts';
 import { EnvSecrets, MemorySettings, parseDotenv, Storyreel } from './services/app.ts';
 import { DEFAULT_TIMING, type EngineTiming } from './services/jobs/engine.ts';
 import { createLog } from './services/log.ts';
@@ -206,7 +207,7 @@ async function render(args: string[]): Promise<number> {
     await app.shutdown();
     return 0;
   }
-  out(`Exporting ${project.scenes.length} scene(s)…`);
+  out(`Exporting ${project.scenes.length} scene(s), ${buildTimeline(project).total.toFixed(1)} s of film…`);
   let lastPct = -1;
   app.on('event', (event, payload) => {
     if (event !== 'export') return;

@@ -3,6 +3,7 @@
 // is spent. Pure data and pure functions: both processes import this file.
 import { CATALOG_PROVIDERS } from './catalog/index.ts';
 import type { Project, Scene } from './project.ts';
+import { buildTimeline } from './timeline.ts';
 
 /** 'preview', 'openai-videos', and the ids of the catalogue's providers (shared/catalog/). */
 export type ProviderId = string;
@@ -242,12 +243,16 @@ export function pricePerSecond(providerId: string, model: string, size: string):
   return profile?.pricePerSecond[size] ?? 0;
 }
 
-/** What generating `takes` takes of each listed scene would cost at list price. */
+/**
+ * What generating `takes` takes of each listed scene would cost at list price. Each scene's seconds come
+ * from the timeline (what is asked of the provider); `totalSeconds` is the video to be made and paid for,
+ * takes included, not the film's length.
+ */
 export function estimateCost(project: Project, sceneIds: string[], takes = 1): Estimate {
   const price = pricePerSecond(project.provider, project.model, project.size);
-  const lines = project.scenes
-    .filter((s) => sceneIds.includes(s.id))
-    .map((s) => ({ sceneId: s.id, seconds: s.seconds, takes, usd: roundUsd(price * s.seconds * takes) }));
+  const lines = buildTimeline(project)
+    .scenes.filter((s) => sceneIds.includes(s.sceneId))
+    .map((s) => ({ sceneId: s.sceneId, seconds: s.planned, takes, usd: roundUsd(price * s.planned * takes) }));
   return {
     provider: project.provider,
     model: project.model,

@@ -185,7 +185,3 @@ export function chosenTakeOf(scene: Pick<Scene, 'takes' | 'chosenTake'>): Take |
   if (!scene.chosenTake) return null;
   return scene.takes.find((t) => t.id === scene.chosenTake) ?? null;
 }
-
-export function totalSeconds(project: Pick<Project, 'scenes'>): number {
-  return project.scenes.reduce((sum, s) => sum + s.seconds, 0);
-}

@@ -9,6 +9,7 @@ import type { AppInfo, EventName, EventPayload, Handlers, KeyStatus, ProjectView
 import { AppError, toAppErrorShape, type AppErrorShape } from '../../shared/errors.ts';
 import { isTerminal, type ExportSnapshot } from '../../shared/jobs.ts';
 import { chosenTakeOf, fullPrompt, type Project } from '../../shared/project.ts';
+import { buildTimeline } from '../../shared/timeline.ts';
 import { insideRoot, newId, relativePosix } from './fsutil.ts';
 import { JobEngine, type EngineTiming, type JobSpec } from './jobs/engine.ts';
 import { Ledger } from './jobs/ledger.ts';
@@ -393,13 +394,14 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     const session = this.current();
     const project = session.store.get();
     if (!project.scenes.length) throw new AppError('NothingToExport', 'The storyboard has no scenes yet.');
-    const missing = project.scenes.map((s, i) => (chosenTakeOf(s) ? null : i + 1)).filter((n): n is number => n !== null);
+    const timeline = buildTimeline(project);
+    const missing = timeline.scenes.filter((s) => !s.take).map((s) => s.index + 1);
     if (missing.length) throw new AppError('NothingToExport', `Scene ${missing.join(', ')} ${missing.length > 1 ? 'have' : 'has'} no chosen take yet.`);
-    const clips = project.scenes.map((s, i) => {
-      const take = chosenTakeOf(s)!;
-      return { file: path.join(session.store.dir, take.file), seconds: take.seconds, label: `Scene ${i + 1}'s chosen take` };
-    });
-    const total = clips.reduce((a, c) => a + c.seconds, 0);
+    // Trims and transition effects are stored (format 2) but not yet rendered: refuse rather than export another film.
+    const later = [...timeline.scenes.filter((s) => s.take!.in > 0 || s.take!.out < s.take!.seconds).map((s) => `scene ${s.index + 1} has a trim`), ...timeline.boundaries.filter((b) => b.transition !== 'cut').map((b) => `scene ${b.index + 1} has a ${(b.transition as { type: string }).type} into the next`)];
+    if (later.length) throw new AppError('NothingToExport', `This version of Storyreel keeps trims and transition effects in the project but cannot export them yet: ${later.join(', ')}. Set them back to a cut and the whole take to export.`);
+    const clips = timeline.scenes.map((s) => ({ file: path.join(session.store.dir, s.take!.file), seconds: s.length, label: `Scene ${s.index + 1}'s chosen take` }));
+    const total = timeline.total;
     const id = newId('export');
     const slug = project.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'film';
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);

@@ -2,6 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cardWidth, dropTarget, gapAt, layoutTimeline, rulerTicks, stepIndex } from '../../renderer/src/lib/timeline.ts';
 import type { TimelineOptions } from '../../renderer/src/lib/timeline.ts';
+import { SceneSchema } from '../../shared/project.ts';
+import { buildTimeline } from '../../shared/timeline.ts';
+
+/** The film's clock for scenes of these lengths, with no takes yet (scenes as a hand-written file has them). */
+const clock = (scenes: Array<{ id: string; seconds: number }>) => buildTimeline({ scenes: scenes.map((s) => SceneSchema.parse({ ...s, prompt: '' })) });
 
 const opts: TimelineOptions = { pxPerSecond: 28, minCardWidth: 100, gap: 20, edge: 10 };
 
@@ -14,11 +19,11 @@ test('card width is proportional to duration, with a minimum', () => {
 
 test('layout places cards in order with gaps and tracks the film clock', () => {
   const layout = layoutTimeline(
-    [
+    clock([
       { id: 'a', seconds: 4 },
       { id: 'b', seconds: 8 },
       { id: 'c', seconds: 12 },
-    ],
+    ]),
     opts,
   );
   assert.deepEqual(
@@ -34,7 +39,7 @@ test('layout places cards in order with gaps and tracks the film clock', () => {
 });
 
 test('an empty storyboard is just its edges', () => {
-  const layout = layoutTimeline([], opts);
+  const layout = layoutTimeline(clock([]), opts);
   assert.deepEqual(layout.cards, []);
   assert.equal(layout.width, 20);
   assert.deepEqual(rulerTicks(layout), []);
@@ -42,10 +47,10 @@ test('an empty storyboard is just its edges', () => {
 
 test('ruler ticks follow the cards, even where the minimum width stretches a short scene', () => {
   const layout = layoutTimeline(
-    [
+    clock([
       { id: 'a', seconds: 2 },
       { id: 'b', seconds: 6 },
-    ],
+    ]),
     opts,
   );
   const ticks = rulerTicks(layout, 5, 40);
@@ -66,10 +71,10 @@ test('ruler ticks follow the cards, even where the minimum width stretches a sho
 
 test('the gap under the pointer is before the first card whose middle it has not passed', () => {
   const layout = layoutTimeline(
-    [
+    clock([
       { id: 'a', seconds: 4 },
       { id: 'b', seconds: 4 },
-    ],
+    ]),
     opts,
   );
   assert.equal(gapAt(layout, 0), 0);

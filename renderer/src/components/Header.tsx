@@ -1,5 +1,5 @@
 // Top bar: brand, the project's title (editable), and how long the film runs.
-import { totalSeconds } from '../../../shared/project.ts';
+import { buildTimeline } from '../../../shared/timeline.ts';
 import { updateProject } from '../actions.ts';
 import { useDraft } from '../hooks.ts';
 import { formatClock } from '../lib/format.ts';
@@ -45,10 +45,10 @@ function ProjectTitle() {
 }
 
 function FilmLength() {
-  const seconds = useStore((s) => (s.view ? totalSeconds(s.view.project) : 0));
+  const seconds = useStore((s) => (s.view ? buildTimeline(s.view.project).total : 0));
   const count = useStore((s) => s.view?.project.scenes.length ?? 0);
   return (
-    <div className="film-length" aria-label={`Film length ${seconds} seconds in ${count} scenes`}>
+    <div className="film-length" aria-label={`Film length ${Math.round(seconds)} seconds in ${count} scenes`}>
       <span className="film-clock" data-testid="total-duration">
         {formatClock(seconds)}
       </span>

@@ -3,6 +3,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { DragEvent, KeyboardEvent } from 'react';
 import type { Scene } from '../../../shared/project.ts';
+import { buildTimeline } from '../../../shared/timeline.ts';
 import { addScene, moveScene } from '../actions.ts';
 import { dropTarget, gapAt, layoutTimeline, stepIndex, DEFAULT_TIMELINE } from '../lib/timeline.ts';
 import type { TimelineLayout } from '../lib/timeline.ts';
@@ -37,7 +38,7 @@ export function Timeline() {
   const selectedId = useStore((s) => s.selectedSceneId);
   const select = useStore((s) => s.select);
   const askDelete = useStore((s) => s.askDelete);
-  const layout = useMemo(() => layoutTimeline(scenes), [scenes]);
+  const layout = useMemo(() => layoutTimeline(buildTimeline({ scenes })), [scenes]);
   const [drag, setDrag] = useState<{ from: number; gap: number | null } | null>(null);
   const [announcement, setAnnouncement] = useState('');
 

@@ -1,7 +1,9 @@
 // Timeline layout math (pure; unit-tested in tests/unit/renderer-timeline.test.ts).
 // Cards are laid out left to right, their widths proportional to duration with a minimum, separated by a
-// transition gap. The ruler is drawn against those same positions, so it stays aligned with the cards
-// even where the minimum width stretches a short scene.
+// transition gap. Times come from the film's one clock (shared/timeline.ts); nothing here adds them up.
+// The ruler is drawn against those same positions, so it stays aligned with the cards even where the
+// minimum width stretches a short scene.
+import type { Timeline } from '../../../shared/timeline.ts';
 
 export interface TimelineOptions {
   pxPerSecond: number;
@@ -36,18 +38,16 @@ export function cardWidth(seconds: number, opts: TimelineOptions = DEFAULT_TIMEL
   return Math.max(opts.minCardWidth, Math.round(Math.max(0, seconds) * opts.pxPerSecond));
 }
 
-export function layoutTimeline(scenes: ReadonlyArray<{ id: string; seconds: number }>, opts: TimelineOptions = DEFAULT_TIMELINE): TimelineLayout {
+export function layoutTimeline(timeline: Pick<Timeline, 'scenes' | 'total'>, opts: TimelineOptions = DEFAULT_TIMELINE): TimelineLayout {
   const cards: CardBox[] = [];
   let x = opts.edge;
-  let t = 0;
-  scenes.forEach((s, index) => {
+  timeline.scenes.forEach((s, index) => {
     if (index > 0) x += opts.gap;
-    const width = cardWidth(s.seconds, opts);
-    cards.push({ id: s.id, index, x, width, start: t, end: t + s.seconds });
+    const width = cardWidth(s.length, opts);
+    cards.push({ id: s.sceneId, index, x, width, start: s.start, end: s.end });
     x += width;
-    t += s.seconds;
   });
-  return { cards, width: x + opts.edge, totalSeconds: t };
+  return { cards, width: x + opts.edge, totalSeconds: timeline.total };
 }
 
 export interface Tick {
