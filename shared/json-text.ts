@@ -156,6 +156,7 @@ export function locateJsonError(text: string): { offset: number; what: string } 
       fail(`expected "," or "]" after a value, found ${show(text[i])}`);
     }
   };
+  if (!text.trim()) return { offset: 0, what: 'the file is empty' };
   try {
     value();
     ws();

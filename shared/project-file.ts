@@ -73,6 +73,9 @@ const MISSING_HINT: Record<string, string> = {
   formatVersion: ` (write "formatVersion": ${PROJECT_FORMAT_VERSION} at the top)`,
 };
 
+/** A hint for a missing field is only for a scene's own fields and the top level, not a take's. */
+const hintable = (path: Path) => path.length === 1 || (path.length === 3 && path[0] === 'scenes');
+
 /** "Scene 2 ("A lamp lights up…"), take 1" or "The project", and the field name, for a path. */
 function place(root: unknown, path: Path): { where: string; field: string } {
   const parts = [...path];
@@ -101,6 +104,7 @@ function transitionWords(v: unknown): string {
     if (typeof v.seconds !== 'number') return 'needs "seconds", the length of the overlap, e.g. "seconds": 1';
     return 'must have "seconds" more than 0 and at most 60';
   }
+  if (typeof v === 'string' && types.split(', ').includes(v)) return `must be "cut" or an object: for a ${v}, write {"type": "${v}", "seconds": 1}`;
   return `${shape}, not ${kindOf(v)}`;
 }
 
@@ -112,7 +116,7 @@ export function describeIssue(root: unknown, issue: ProjectIssue): string {
   const say = (text: string) => `${where}: ${field} ${text}.`;
   switch (issue.code) {
     case 'invalid_type':
-      if (value === undefined) return say(`is missing${MISSING_HINT[last] ?? ''}`);
+      if (value === undefined) return say(`is missing${hintable(issue.path) ? (MISSING_HINT[last] ?? '') : ''}`);
       return say(`must be ${EXPECTED[String(issue.expected)] ?? String(issue.expected)}, not ${kindOf(value)}`);
     case 'too_small':
       if (issue.origin === 'string') return say('must not be empty');
@@ -175,7 +179,7 @@ export function readProjectBytes(bytes: Uint8Array, name: string): LoadedProject
   } catch (err) {
     const { offset, what } = locateJsonError(text);
     const { line, column } = lineColumn(text, offset);
-    throw new AppError('ProjectCorrupt', `${name} is damaged and cannot be read: ${what} at line ${line}, column ${column}. ${UNTOUCHED}`, { detail: (err as Error).message });
+    throw new AppError('ProjectCorrupt', `${name} is damaged and cannot be read: ${what}${text.trim() ? ` at line ${line}, column ${column}` : ''}. ${UNTOUCHED}`, { detail: (err as Error).message });
   }
   if (!isObject(raw)) throw new AppError('ProjectCorrupt', `${name} is not a valid Storyreel project: it holds ${kindOf(raw)}, not an object { … }. ${UNTOUCHED}`);
   const version = raw.formatVersion;

@@ -139,6 +139,8 @@ test('a JSON syntax error says the line and column, and the file is left untouch
   const err = await rejectsWith(readProject(dir), 'ProjectCorrupt', /damaged/);
   assert.match(err.message, /a comma before "\}" \(remove the last comma\) at line 4, column 42\. The file was left untouched\.$/);
   assert.deepEqual(await fs.readFile(file), bytes);
+  const empty = await folder('\n');
+  await rejectsWith(readProject(empty.dir), 'ProjectCorrupt', /cannot be read: the file is empty\. The file was left untouched\.$/);
   // The grammar walk on other slips a hand makes.
   const at = (t: string) => {
     const { offset, what } = locateJsonError(t);
