@@ -5,13 +5,14 @@
 // each edit's promise kept and all of them awaited together at the end, then store.flush(). (Starting
 // all 300 calls in one synchronous loop would coalesce into a single write and measure nothing.)
 // Fairness: the baseline does the same in-memory work per edit as ProjectStore.mutate (structuredClone,
-// the patch, ProjectSchema validation) on the same project, so the only difference is how the store
+// the patch, the same validation: schema and cross-field rules) on the same project, so the only difference is how the store
 // writes: coalesced (at most one write in flight plus one pending) versus one durable write per edit.
 // Writes are counted by wrapping fs.promises.rename, which both sides use for the final rename.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeJsonAtomic } from '../../electron/services/fsutil.ts';
 import { createProject, ProjectStore } from '../../electron/services/projects/store.ts';
+import { projectProblems } from '../../shared/project-file.ts';
 import { PROJECT_FILE, ProjectSchema, type Project, type Take } from '../../shared/project.ts';
 import { fmtMs, interleave, median, now, spread, tempDir, type Bench } from './lib.ts';
 
@@ -102,7 +103,7 @@ export const autosaveBench: Bench = {
             const draft = structuredClone(project);
             Object.assign(draft.scenes.find((s) => s.id === sceneId)!, { prompt: TYPED.slice(0, 40 + i) });
             draft.updatedAt = new Date().toISOString();
-            project = ProjectSchema.parse(draft);
+            project = projectProblems(draft).project ?? ProjectSchema.parse(draft); // what mutate validates
             await writeJsonAtomic(file, project);
           }
           return now() - start;
