@@ -5,30 +5,27 @@ import { NEXT_STEP } from '../../../shared/errors.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { MAX_PROMPT_CHARS, fullPrompt } from '../../../shared/project.ts';
 import type { Scene } from '../../../shared/project.ts';
+import { buildTimeline } from '../../../shared/timeline.ts';
 import { cancelJob, generate, updateScene } from '../actions.ts';
 import { useCapabilities, useDraft, useEstimate } from '../hooks.ts';
 import { formatClock, formatMoney } from '../lib/format.ts';
 import { activeJobsFor, sceneStatus } from '../lib/status.ts';
-import { useStore } from '../store.ts';
+import { useStore, type StoreState } from '../store.ts';
 import { useShallow } from 'zustand/react/shallow';
 import { ReferenceField } from './ReferenceField.tsx';
 import { ResendUnknown } from './ResendUnknown.tsx';
 import { TakeList } from './TakeList.tsx';
 import { ErrorText, Icon, ProgressBar, StatusChip } from './ui.tsx';
 
+const onClock = (s: StoreState) => (s.view ? buildTimeline(s.view.project).scenes.find((t) => t.sceneId === s.selectedSceneId) : undefined);
+
 export function SceneEditor() {
   const scene = useStore((s) => s.view?.project.scenes.find((sc) => sc.id === s.selectedSceneId) ?? null);
   const index = useStore((s) => s.view?.project.scenes.findIndex((sc) => sc.id === s.selectedSceneId) ?? -1);
   const count = useStore((s) => s.view?.project.scenes.length ?? 0);
-  const start = useStore((s) => {
-    const scenes = s.view?.project.scenes ?? [];
-    let t = 0;
-    for (const sc of scenes) {
-      if (sc.id === s.selectedSceneId) break;
-      t += sc.seconds;
-    }
-    return t;
-  });
+  // Where the scene sits on the film's clock (shared/timeline.ts); numbers, so the selectors stay stable.
+  const start = useStore((s) => onClock(s)?.start ?? 0);
+  const end = useStore((s) => onClock(s)?.end ?? 0);
   const askDelete = useStore((s) => s.askDelete);
 
   if (!scene) {
@@ -45,7 +42,7 @@ export function SceneEditor() {
         <h2 id="editor-title">
           Scene {index + 1}
           <span className="editor-sub">
-            of {count} · {formatClock(start)}–{formatClock(start + scene.seconds)}
+            of {count} · {formatClock(start)}–{formatClock(end)}
           </span>
         </h2>
         <div className="spacer" />
