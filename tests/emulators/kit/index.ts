@@ -59,7 +59,7 @@ export interface KitEmulator {
   resetStats(): void;
   /** What the provider has billed so far (successful jobs), to compare with a spend ledger. */
   billed(): { totalUsd: number; jobs: BilledEntry[] };
-  /** Force a status (e.g. "cancelled", or one outside the contract) on a job from now on. */
+  /** Force a status (e.g. "cancelled", or one outside the contract) on a job from now on; it is then not billed. */
   forceStatus(id: string, status: string): void;
   /** Make a job's results expire now. */
   expire(id: string): void;

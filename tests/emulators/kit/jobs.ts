@@ -153,9 +153,9 @@ export class JobStore<D> {
     return true;
   }
 
-  /** What has been billed so far: every job that succeeded (moderated, failed, cancelled jobs are not billed). */
+  /** What has been billed so far: every job that succeeded (moderated, failed, cancelled, forced-status jobs are not billed). */
   billed(t = this.now()): { totalUsd: number; jobs: BilledEntry[] } {
-    const jobs = this.order.filter((j) => this.phase(j, t) === 'done').map((j) => ({ id: j.id, prompt: j.prompt, usd: j.priceUsd }));
+    const jobs = this.order.filter((j) => this.phase(j, t) === 'done' && j.forcedStatus === null).map((j) => ({ id: j.id, prompt: j.prompt, usd: j.priceUsd }));
     return { totalUsd: roundUsd(jobs.reduce((s, j) => s + j.usd, 0)), jobs };
   }
 }
