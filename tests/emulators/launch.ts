@@ -1,0 +1,102 @@
+// Runs one provider emulator on its own:
+//   npm run emulator -- [openai-videos|fal|gemini|ark|openrouter] [--port N] [--key K] [--faults all|none]
+//                       [--speed N] [--seed N] [--quiet] [provider options]
+// No provider name (or `openai-videos`) runs the /v1/videos emulator exactly as before (port 4010).
+// Default ports: fal 4011, gemini 4012, ark 4013, openrouter 4014.
+// Speed: jobs take 5 s queued + 60 s running at --speed 1 (the default here, close to real providers);
+// --speed 20 makes that 0.25 s + 3 s. Tests start the emulators in-process with their fast defaults
+// (50 ms queued + 250 ms running) or a hand-moved clock.
+// Provider options: fal --validation deferred|submit --moderation-at result|submit;
+// ark --moderation-at output|create; openrouter --cost-variance 0.05 --credits 10.
+import { startArkEmulator, ARK_FAULTS_ALL } from './ark/server.ts';
+import { startFalEmulator, FAL_FAULTS_ALL } from './fal/server.ts';
+import { startGeminiEmulator, GEMINI_FAULTS_ALL } from './gemini/server.ts';
+import { startOpenRouterEmulator, OPENROUTER_FAULTS_ALL } from './openrouter/server.ts';
+import type { KitEmulator, KitOptions } from './kit/index.ts';
+
+const PROVIDERS = ['fal', 'gemini', 'ark', 'openrouter'] as const;
+type Provider = (typeof PROVIDERS)[number];
+
+const first = process.argv[2];
+const name = first && !first.startsWith('--') ? first : 'openai-videos';
+
+if (name === 'openai-videos') {
+  await import('./openai-videos/standalone.ts');
+} else {
+  if (!(PROVIDERS as readonly string[]).includes(name)) usage(`unknown emulator '${name}'`);
+  await runProvider(name as Provider);
+}
+
+function arg(flag: string): string | undefined {
+  const i = process.argv.indexOf(`--${flag}`);
+  if (i === -1) return undefined;
+  const v = process.argv[i + 1];
+  return v === undefined || v.startsWith('--') ? '' : v;
+}
+
+function usage(msg: string): never {
+  console.error(`${msg}\nusage: npm run emulator -- [openai-videos|${PROVIDERS.join('|')}] [--port N] [--key K] [--faults all|none] [--speed N] [--seed N] [--quiet]`);
+  process.exit(2);
+}
+
+async function runProvider(provider: Provider): Promise<void> {
+  const defaults: Record<Provider, { port: number; key: string; keyVar: string; baseVar: string }> = {
+    fal: { port: 4011, key: 'fal-emulator-key', keyVar: 'FAL_KEY', baseVar: 'FAL_BASE_URL' },
+    gemini: { port: 4012, key: 'gemini-emulator-key', keyVar: 'GEMINI_API_KEY', baseVar: 'GEMINI_BASE_URL' },
+    ark: { port: 4013, key: 'ark-emulator-key', keyVar: 'ARK_API_KEY', baseVar: 'ARK_BASE_URL' },
+    openrouter: { port: 4014, key: 'sk-or-emulator-key', keyVar: 'OPENROUTER_API_KEY', baseVar: 'OPENROUTER_BASE_URL' },
+  };
+  const d = defaults[provider];
+  const port = Number(arg('port') ?? d.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`bad --port ${arg('port')}`);
+  const speed = Number(arg('speed') ?? 1);
+  if (!(speed > 0)) usage(`bad --speed ${arg('speed')}`);
+  const faultsName = arg('faults') ?? 'none';
+  if (faultsName !== 'all' && faultsName !== 'none') usage(`bad --faults ${faultsName}`);
+  const seed = Number(arg('seed') ?? 1);
+  const key = arg('key') || d.key;
+  const quiet = process.argv.includes('--quiet');
+  const all = { fal: FAL_FAULTS_ALL, gemini: GEMINI_FAULTS_ALL, ark: ARK_FAULTS_ALL, openrouter: OPENROUTER_FAULTS_ALL }[provider];
+  const opts: KitOptions = {
+    port,
+    apiKey: key,
+    seed,
+    timing: { queuedMs: 5_000 / speed, runningMs: 60_000 / speed, pollAfterMs: Math.max(100, Math.round(2_000 / speed)) },
+    faults: faultsName === 'all' ? all : {},
+    log: quiet ? undefined : (line) => console.log(`[${provider}] ${line}`),
+  };
+  const pick = <T extends string>(flag: string, allowed: readonly T[]): T | undefined => {
+    const v = arg(flag);
+    if (v === undefined) return undefined;
+    if (!(allowed as readonly string[]).includes(v)) usage(`bad --${flag} ${v}`);
+    return v as T;
+  };
+  let emu: KitEmulator;
+  switch (provider) {
+    case 'fal':
+      emu = await startFalEmulator({ ...opts, validation: pick('validation', ['deferred', 'submit'] as const), moderationAt: pick('moderation-at', ['result', 'submit'] as const) });
+      break;
+    case 'gemini':
+      emu = await startGeminiEmulator(opts);
+      break;
+    case 'ark':
+      emu = await startArkEmulator({ ...opts, moderationAt: pick('moderation-at', ['output', 'create'] as const) });
+      break;
+    case 'openrouter': {
+      const cv = arg('cost-variance');
+      const credits = arg('credits');
+      emu = await startOpenRouterEmulator({ ...opts, ...(cv ? { costVariance: Number(cv) } : {}), ...(credits ? { creditsUsd: Number(credits) } : {}) });
+      break;
+    }
+  }
+  console.log(`${provider} emulator listening on ${emu.url}`);
+  console.log(`  key: ${key}${key === d.key ? ' (default)' : ''} · faults: ${faultsName} · speed: ${speed}x (${5 / speed}s queued + ${60 / speed}s running)`);
+  console.log(`  try: ${d.baseVar}=${emu.url} ${d.keyVar}=${key} storyreel render <dir> --provider ${provider}`);
+  const stop = (): void => {
+    const b = emu.billed();
+    console.log(`\nstopping (${emu.stats.requests.length} requests, ${emu.stats.creates} creates, billed $${b.totalUsd})`);
+    void emu.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
