@@ -8,14 +8,15 @@
 // (50 ms queued + 250 ms running) or a hand-moved clock.
 // Provider options: fal --validation deferred|submit --moderation-at result|submit;
 // ark --moderation-at output|create; openrouter --cost-variance 0.05 --credits 10.
-import { startArkEmulator, ARK_FAULTS_ALL } from './ark/server.ts';
-import { startFalEmulator, FAL_FAULTS_ALL } from './fal/server.ts';
-import { startGeminiEmulator, GEMINI_FAULTS_ALL } from './gemini/server.ts';
-import { startOpenRouterEmulator, OPENROUTER_FAULTS_ALL } from './openrouter/server.ts';
+import { startArkEmulator } from './ark/server.ts';
+import { startFalEmulator } from './fal/server.ts';
+import { startGeminiEmulator } from './gemini/server.ts';
+import { startOpenRouterEmulator } from './openrouter/server.ts';
+import { PROVIDER_EMULATORS } from './index.ts';
+import type { ProviderEmulatorName as Provider } from './index.ts';
 import type { KitEmulator, KitOptions } from './kit/index.ts';
 
-const PROVIDERS = ['fal', 'gemini', 'ark', 'openrouter'] as const;
-type Provider = (typeof PROVIDERS)[number];
+const PROVIDERS = Object.keys(PROVIDER_EMULATORS) as Provider[];
 
 const first = process.argv[2];
 const name = first && !first.startsWith('--') ? first : 'openai-videos';
@@ -23,7 +24,7 @@ const name = first && !first.startsWith('--') ? first : 'openai-videos';
 if (name === 'openai-videos') {
   await import('./openai-videos/standalone.ts');
 } else {
-  if (!(PROVIDERS as readonly string[]).includes(name)) usage(`unknown emulator '${name}'`);
+  if (!(PROVIDERS as string[]).includes(name)) usage(`unknown emulator '${name}'`);
   await runProvider(name as Provider);
 }
 
@@ -40,14 +41,9 @@ function usage(msg: string): never {
 }
 
 async function runProvider(provider: Provider): Promise<void> {
-  const defaults: Record<Provider, { port: number; key: string; keyVar: string; baseVar: string }> = {
-    fal: { port: 4011, key: 'fal-emulator-key', keyVar: 'FAL_KEY', baseVar: 'FAL_BASE_URL' },
-    gemini: { port: 4012, key: 'gemini-emulator-key', keyVar: 'GEMINI_API_KEY', baseVar: 'GEMINI_BASE_URL' },
-    ark: { port: 4013, key: 'ark-emulator-key', keyVar: 'ARK_API_KEY', baseVar: 'ARK_BASE_URL' },
-    openrouter: { port: 4014, key: 'sk-or-emulator-key', keyVar: 'OPENROUTER_API_KEY', baseVar: 'OPENROUTER_BASE_URL' },
-  };
-  const d = defaults[provider];
-  const port = Number(arg('port') ?? d.port);
+  const keys: Record<Provider, string> = { fal: 'fal-emulator-key', gemini: 'gemini-emulator-key', ark: 'ark-emulator-key', openrouter: 'sk-or-emulator-key' };
+  const d = { ...PROVIDER_EMULATORS[provider], key: keys[provider] };
+  const port = Number(arg('port') ?? d.defaultPort);
   if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`bad --port ${arg('port')}`);
   const speed = Number(arg('speed') ?? 1);
   if (!(speed > 0)) usage(`bad --speed ${arg('speed')}`);
@@ -56,7 +52,7 @@ async function runProvider(provider: Provider): Promise<void> {
   const seed = Number(arg('seed') ?? 1);
   const key = arg('key') || d.key;
   const quiet = process.argv.includes('--quiet');
-  const all = { fal: FAL_FAULTS_ALL, gemini: GEMINI_FAULTS_ALL, ark: ARK_FAULTS_ALL, openrouter: OPENROUTER_FAULTS_ALL }[provider];
+  const all = d.faultsAll;
   const opts: KitOptions = {
     port,
     apiKey: key,
