@@ -169,7 +169,17 @@ test('faults: moderation, expired results, off-contract and forced statuses, 429
     e.setFaults({ resetMidDownload: { count: 1, afterBytes: 100 } });
     await assert.rejects(call(`${e.url}/videos/${ok}/content?index=0`, { headers: H }));
     assert.equal(e.stats.requests.at(-1)?.bytesSent, 100);
-    assertOr(await call(`${e.url}/videos/${ok}/content?index=1`, { headers: H }), 404);
+    // A client can resume where the reset cut it off.
+    const rest = await call(`${e.url}/videos/${ok}/content?index=0`, { headers: { ...H, range: 'bytes=100-' } });
+    assert.equal(rest.status, 206);
+    const whole = await e.contentOf(ok);
+    assert.equal(rest.headers['content-range'], `bytes 100-${whole.length - 1}/${whole.length}`);
+    assert.ok(rest.bytes.equals(whole.subarray(100)));
+    e.expire(ok);
+    assert.equal((await call(`${e.url}/videos/${ok}`, { headers: H })).json.status, 'expired');
+    assertOr(await call(`${e.url}/videos/${ok}/content?index=1`, { headers: H }), 410, /expired/);
+    e.resetStats();
+    assert.deepEqual([e.stats.creates, e.stats.requests.length, Object.keys(e.stats.faults).length], [0, 0, 0]);
   } finally {
     await e.close();
   }
