@@ -19,6 +19,8 @@
 // - Errors: { error: { code, message, param, type } } with Ark's codes (InvalidParameter, MissingParameter,
 //   AuthenticationError, InvalidEndpointOrModel.NotFound, ResourceNotFound, RateLimitExceeded.EndpointRPMExceeded,
 //   InternalServiceError, InputTextSensitiveContentDetected; a task fails with OutputVideoSensitiveContentDetected).
+//   The envelope and wording ("… Request id: 0217…", type "BadRequest") as quoted in volcengine/volcengine-python-sdk
+//   issue #13 and volcengine/volcengine-java-sdk issue #107.
 // - Billing: tokens = width × height × fps × seconds / 1024 (PROVIDERS.md; verify), priced per million tokens.
 import { createHmac, randomBytes } from 'node:crypto';
 import {
