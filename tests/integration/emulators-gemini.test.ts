@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { startGeminiEmulator } from '../emulators/gemini/server.ts';
 import type { GeminiEmulator } from '../emulators/gemini/server.ts';
 import { ManualClock, makeSolidPng } from '../emulators/kit/index.ts';
-import { call, probe } from '../emulators/kit/testing.ts';
+import { call, probe, whereKeyWent } from '../emulators/kit/testing.ts';
 import type { Reply } from '../emulators/kit/testing.ts';
 
 const KEY = 'gemini-test-key-SENTINEL-0002';
@@ -84,6 +84,10 @@ test('happy path: background create with first and last frame and a reference â†
   assert.deepEqual(emu.billed().jobs.find((j) => j.id === id), { id, prompt: 'gemini happy path', usd: 0.4 });
   const dlRecs = emu.stats.requests.filter((x) => x.route === 'download');
   assert.deepEqual(dlRecs.map((x) => x.headers['x-goog-api-key'] === KEY), [false, true]);
+  // The key went in the x-goog-api-key header only: never in a query string or a body.
+  assert.deepEqual([...new Set(whereKeyWent(emu.stats.requests, KEY).map((w) => w.where))], ['header:x-goog-api-key']);
+  await call(`${url}&key=${KEY}`);
+  assert.deepEqual(whereKeyWent(emu.stats.requests, KEY).at(-1)?.where, 'query:key', 'a key in the query would be seen');
 });
 
 test('extend by previous_interaction_id: the new video is the chain so far plus the extension; only the extension is billed; 40 s at most', async () => {

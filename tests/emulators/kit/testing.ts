@@ -59,3 +59,18 @@ export async function until<T>(fn: () => Promise<T>, done: (r: T) => boolean, ti
     await new Promise((res) => setTimeout(res, 15));
   }
 }
+
+/**
+ * Where a secret reached an emulator: every request whose headers, query or body contain it, with the place.
+ * An adapter test checks this against where the key is meant to go (for example: the fal key on queue calls,
+ * never on the CDN; the Gemini key on the file download, in the header and not the query).
+ */
+export function whereKeyWent(requests: Array<{ seq: number; route: string | null; path: string; headers: Record<string, string>; query: Record<string, string>; body?: unknown }>, key: string): Array<{ seq: number; route: string | null; path: string; where: string }> {
+  const out: Array<{ seq: number; route: string | null; path: string; where: string }> = [];
+  for (const r of requests) {
+    for (const [k, v] of Object.entries(r.headers)) if (v.includes(key)) out.push({ seq: r.seq, route: r.route, path: r.path, where: `header:${k}` });
+    for (const [k, v] of Object.entries(r.query)) if (v.includes(key)) out.push({ seq: r.seq, route: r.route, path: r.path, where: `query:${k}` });
+    if (r.body !== undefined && JSON.stringify(r.body).includes(key)) out.push({ seq: r.seq, route: r.route, path: r.path, where: 'body' });
+  }
+  return out;
+}
