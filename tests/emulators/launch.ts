@@ -1,8 +1,9 @@
 // Runs one provider emulator on its own:
-//   npm run emulator -- [openai-videos|fal|gemini|ark|openrouter] [--port N] [--key K] [--faults all|none]
+//   npm run emulator -- [openai-videos|fal|gemini|ark|openrouter|all] [--port N] [--key K] [--faults all|none]
 //                       [--speed N] [--seed N] [--quiet] [provider options]
 // No provider name (or `openai-videos`) runs the /v1/videos emulator exactly as before (port 4010).
-// Default ports: fal 4011, gemini 4012, ark 4013, openrouter 4014.
+// Default ports: fal 4011, gemini 4012, ark 4013, openrouter 4014. `all` starts those four together
+// (--port N: fal on N, gemini on N+1, ark N+2, openrouter N+3) and prints one line of environment to paste.
 // Speed: jobs take 5 s queued + 60 s running at --speed 1 (the default here, close to real providers);
 // --speed 20 makes that 0.25 s + 3 s. Tests start the emulators in-process with their fast defaults
 // (50 ms queued + 250 ms running) or a hand-moved clock.
@@ -23,9 +24,29 @@ const name = first && !first.startsWith('--') ? first : 'openai-videos';
 
 if (name === 'openai-videos') {
   await import('./openai-videos/standalone.ts');
+} else if (name === 'all') {
+  // Every provider emulator at once (a film mixing providers): --port N puts fal on N, gemini on N+1, …
+  const basePort = arg('port');
+  const started: Array<{ provider: Provider; emu: KitEmulator }> = [];
+  for (const [i, provider] of PROVIDERS.entries()) {
+    const port = basePort === undefined ? undefined : Number(basePort) === 0 ? 0 : Number(basePort) + i;
+    started.push({ provider, emu: await startProvider(provider, port) });
+  }
+  console.log(`  all: ${started.map(({ provider, emu }) => `${PROVIDER_EMULATORS[provider].baseVar}=${emu.url} ${PROVIDER_EMULATORS[provider].keyVar}=${emu.apiKey}`).join(' ')}`);
+  stopOnSignal(started);
 } else {
   if (!(PROVIDERS as string[]).includes(name)) usage(`unknown emulator '${name}'`);
-  await runProvider(name as Provider);
+  const provider = name as Provider;
+  stopOnSignal([{ provider, emu: await startProvider(provider, arg('port') === undefined ? undefined : Number(arg('port'))) }]);
+}
+
+function stopOnSignal(started: Array<{ provider: Provider; emu: KitEmulator }>): void {
+  const stop = (): void => {
+    for (const { provider, emu } of started) console.log(`\nstopping ${provider} (${emu.stats.requests.length} requests, ${emu.stats.creates} creates, billed $${emu.billed().totalUsd})`);
+    void Promise.all(started.map(({ emu }) => emu.close())).then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 function arg(flag: string): string | undefined {
@@ -36,14 +57,14 @@ function arg(flag: string): string | undefined {
 }
 
 function usage(msg: string): never {
-  console.error(`${msg}\nusage: npm run emulator -- [openai-videos|${PROVIDERS.join('|')}] [--port N] [--key K] [--faults all|none] [--speed N] [--seed N] [--quiet]`);
+  console.error(`${msg}\nusage: npm run emulator -- [openai-videos|${PROVIDERS.join('|')}|all] [--port N] [--key K] [--faults all|none] [--speed N] [--seed N] [--quiet]`);
   process.exit(2);
 }
 
-async function runProvider(provider: Provider): Promise<void> {
+async function startProvider(provider: Provider, portArg: number | undefined): Promise<KitEmulator> {
   const keys: Record<Provider, string> = { fal: 'fal-emulator-key', gemini: 'gemini-emulator-key', ark: 'ark-emulator-key', openrouter: 'sk-or-emulator-key' };
   const d = { ...PROVIDER_EMULATORS[provider], key: keys[provider] };
-  const port = Number(arg('port') ?? d.defaultPort);
+  const port = portArg ?? d.defaultPort;
   if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`bad --port ${arg('port')}`);
   const speed = Number(arg('speed') ?? 1);
   if (!(speed > 0)) usage(`bad --speed ${arg('speed')}`);
@@ -88,11 +109,5 @@ async function runProvider(provider: Provider): Promise<void> {
   console.log(`${provider} emulator listening on ${emu.url}`);
   console.log(`  key: ${key}${key === d.key ? ' (default)' : ''} · faults: ${faultsName} · speed: ${speed}x (${5 / speed}s queued + ${60 / speed}s running)`);
   console.log(`  try: ${d.baseVar}=${emu.url} ${d.keyVar}=${key} storyreel render <dir> --provider ${provider}`);
-  const stop = (): void => {
-    const b = emu.billed();
-    console.log(`\nstopping (${emu.stats.requests.length} requests, ${emu.stats.creates} creates, billed $${b.totalUsd})`);
-    void emu.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  return emu;
 }

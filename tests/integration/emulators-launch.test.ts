@@ -11,8 +11,8 @@ import { call } from '../emulators/kit/testing.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Starts the launcher and resolves with what it printed once the "try:" line is out. */
-async function launch(args: string[]): Promise<{ out: string; stop: () => Promise<string> }> {
+/** Starts the launcher and resolves with what it printed once `ready` matches it. */
+async function launch(args: string[], ready = /try: .*\n/): Promise<{ out: string; stop: () => Promise<string> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tests/emulators/launch.ts'), ...args, '--quiet'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -20,7 +20,7 @@ async function launch(args: string[]): Promise<{ out: string; stop: () => Promis
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (/try: .*\n/.test(out)) resolve();
+      if (ready.test(out)) resolve();
     });
     child.once('exit', (code) => reject(new Error(`launcher exited ${code}: ${err}${out}`)));
   });
@@ -46,7 +46,7 @@ test('npm run emulator -- ark --port 0 --speed 50 --key K: prints URL, key and s
     const r = await call(`${url}/contents/generations/tasks`, { headers: { authorization: 'Bearer launch-key' }, json: { model: 'dreamina-seedance-2-0-260128', content: [{ type: 'text', text: 'from the launcher' }], duration: 4, resolution: '480p' } });
     assert.equal(r.status, 200, r.text);
   } finally {
-    assert.match(await ark.stop(), /stopping \(1 requests, 1 creates/);
+    assert.match(await ark.stop(), /stopping ark \(1 requests, 1 creates/);
   }
 });
 
@@ -58,5 +58,20 @@ test('with no provider name the launcher still runs the /v1/videos emulator', as
     assert.equal((await call(`${url}/videos`, { headers: { authorization: 'Bearer sk-emulator' } })).status, 200);
   } finally {
     await oa.stop();
+  }
+});
+
+test('npm run emulator -- all: the four provider emulators at once, with one line of environment to paste', async () => {
+  const all = await launch(['all', '--port', '0', '--speed', '50'], /all: .*\n/);
+  try {
+    const line = /all: (.*)\n/.exec(all.out)?.[1] ?? '';
+    const env = Object.fromEntries(line.trim().split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    assert.deepEqual(Object.keys(env).sort(), ['ARK_API_KEY', 'ARK_BASE_URL', 'FAL_BASE_URL', 'FAL_KEY', 'GEMINI_API_KEY', 'GEMINI_BASE_URL', 'OPENROUTER_API_KEY', 'OPENROUTER_BASE_URL']);
+    const models = await call(`${env.OPENROUTER_BASE_URL}/videos/models`);
+    assert.equal(models.status, 200);
+    const fal = await call(`${env.FAL_BASE_URL}/fal-ai/veo3.1/fast`, { headers: { authorization: `Key ${env.FAL_KEY}` }, json: { prompt: 'from all' } });
+    assert.equal(fal.status, 200, fal.text);
+  } finally {
+    await all.stop();
   }
 });
