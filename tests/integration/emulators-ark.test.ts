@@ -150,6 +150,10 @@ test('auth and validation in Ark\'s error shape; nothing created', async () => {
     [{ model: 'doubao-seedance-9-0', content: [text('x')] }, 404, 'InvalidEndpointOrModel.NotFound', 'model'],
   ];
   for (const [b, status, code, param] of cases) assertArk(await create(b), status, code, param);
+  // JSON sent without an application/json content type is refused too.
+  const untyped = await call(`${emu.url}/contents/generations/tasks`, { headers: { ...H, 'content-type': 'text/plain' }, body: JSON.stringify({ model: MODEL, content: [text('x')] }) });
+  assertArk(untyped, 400, 'InvalidParameter');
+  assert.match((untyped.json.error as { message: string }).message, /application\/json/);
   assert.equal(emu.stats.creates, before);
   // 2.5 takes 30 s; up to 9 references are fine on 2.0.
   assert.equal((await create({ model: 'doubao-seedance-2-5-260628', content: [text('long one')], duration: 30, resolution: '480p' })).status, 200);

@@ -128,6 +128,8 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 /** Parses a JSON object body; a string error message when it is not one. */
 export function parseJsonObject(ctx: Ctx): { value: Record<string, unknown> } | { error: string } {
   if (ctx.raw.length === 0) return { error: 'The request body is empty; a JSON object is expected.' };
+  const type = String(ctx.req.headers['content-type'] ?? '');
+  if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) return { error: `The request body must be sent as application/json (got '${type}').` };
   let value: unknown;
   try {
     value = JSON.parse(ctx.raw.toString('utf8'));
