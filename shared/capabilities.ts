@@ -16,7 +16,8 @@ export interface ModelProfile {
   /** Allowed output sizes, "WIDTHxHEIGHT". */
   sizes: string[];
   audio: boolean;
-  imageInput: { firstFrame: boolean; lastFrame: boolean; references: boolean; maxReferences?: number };
+  /** `referencesAlone`: reference images cannot be sent together with a first or last frame (Seedance 2.x). */
+  imageInput: { firstFrame: boolean; lastFrame: boolean; references: boolean; maxReferences?: number; referencesAlone?: boolean };
   /** ISO date the provider retires this model, where announced; after it the model is refused. */
   retiresOn?: string;
   /** A seed can be sent. */
@@ -171,6 +172,55 @@ export function alternativesTo(providerId: string, model: ModelProfile, on: stri
   const rest = PROVIDERS.filter((p) => p.id !== providerId && p.id !== 'preview');
   for (const p of [...own, ...rest]) for (const m of p.models) if (can(m)) out.push({ provider: p.id, model: m.id, label: `${p.label}: ${m.label}` });
   return out;
+}
+
+/** The images one request carries, by role (CreateRequest.images). */
+export interface ImageRoles {
+  firstFrame: boolean;
+  lastFrame: boolean;
+  references: number;
+}
+
+export function countImageRoles(images: ReadonlyArray<{ role: 'first-frame' | 'last-frame' | 'reference' }>): ImageRoles {
+  return {
+    firstFrame: images.some((i) => i.role === 'first-frame'),
+    lastFrame: images.some((i) => i.role === 'last-frame'),
+    references: images.filter((i) => i.role === 'reference').length,
+  };
+}
+
+/**
+ * Why a model cannot take these images (a last frame it has no slot for, more references than it takes), each
+ * naming models that can; empty when it takes them all. Checked before anything is sent: an image is never
+ * silently dropped.
+ */
+export function imageProblems(providerId: string, modelId: string, images: ImageRoles, on: string = today()): string[] {
+  const model = modelProfile(providerId, modelId);
+  if (!model) return [];
+  const have = model.imageInput;
+  const max = have.references ? (have.maxReferences ?? Infinity) : 0;
+  const refused: string[] = [];
+  if (images.firstFrame && !have.firstFrame) refused.push('a first frame');
+  if (images.lastFrame && !have.lastFrame) refused.push('a last frame');
+  if (images.references > max) refused.push(max === 0 ? 'reference images' : `${images.references} reference images (at most ${max})`);
+  if (have.referencesAlone && images.references > 0 && (images.firstFrame || images.lastFrame)) refused.push('reference images together with a first or last frame');
+  if (!refused.length) return [];
+  // Models that take what was asked and otherwise do what this one does (alternativesTo's rules).
+  const wanted: ModelProfile = {
+    ...model,
+    imageInput: { firstFrame: images.firstFrame || images.lastFrame, lastFrame: images.lastFrame, references: images.references > 0 },
+  };
+  const fits = (m: ModelProfile): boolean =>
+    (m.imageInput.references ? (m.imageInput.maxReferences ?? Infinity) : 0) >= images.references &&
+    !(m.imageInput.referencesAlone && images.references > 0 && (images.firstFrame || images.lastFrame));
+  const alt = alternativesTo(providerId, wanted, on)
+    .filter((a) => {
+      const m = modelProfile(a.provider, a.model);
+      return m !== undefined && fits(m);
+    })
+    .slice(0, 3);
+  const can = alt.length ? ` Models that can: ${list(alt.map((a) => `${a.label} (${a.provider} ${a.model})`))}.` : ' No model in the catalogue takes these images together.';
+  return [`${model.label} cannot take ${refused.join(', ')}.${can}`];
 }
 
 export function projectProblems(project: Pick<Project, 'provider' | 'model' | 'size'>, on: string = today()): Problem[] {

@@ -16,6 +16,7 @@ import { EventEmitter } from 'node:events';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleepTimer } from 'node:timers/promises';
+import { countImageRoles, imageProblems } from '../../../shared/capabilities.ts';
 import { AppError, isAbort, toAppErrorShape } from '../../../shared/errors.ts';
 import { isSettled, isTerminal, TRANSITIONS, type JobSnapshot, type JobState } from '../../../shared/jobs.ts';
 import type { Take } from '../../../shared/project.ts';
@@ -316,6 +317,9 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     if (job.createAttempts >= maxCreates) {
       throw new AppError('ProviderUnavailable', `The provider did not take this scene after ${job.createAttempts} tries.`);
     }
+    // Images the model has no slot for are refused before anything is sent, naming models that can.
+    const refused = imageProblems(job.provider, job.model, countImageRoles(this.requestOf(job).images ?? []));
+    if (refused.length) throw new AppError('UnsupportedByModel', refused.join(' '));
     job.sentAt = Date.now();
     job.createAttempts += 1;
     job.error = null;
