@@ -3,6 +3,7 @@
 // its adapter. Adding a provider is one folder under providers/, one line here, one profile file under
 // shared/catalog/ and one emulator under tests/emulators/; the composition root, the secrets module, the
 // IPC contract, the CLI and the renderer read this list and need no edit.
+import { geminiModule } from './gemini/index.ts';
 import type { Provider } from './types.ts';
 
 export interface ProviderModuleContext {
@@ -28,7 +29,9 @@ export interface ProviderModule {
   create(ctx: ProviderModuleContext): Provider;
 }
 
-export const PROVIDER_MODULES: readonly ProviderModule[] = [];
+export const PROVIDER_MODULES: readonly ProviderModule[] = [
+  geminiModule,
+];
 
 export function providerModule(id: string): ProviderModule | undefined {
   return PROVIDER_MODULES.find((m) => m.id === id);
