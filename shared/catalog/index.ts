@@ -3,8 +3,10 @@
 // shared/capabilities.ts lists these after Preview and /v1/videos; the window, the CLI and main read them
 // from there. Adding a provider's profile is one file here and one line below.
 import type { ProviderProfile } from '../capabilities.ts';
+import { ARK_PROFILE } from './ark.ts';
 import { GEMINI_PROFILE } from './gemini.ts';
 
 export const CATALOG_PROVIDERS: readonly ProviderProfile[] = [
   GEMINI_PROFILE,
+  ARK_PROFILE,
 ];

@@ -3,6 +3,7 @@
 // its adapter. Adding a provider is one folder under providers/, one line here, one profile file under
 // shared/catalog/ and one emulator under tests/emulators/; the composition root, the secrets module, the
 // IPC contract, the CLI and the renderer read this list and need no edit.
+import { arkModule } from './ark/index.ts';
 import { geminiModule } from './gemini/index.ts';
 import type { Provider } from './types.ts';
 
@@ -31,6 +32,7 @@ export interface ProviderModule {
 
 export const PROVIDER_MODULES: readonly ProviderModule[] = [
   geminiModule,
+  arkModule,
 ];
 
 export function providerModule(id: string): ProviderModule | undefined {
