@@ -174,9 +174,9 @@ test('moderation is its own outcome and is not billed; at create it is refused b
   }
 });
 
-test('first + last frame are both sent with their roles; a queued task is cancelled with DELETE', { timeout: 60000 }, async () => {
+test('first + last frame are both sent with their roles; video_not_ready four times in a row is waited out; a queued task is cancelled with DELETE', { timeout: 60000 }, async () => {
   emu.resetStats();
-  emu.setFaults({});
+  emu.setFaults({ notReady: { count: 4 } });
   const dir = path.join(root, 'frames');
   await fs.mkdir(dir, { recursive: true });
   const first = await pngFixture(path.join(dir, 'first.png'), '854x480', 'red');
@@ -195,6 +195,8 @@ test('first + last frame are both sent with their roles; a queued task is cancel
   assert.equal(body.seed, 1234, 'a seed the creator chose is sent as is');
   assert.equal(body.generate_audio, false);
   assert.equal(emu.stats.invalidRequests, 0);
+  assert.equal(emu.stats.faults.notReady, 4, 'the video URL answered video_not_ready four times first');
+  assert.ok(job!.lastFrame, 'the last frame came too');
 
   // Cancel while queued: DELETE, and the task says cancelled.
   const slow = await startArkEmulator({ apiKey: KEY, timing: { queuedMs: 60_000, runningMs: 1000 } });
