@@ -185,6 +185,20 @@ test('four references (the model takes three) are refused before anything is sen
   assert.equal(emu.stats.requests.length, 0, 'nothing reached the provider');
 });
 
+test('a 429 carries its wait as google.rpc RetryInfo (no Retry-After): the error says how long to wait, and nothing was made', { timeout: 30000 }, async () => {
+  emu.resetStats();
+  emu.setFaults({ rateLimit: { count: 1, retryAfterS: 3, routes: ['create'] } });
+  const gemini = new GeminiProvider({ baseUrl: emu.url, apiKey: KEY });
+  const req = { jobId: 'job_429', model: MODEL, prompt: 'A slow tide', seconds: 4, size: '1280x720', referenceImage: null, sentAt: Date.now() };
+  await assert.rejects(gemini.create(req, AbortSignal.timeout(20000)), (err: { code: string; retryable: boolean; retryAfterMs?: number; outcomeUnknown?: boolean }) => {
+    assert.equal(err.code, 'RateLimited');
+    assert.equal(err.retryable, true);
+    assert.equal(err.retryAfterMs, 3000);
+    return true;
+  });
+  assert.equal(emu.stats.creates, 0);
+});
+
 test('extend: a finished interaction is extended by previous_interaction_id into one longer video', { timeout: 60000 }, async () => {
   emu.resetStats();
   emu.setFaults({});
