@@ -20,7 +20,9 @@ const priced = (sizes: string[], usdPerMTokens: number): Record<string, number> 
     }),
   );
 
-const SOURCE = 'PROVIDERS.md §4 (ModelArk pricing per million output tokens, verify), read 2026-12-02';
+// PROVIDERS.md gives the token formula but no rate: $7 (fast $5.6) per million tokens is the emulator's figure,
+// kept until read from the ModelArk console.
+const SOURCE = 'token formula from PROVIDERS.md §4, read 2026-12-02; rate per million tokens ($7, fast $5.6) unverified, check the ModelArk console';
 
 function seedance(id: string, label: string, durations: number[], sizes: string[], usdPerMTokens: number): ModelProfile {
   return {
@@ -41,7 +43,7 @@ function seedance(id: string, label: string, durations: number[], sizes: string[
   };
 }
 
-/** USD per million output tokens by model id (the price that usage.completion_tokens is billed at; verify). */
+/** USD per million output tokens by model id (what usage.completion_tokens is billed at; unverified, see SOURCE). */
 export const ARK_USD_PER_M_TOKENS: Record<string, number> = Object.fromEntries(
   (['dreamina', 'doubao'] as const).flatMap((p) => [
     [`${p}-seedance-2-0-260128`, 7],
