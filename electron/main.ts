@@ -1,7 +1,7 @@
 // The Electron main process: lifecycle, the hardened window, and wiring. Thin on purpose: the work lives in
 // electron/services/, which the command-line interface and the tests run without Electron.
 import { app, BrowserWindow, dialog, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
-import { createReadStream, existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -100,26 +100,23 @@ function isTrustedSender(event: IpcMainInvokeEvent): boolean {
   return url === pathToFileURL(rendererIndex).href || url.startsWith(pathToFileURL(path.dirname(rendererIndex)).href + '/');
 }
 
-function serveMedia(request: Request): Promise<Response> | Response {
-  const url = new URL(request.url);
-  const rel = decodeURIComponent(url.pathname.replace(/^\/+/, ''));
-  const file = storyreel.mediaFile(rel);
-  if (!file) return new Response('Not found', { status: 404 });
-  return fs.stat(file).then(
-    (stat) => {
-      const type = contentType(file);
-      const range = byteRange(request.headers.get('range'), stat.size);
-      if (range === 'unsatisfiable') return new Response(null, { status: 416, headers: { 'content-range': `bytes */${stat.size}` } });
-      if (range) {
-        const { start, end } = range;
-        const body = Readable.toWeb(createReadStream(file, { start, end })) as ReadableStream;
-        return new Response(body, { status: 206, headers: { 'content-type': type, 'content-length': String(end - start + 1), 'content-range': `bytes ${start}-${end}/${stat.size}`, 'accept-ranges': 'bytes' } });
-      }
-      const body = Readable.toWeb(createReadStream(file)) as ReadableStream;
-      return new Response(body, { headers: { 'content-type': type, 'content-length': String(stat.size), 'accept-ranges': 'bytes' } });
-    },
-    () => new Response('Not found', { status: 404 }),
-  );
+async function serveMedia(request: Request): Promise<Response> {
+  // The path goes to the shared check still percent-encoded: it decodes, contains and opens in one place.
+  const opened = await storyreel.mediaFile(new URL(request.url).pathname);
+  if (!opened) return new Response('Not found', { status: 404 });
+  const { handle, size, type } = opened;
+  const range = byteRange(request.headers.get('range'), size);
+  if (range === 'unsatisfiable') {
+    await handle.close();
+    return new Response(null, { status: 416, headers: { 'content-range': `bytes */${size}` } });
+  }
+  if (range) {
+    const { start, end } = range;
+    const body = Readable.toWeb(handle.createReadStream({ start, end })) as ReadableStream;
+    return new Response(body, { status: 206, headers: { 'content-type': type, 'content-length': String(end - start + 1), 'content-range': `bytes ${start}-${end}/${size}`, 'accept-ranges': 'bytes' } });
+  }
+  const body = Readable.toWeb(handle.createReadStream()) as ReadableStream;
+  return new Response(body, { headers: { 'content-type': type, 'content-length': String(size), 'accept-ranges': 'bytes' } });
 }
 
 function harden(): void {

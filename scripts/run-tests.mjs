@@ -1,12 +1,12 @@
 // Runs every test with Node's built-in runner (TypeScript through tsx).
-//   node scripts/run-tests.mjs [unit|integration|e2e ...]   (no argument: all three)
+//   node scripts/run-tests.mjs [unit|integration|security|e2e ...]   (no argument: all four)
 // The e2e suite needs the bridge build of the renderer; it is built here first.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const suites = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const wanted = suites.length ? suites : ['unit', 'integration', 'e2e'];
+const wanted = suites.length ? suites : ['unit', 'integration', 'security', 'e2e'];
 const files = [];
 const walk = (dir) => {
   let names = [];

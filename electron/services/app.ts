@@ -18,6 +18,7 @@ import { fitImage, thumbnail } from './media/animatic.ts';
 import { checkFfmpeg, Ffmpeg } from './media/ffmpeg.ts';
 import { exportFilm, verifyVideo } from './media/stitch.ts';
 import { acquireLock, type ProjectLock } from './projects/lock.ts';
+import { openProjectFile, type OpenedFile } from './serve.ts';
 import { createProject, ProjectStore, type NewProjectOptions } from './projects/store.ts';
 import { OpenAiVideosProvider } from './providers/openai-videos.ts';
 import { PreviewProvider } from './providers/preview.ts';
@@ -547,12 +548,9 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     };
   }
 
-  /** Resolves a relative media path inside the open project (media/ or exports/ only). */
-  mediaFile(rel: string): string | null {
-    if (!this.session) return null;
-    const clean = rel.replace(/\\/g, '/');
-    if (!/^(media|exports)\//.test(clean)) return null;
-    return insideRoot(this.session.store.dir, clean);
+  /** Opens a media URL's file in the open project (regular files under media/ or exports/ only; see serve.ts). */
+  mediaFile(urlPath: string): Promise<OpenedFile | null> {
+    return openProjectFile(this.session?.store.dir, urlPath);
   }
 
   async shutdown(): Promise<void> {

@@ -76,6 +76,39 @@ export function insideRoot(root: string, rel: string): string | null {
   return abs;
 }
 
+/**
+ * The real path of `rel` (a project-relative path with forward slashes, e.g. `media/a.mp4`) when it is a
+ * regular file that stays inside one of the project's `areas` (e.g. `media`, `exports`) after every
+ * symlink is resolved, or null. Refused on the way: `.` and `..` segments, any dotfile or dot-folder
+ * (`.env`, `.storyreel/`, hidden partial files), backslashes, colons (Windows streams and drives), NUL,
+ * an area that is itself a link to somewhere else, and a link inside an area that points out of it.
+ * The one check every path from a project file or a URL goes through before it is read or played.
+ */
+export async function containedFile(root: string, rel: string, areas: readonly string[]): Promise<string | null> {
+  if (typeof rel !== 'string' || rel.length === 0 || rel.length > 4096) return null;
+  const segments = rel.split('/');
+  if (!segments.every(safeSegment)) return null;
+  const area = segments[0]!;
+  if (!areas.includes(area) || segments.length < 2) return null;
+  try {
+    const realRoot = await fs.realpath(root);
+    const realArea = await fs.realpath(path.join(realRoot, area));
+    // The area itself must be the project's own folder, not a link to another place.
+    if (realArea !== path.join(realRoot, area)) return null;
+    const real = await fs.realpath(path.join(realRoot, ...segments));
+    const inside = path.relative(realArea, real);
+    if (!inside || path.isAbsolute(inside) || !inside.split(path.sep).every(safeSegment)) return null;
+    const stat = await fs.stat(real);
+    return stat.isFile() ? real : null;
+  } catch {
+    return null;
+  }
+}
+
+function safeSegment(segment: string): boolean {
+  return segment.length > 0 && segment.length <= 255 && !segment.startsWith('.') && !/[\\/:]/.test(segment) && !segment.includes('\0');
+}
+
 export function newId(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}${randomBytes(5).toString('hex')}`;
 }

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { eventChannel, type EventName } from '../../shared/contract.ts';
 import type { Storyreel } from '../../electron/services/app.ts';
 import { dispatch } from '../../electron/services/dispatch.ts';
-import { byteRange, contentType } from '../../electron/services/serve.ts';
+import { byteRange, contentType, type OpenedFile } from '../../electron/services/serve.ts';
 
 export interface Bridge {
   url: string;
@@ -55,6 +55,23 @@ async function sendFile(req: http.IncomingMessage, res: http.ServerResponse, fil
   }
   res.writeHead(200, { 'content-type': type, 'content-length': stat.size, 'accept-ranges': 'bytes', 'cache-control': 'no-store' });
   createReadStream(file).pipe(res);
+}
+
+function sendOpened(req: http.IncomingMessage, res: http.ServerResponse, { handle, size, type }: OpenedFile): void {
+  const range = byteRange(req.headers.range, size);
+  if (range === 'unsatisfiable') {
+    void handle.close();
+    res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
+    return;
+  }
+  if (range) {
+    const { start, end } = range;
+    res.writeHead(206, { 'content-type': type, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${size}`, 'accept-ranges': 'bytes' });
+    handle.createReadStream({ start, end }).pipe(res);
+    return;
+  }
+  res.writeHead(200, { 'content-type': type, 'content-length': size, 'accept-ranges': 'bytes', 'cache-control': 'no-store' });
+  handle.createReadStream().pipe(res);
 }
 
 export async function startBridge(app: Storyreel, opts: { staticDir: string; port?: number; log?: (line: string) => void }): Promise<Bridge> {
@@ -124,13 +141,13 @@ export async function startBridge(app: Storyreel, opts: { staticDir: string; por
           res.writeHead(403).end('Forbidden');
           return;
         }
-        const rel = url.pathname.slice(7).split('/').map(decodeURIComponent).join('/');
-        const file = app.mediaFile(rel);
-        if (!file) {
+        // Still percent-encoded: the shared check (serve.ts) decodes, contains and opens.
+        const opened = await app.mediaFile(url.pathname.slice('/media'.length));
+        if (!opened) {
           res.writeHead(404).end('Not found');
           return;
         }
-        await sendFile(req, res, file);
+        sendOpened(req, res, opened);
         return;
       }
       if (req.method !== 'GET') {
