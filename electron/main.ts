@@ -10,7 +10,7 @@ import { bindIpc } from './ipc.ts';
 import { createLog } from './services/log.ts';
 import { drainAll, resolveFfmpeg } from './services/media/ffmpeg.ts';
 import { createProject, readProject } from './services/projects/store.ts';
-import { byteRange, contentType } from './services/serve.ts';
+import { byteRange } from './services/serve.ts';
 import { SafeStorageSecrets } from './secrets.ts';
 import { ElectronSettings } from './settings.ts';
 
