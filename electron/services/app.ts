@@ -10,7 +10,7 @@ import { AppError, toAppErrorShape, type AppErrorShape } from '../../shared/erro
 import { isTerminal, type ExportSnapshot } from '../../shared/jobs.ts';
 import { chosenTakeOf, fullPrompt, type Project } from '../../shared/project.ts';
 import { buildTimeline } from '../../shared/timeline.ts';
-import { insideRoot, newId, relativePosix } from './fsutil.ts';
+import { containedFile, newId, relativePosix } from './fsutil.ts';
 import { JobEngine, type EngineTiming, type JobSpec } from './jobs/engine.ts';
 import { Ledger } from './jobs/ledger.ts';
 import type { Log } from './log.ts';
@@ -380,8 +380,8 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
 
   /** Resizes/pads a scene's reference image to the output size once, before it is sent anywhere. */
   private async fittedReference(session: Session, rel: string, size: string): Promise<string> {
-    const src = insideRoot(session.store.dir, rel);
-    if (!src) throw new AppError('InvalidInput', 'The reference image must be inside the project folder.');
+    const src = await containedFile(session.store.dir, rel, ['media']);
+    if (!src) throw new AppError('InvalidInput', "The reference image must be a file inside the project's media folder.");
     const out = session.store.stateDir('refs', `${path.basename(rel).replace(/\.[^.]+$/, '')}-${size}.png`);
     await fs.mkdir(path.dirname(out), { recursive: true });
     await fitImage(this.ff, src, out, size);
@@ -416,6 +416,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     };
     let lastPush = 0;
     const done = exportFilm(this.ff, clips, outAbs, project.size, {
+      projectDir: session.store.dir,
       signal: abort.signal,
       onProgress: (p) => {
         const now = Date.now();

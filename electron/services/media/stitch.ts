@@ -4,6 +4,7 @@ import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, isAbort } from '../../../shared/errors.ts';
 import { parseSize } from '../../../shared/project.ts';
+import { containedFile, relativePosix } from '../fsutil.ts';
 import type { Ffmpeg, FfmpegJob, MediaInfo, ProbeDetails, RunOptions } from './ffmpeg.ts';
 
 const FPS = 30;
@@ -86,6 +87,15 @@ export interface ExportClip {
   seconds: number;
   /** How errors name this clip to a person, e.g. "Scene 2's chosen take". Default "Clip n of m". */
   label?: string;
+}
+
+export interface ExportOptions extends RunOptions {
+  /**
+   * The project folder. When given, every clip must be a regular file under its media/ once symlinks
+   * are resolved (a take's `file` is read from project.json, which anyone can edit); one that is not is
+   * refused by name before ffmpeg reads anything.
+   */
+  projectDir?: string;
 }
 
 export interface ExportResult {
@@ -246,13 +256,29 @@ async function inspectAll(ff: Ffmpeg, clips: readonly ExportClip[], signal: Abor
   throw new AppError('MediaInvalid', `${name} cannot be used: ${message}`, { detail: `${clips[first]!.file}: ${err.detail ?? ''}`, cause: err });
 }
 
+/** The clips with their real paths, or an error naming the first one that is not inside media/. */
+async function containClips(projectDir: string, clips: readonly ExportClip[]): Promise<ExportClip[]> {
+  const out: ExportClip[] = [];
+  for (const [i, clip] of clips.entries()) {
+    const rel = relativePosix(projectDir, path.resolve(projectDir, clip.file));
+    const real = await containedFile(projectDir, rel, ['media']);
+    if (!real) {
+      const name = clip.label ?? `Clip ${i + 1} of ${clips.length}`;
+      throw new AppError('InvalidInput', `${name} is not a video file inside the project's media folder (${rel.slice(0, 200)}), so Storyreel will not use it. Choose another take, or generate the scene again.`, { detail: clip.file.slice(0, 1000) });
+    }
+    out.push({ ...clip, file: real });
+  }
+  return out;
+}
+
 /**
  * Joins `clips` in order into one H.264/AAC MP4 at `size`. Every clip is checked first (a bad one is
  * named by its 1-based position); the film is written next to `out` under a temporary name and renamed
  * only once ffprobe agrees it is complete, so `out` never holds half a film.
  */
-export async function exportFilm(ff: Ffmpeg, clips: readonly ExportClip[], out: string, size: string, opts: RunOptions = {}): Promise<ExportResult> {
-  if (!clips.length) throw new AppError('NothingToExport', 'There are no clips to export.');
+export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: string, size: string, opts: ExportOptions = {}): Promise<ExportResult> {
+  if (!given.length) throw new AppError('NothingToExport', 'There are no clips to export.');
+  const clips = opts.projectDir ? await containClips(opts.projectDir, given) : given;
   let frame: { width: number; height: number };
   try {
     frame = parseSize(size);
