@@ -34,9 +34,19 @@ function resourcesDir(): string | null {
   return app.isPackaged ? process.resourcesPath : null;
 }
 
+/** The ffmpeg to start with: a stored setting that is refused outright (e.g. too long) falls back to the default. */
+function startupFfmpeg(): ReturnType<typeof resolveFfmpeg> {
+  try {
+    return resolveFfmpeg({ userPath: settings.get().ffmpegPath, resourcesDir: resourcesDir(), env: process.env });
+  } catch (err) {
+    log(`ffmpeg setting ignored: ${(err as Error).message}`);
+    return resolveFfmpeg({ userPath: null, resourcesDir: resourcesDir(), env: process.env });
+  }
+}
+
 const storyreel = new Storyreel({
   version: app.getVersion(),
-  ffmpeg: resolveFfmpeg({ userPath: settings.get().ffmpegPath, resourcesDir: resourcesDir(), env: process.env }),
+  ffmpeg: startupFfmpeg(),
   resolveFfmpeg: (userPath) => resolveFfmpeg({ userPath, resourcesDir: resourcesDir(), env: process.env }),
   settings,
   secrets,

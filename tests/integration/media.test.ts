@@ -103,7 +103,7 @@ test('checkFfmpeg: the real binaries pass; a missing one is named in words', asy
   assert.match(noProbe.error ?? '', /ffprobe/);
   assert.match(noProbe.version ?? '', /\d/);
 
-  const notOnPath = await checkFfmpeg({ ffmpeg: 'storyreel-no-such-ffmpeg', ffprobe: 'ffprobe' });
+  const notOnPath = await checkFfmpeg({ ffmpeg: 'ffmpeg-storyreel-no-such', ffprobe: 'ffprobe' });
   assert.match(notOnPath.error ?? '', /not bundled and not on the PATH/);
 });
 

@@ -55,12 +55,26 @@ function findOnPath(name: string, env: NodeJS.ProcessEnv): string | null {
   return null;
 }
 
+/** Longest ffmpeg path accepted from a setting (longer is refused, and never echoed whole). */
+export const MAX_FFMPEG_PATH_CHARS = 1024;
+
+/** A path as it may appear in a message or a log line: never more than a couple of hundred characters. */
+export function shortPath(p: string): string {
+  return p.length > 200 ? `${p.slice(0, 120)}…${p.slice(-40)} (${p.length} characters)` : p;
+}
+
+/** ffmpeg, ffmpeg.exe, ffmpeg-7, ffmpeg7.1 … : what a file must be called before Storyreel runs it. */
+const looksLike = (tool: 'ffmpeg' | 'ffprobe', file: string): boolean => new RegExp(`^${tool}(?:[-_.]?[0-9A-Za-z][\\w.-]*)?$`, 'i').test(path.basename(file));
+
 /**
  * Which ffmpeg to use: the user's setting wins (even when it is wrong, so checkFfmpeg can say so
  * instead of silently using another build), then the copy bundled under resources, then PATH.
  */
 export function resolveFfmpeg(opts: { userPath?: string | null; resourcesDir?: string | null; env?: NodeJS.ProcessEnv }): ResolvedFfmpeg {
   const userPath = opts.userPath?.trim();
+  if (userPath && userPath.length > MAX_FFMPEG_PATH_CHARS) {
+    throw new AppError('InvalidInput', `The ffmpeg path is ${userPath.length} characters long; Storyreel accepts at most ${MAX_FFMPEG_PATH_CHARS}.`);
+  }
   if (userPath) {
     // A folder is accepted too: people paste the folder they unzipped.
     const isDir = (() => {
@@ -103,7 +117,7 @@ function execText(file: string, args: string[], timeoutMs = 15000): Promise<Exec
 
 function describeSpawnError(tool: 'ffmpeg' | 'ffprobe', file: string, err: unknown): string {
   const code = (err as { code?: unknown }).code;
-  const where = path.isAbsolute(file) ? ` at "${file}"` : ' (it is not bundled and not on the PATH)';
+  const where = path.isAbsolute(file) ? ` at "${shortPath(file)}"` : ' (it is not bundled and not on the PATH)';
   if (code === 'ENOENT') return `Storyreel could not find ${tool}${where}.`;
   if (code === 'EACCES') return `Storyreel is not allowed to run ${tool}${where}; the file is not executable.`;
   if ((err as { killed?: boolean }).killed) return `${tool}${where} did not answer in time.`;
@@ -119,15 +133,23 @@ const NEEDED_FILTERS = ['drawtext', 'concat', 'apad', 'atrim', 'aresample'];
 
 /** Runs both binaries once; the error is a sentence a creator can act on. */
 export async function checkFfmpeg(paths: FfmpegPaths): Promise<{ ok: boolean; version: string | null; error: string | null }> {
+  // Nothing is run unless it is named like ffmpeg/ffprobe, and it is used only if it says it is one.
+  for (const tool of ['ffmpeg', 'ffprobe'] as const) {
+    const file = paths[tool];
+    if (file.length > MAX_FFMPEG_PATH_CHARS) return { ok: false, version: null, error: `The ${tool} path is ${file.length} characters long; Storyreel accepts at most ${MAX_FFMPEG_PATH_CHARS}.` };
+    if (!looksLike(tool, file)) return { ok: false, version: null, error: `"${shortPath(file)}" is not ${tool}: Storyreel only runs a file named ${tool} (or ${tool}.exe). Choose the ${tool} program or the folder it is in.` };
+  }
   let version: string | null = null;
   try {
     const { stdout } = await execText(paths.ffmpeg, ['-hide_banner', '-version']);
-    version = versionOf(stdout) ?? (stdout.split('\n')[0]?.trim() || null);
+    version = versionOf(stdout);
+    if (!version || !/^ffmpeg version /.test(stdout)) return { ok: false, version: null, error: `The program at "${shortPath(paths.ffmpeg)}" does not answer -version as ffmpeg does, so Storyreel will not use it.` };
   } catch (err) {
     return { ok: false, version: null, error: describeSpawnError('ffmpeg', paths.ffmpeg, err) };
   }
   try {
-    await execText(paths.ffprobe, ['-hide_banner', '-version']);
+    const { stdout } = await execText(paths.ffprobe, ['-hide_banner', '-version']);
+    if (!/^ffprobe version /.test(stdout)) return { ok: false, version, error: `The program at "${shortPath(paths.ffprobe)}" does not answer -version as ffprobe does, so Storyreel will not use it.` };
   } catch (err) {
     return { ok: false, version, error: `${describeSpawnError('ffprobe', paths.ffprobe, err)} It must sit next to ffmpeg.` };
   }
