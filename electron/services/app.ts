@@ -18,6 +18,7 @@ import { fitImage, thumbnail } from './media/animatic.ts';
 import { checkFfmpeg, Ffmpeg } from './media/ffmpeg.ts';
 import { exportFilm, verifyVideo } from './media/stitch.ts';
 import { acquireLock, type ProjectLock } from './projects/lock.ts';
+import { removeLeftovers } from './projects/leftovers.ts';
 import { openProjectFile, type OpenedFile } from './serve.ts';
 import { createProject, ProjectStore, type NewProjectOptions } from './projects/store.ts';
 import { OpenAiVideosProvider } from './providers/openai-videos.ts';
@@ -159,6 +160,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     const store = await ProjectStore.open(dir);
     const lock = await acquireLock(store.stateDir(), this.opts.owner);
     try {
+      await removeLeftovers(store.dir, { log: this.opts.log });
       await store.saveLoadRepairs(this.opts.log); // migration, new ids, a repaired chosen take: on disk before any job
       const ledger = new Ledger(store.stateDir());
       const providers = new ProviderCache();
