@@ -33,6 +33,8 @@ Usage:
       --no-export           generate and download only
       --resend-unknown      send again the scenes whose earlier create could not be confirmed (the
                             provider may already have them: they may be billed twice)
+      --force-unlock        open the project even though Storyreel on another computer holds its lock
+                            (only when that computer is off or done with it)
 
   storyreel --help | --version
 
@@ -104,6 +106,7 @@ async function render(args: string[]): Promise<number> {
       concurrency: { type: 'string' },
       'no-export': { type: 'boolean' },
       'resend-unknown': { type: 'boolean' },
+      'force-unlock': { type: 'boolean' },
     },
   });
   const dir = positionals[0];
@@ -138,7 +141,7 @@ async function render(args: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const view = await app.openProject(projectDir);
+  const view = await app.openProject(projectDir, { forceUnlock: values['force-unlock'] === true });
   let project = view.project;
   for (const note of app.current().store.loadNotes) out(`Note: ${note}.`);
   if (values.provider || values.model) {

@@ -156,9 +156,9 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
   }
 
   /** Opens a project, takes its lock, and resumes every unfinished job in its ledger. */
-  async openProject(dir: string): Promise<ProjectView> {
+  async openProject(dir: string, opts: { forceUnlock?: boolean } = {}): Promise<ProjectView> {
     const store = await ProjectStore.open(dir);
-    const lock = await acquireLock(store.stateDir(), this.opts.owner);
+    const lock = await acquireLock(store.stateDir(), this.opts.owner, { force: opts.forceUnlock === true });
     try {
       await removeLeftovers(store.dir, { log: this.opts.log });
       await store.saveLoadRepairs(this.opts.log); // migration, new ids, a repaired chosen take: on disk before any job
