@@ -1,24 +1,29 @@
 // The Electron main process: lifecycle, the hardened window, and wiring. Thin on purpose: the work lives in
 // electron/services/, which the command-line interface and the tests run without Electron.
 import { app, BrowserWindow, dialog, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
-import { existsSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Storyreel } from './services/app.ts';
 import { bindIpc } from './ipc.ts';
 import { createLog } from './services/log.ts';
 import { drainAll, resolveFfmpeg } from './services/media/ffmpeg.ts';
 import { createProject, readProject } from './services/projects/store.ts';
-import { byteRange } from './services/serve.ts';
+import { byteRange, contentType } from './services/serve.ts';
 import { SafeStorageSecrets } from './secrets.ts';
 import { ElectronSettings } from './settings.ts';
+import { APP_INDEX_URL, APP_SCHEME, appFile, isAllowedExternal, isAppUrl } from './window-policy.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MEDIA_SCHEME = 'storyreel-media';
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: storyreel-media:; media-src 'self' storyreel-media:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'";
 
-protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([
+  // The window's own pages: a standard, secure origin of their own instead of file://.
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } },
+]);
 
 // One instance: a second launch hands over to the first (which owns the project lock) and does nothing.
 const primary = app.requestSingleInstanceLock();
@@ -27,7 +32,7 @@ if (!primary) app.quit();
 const settings = new ElectronSettings();
 const secrets = new SafeStorageSecrets(process.env);
 const log = createLog({ file: path.join(app.getPath('logs'), 'main.log'), secrets: () => secrets.all() });
-const rendererIndex = path.join(here, '..', 'dist-renderer', 'index.html');
+const rendererDir = path.join(here, '..', 'dist-renderer');
 const windows = new Set<BrowserWindow>();
 
 function resourcesDir(): string | null {
@@ -106,8 +111,17 @@ async function openInitialProject(): Promise<void> {
 }
 
 function isTrustedSender(event: IpcMainInvokeEvent): boolean {
-  const url = event.senderFrame?.url ?? '';
-  return url === pathToFileURL(rendererIndex).href || url.startsWith(pathToFileURL(path.dirname(rendererIndex)).href + '/');
+  return isAppUrl(event.senderFrame?.url ?? '');
+}
+
+/** storyreel-app://app/… : the renderer build, and nothing else. */
+async function serveApp(request: Request): Promise<Response> {
+  const file = appFile(rendererDir, request.url);
+  const body = file ? await fs.readFile(file).catch(() => null) : null;
+  if (!file || !body) return new Response('Not found', { status: 404 });
+  const headers: Record<string, string> = { 'content-type': contentType(file), 'x-content-type-options': 'nosniff' };
+  if (file.endsWith('.html')) headers['content-security-policy'] = CSP;
+  return new Response(new Uint8Array(body), { headers });
 }
 
 async function serveMedia(request: Request): Promise<Response> {
@@ -138,7 +152,9 @@ function harden(): void {
   });
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(({ url }) => {
-      if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+      // Only https links the app itself shows go to the system browser; everything else is dropped.
+      if (isAllowedExternal(url)) void shell.openExternal(url);
+      else log(`refused to open ${url.slice(0, 200)}`);
       return { action: 'deny' };
     });
     contents.on('will-navigate', (event, url) => {
@@ -165,12 +181,14 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      // DevTools only from a checkout; a packaged build has none.
+      devTools: !app.isPackaged,
     },
   });
   windows.add(win);
   win.on('closed', () => windows.delete(win));
   win.once('ready-to-show', () => win.show());
-  void win.loadFile(rendererIndex);
+  void win.loadURL(APP_INDEX_URL);
   return win;
 }
 
@@ -187,6 +205,18 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
+// macOS: a *.storyreel project folder opened from Finder (the file association in electron-builder.yml).
+app.on('open-file', (event, dir) => {
+  event.preventDefault();
+  void storyreel.openProject(dir).then(
+    (view) => {
+      settings.setLastProject(dir);
+      storyreel.emit('event', 'project', view);
+    },
+    (err: Error) => log(`could not open ${dir.slice(0, 500)}: ${err.message}`),
+  );
+});
+
 app.on('second-instance', () => {
   const win = [...windows][0];
   if (!win) return;
@@ -197,6 +227,7 @@ app.on('second-instance', () => {
 void app.whenReady().then(async () => {
   if (!primary) return;
   harden();
+  protocol.handle(APP_SCHEME, serveApp);
   protocol.handle(MEDIA_SCHEME, serveMedia);
   bindIpc(storyreel, () => [...windows], isTrustedSender, log);
   try {

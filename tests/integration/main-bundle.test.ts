@@ -36,9 +36,10 @@ test('the built main bundle binds every contract call and hardens its window', a
     assert.equal(prefs.sandbox, true);
     assert.equal(prefs.nodeIntegration, false);
     assert.ok(existsSync(prefs.preload), `preload exists at ${prefs.preload}`);
-    assert.match(report.renderer, /dist-renderer[\\/]index\.html$/);
-    assert.deepEqual(report.schemes, ['storyreel-media']);
-    assert.deepEqual(report.protocols, ['storyreel-media']);
+    assert.equal(report.renderer, 'storyreel-app://app/index.html', 'the window loads through the app scheme, not file://');
+    assert.deepEqual(report.schemes, ['storyreel-app', 'storyreel-media']);
+    assert.deepEqual(report.protocols, ['storyreel-app', 'storyreel-media']);
+    assert.equal(prefs.devTools, true, 'DevTools stay available from a checkout');
     // The example project was created on first start and answers through the validated door.
     assert.equal(report.projectGet.ok, true);
     assert.equal(report.projectGet.value.project.title, 'The Last Lighthouse');
