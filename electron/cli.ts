@@ -3,13 +3,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatUsd, PROVIDER_IDS, providerProfile } from '../shared/capabilities.ts';
+import { formatUsd, modelProfile, PROVIDER_IDS, providerProfile, type CustomModel } from '../shared/capabilities.ts';
+import { CustomModelSchema } from '../shared/contract.ts';
 import { NEXT_STEP, toAppErrorShape } from '../shared/errors.ts';
 import { isTerminal, type JobSnapshot } from '../shared/jobs.ts';
 import { chosenTakeOf } from '../shared/project.ts';
 import { buildTimeline } from '../shared/timeline.ts';
-import { EnvSecrets, MemorySettings, parseDotenv, Storyreel } from './services/app.ts';
+import { MemorySettings, parseDotenv, Storyreel } from './services/app.ts';
 import { DEFAULT_TIMING, type EngineTiming } from './services/jobs/engine.ts';
+import { checkCustomModels, EnvSecrets, parseBaseUrl, parseHeaderLine, parseQueryPair, type GatewaySettings } from './services/providers/registry.ts';
 import { createLog } from './services/log.ts';
 import { providerModule } from './services/providers/modules.ts';
 import { checkFfmpeg, resolveFfmpeg } from './services/media/ffmpeg.ts';
@@ -27,7 +29,17 @@ Usage:
       --out FILE            where to write the MP4 (default: <project-dir>/exports/<title>-<time>.mp4)
       --provider ID         preview (offline, default) | openai-videos
       --model NAME          model for the provider (gateways accept any name)
-      --base-url URL        /v1/videos base URL (or OPENAI_BASE_URL)
+      --base-url URL        /v1/videos base URL (or OPENAI_BASE_URL); https://, or http:// on this
+                            computer only. The key is sent to this address and nowhere else.
+      --header 'Name: v'    extra header on every request to the gateway (repeatable), e.g.
+                            --header 'x-route: team-a'. Values are never printed or logged.
+      --auth-header H       how the key is sent: bearer (Authorization: Bearer, default) | api-key
+      --query name=value    default query parameter on every request (repeatable), e.g.
+                            --query api-version=2025-04-01
+      --price-per-second USD  price of a gateway model Storyreel does not know (--model), for the
+                            estimate and --max-spend; without it such a model is priced like sora-2
+      --durations 5,10      clip lengths (s) that model accepts (default: sora-2's 4,8,12)
+      --sizes 1280x720,...  sizes that model accepts (default: sora-2's 1280x720,720x1280)
       --max-spend USD       refuse to submit work that would bring this project's spend over USD
       --concurrency N       jobs at once (1-8)
       --no-export           generate and download only
@@ -102,6 +114,12 @@ async function render(args: string[]): Promise<number> {
       provider: { type: 'string' },
       model: { type: 'string' },
       'base-url': { type: 'string' },
+      header: { type: 'string', multiple: true },
+      'auth-header': { type: 'string' },
+      query: { type: 'string', multiple: true },
+      'price-per-second': { type: 'string' },
+      durations: { type: 'string' },
+      sizes: { type: 'string' },
       'max-spend': { type: 'string' },
       concurrency: { type: 'string' },
       'no-export': { type: 'boolean' },
@@ -121,7 +139,11 @@ async function render(args: string[]): Promise<number> {
   // --base-url replaces the chosen provider's host: the /v1/videos setting, or a module's *_BASE_URL.
   const mod = values.provider ? providerModule(values.provider) : undefined;
   const env: NodeJS.ProcessEnv = mod && values['base-url'] ? { ...process.env, [mod.baseUrlEnv[0]!]: values['base-url'] } : process.env;
-  const secrets = new EnvSecrets(env, loadDotenv([process.cwd(), projectDir]));
+  const gateway = gatewayFlags(values);
+  if (values['base-url'] !== undefined) attempt(() => parseBaseUrl(values['base-url']!));
+  // The base URL given here (flag or environment) is the creator's own choice: the key is bound to it.
+  const baseUrl = mod ? null : (values['base-url'] ?? env.OPENAI_BASE_URL ?? env.STORYREEL_BASE_URL ?? null);
+  const secrets = new EnvSecrets(env, loadDotenv([process.cwd(), projectDir]), { baseUrl, gateway });
   const log = createLog({ file: path.join(projectDir, '.storyreel', 'logs', 'cli.log'), secrets: () => secrets.all() });
   const ffPaths = resolveFfmpeg({ userPath: env.STORYREEL_FFMPEG ?? null, resourcesDir: null, env });
   const ffCheck = await checkFfmpeg(ffPaths);
@@ -144,10 +166,12 @@ async function render(args: string[]): Promise<number> {
   const view = await app.openProject(projectDir, { forceUnlock: values['force-unlock'] === true });
   let project = view.project;
   for (const note of app.current().store.loadNotes) out(`Note: ${note}.`);
-  if (values.provider || values.model) {
+  const custom = customModelFlags(values, values.provider ?? project.provider, values.model ?? (values.provider && values.provider !== project.provider ? null : project.model));
+  if (custom) settings.update({ customModels: [custom] });
+  if (values.provider || values.model || custom) {
     // The same rules as the window: a new provider brings its default model, and the size moves to
     // one the model makes if the current one is not.
-    project = (await app.handlers().project.update({ ...(values.provider ? { provider: values.provider } : {}), ...(values.model ? { model: values.model } : {}) })).project;
+    project = (await app.handlers().project.update({ ...(values.provider ? { provider: values.provider } : {}), ...(values.model || custom ? { model: custom?.id ?? values.model } : {}) })).project;
   }
   const sceneLabel = (sceneId: string) => {
     const i = app.current().store.get().scenes.findIndex((s) => s.id === sceneId);
@@ -231,6 +255,50 @@ async function render(args: string[]): Promise<number> {
   const file = values.out ? path.resolve(values.out) : path.join(projectDir, result.outputFile!);
   out(`Wrote ${file} (${result.totalSeconds.toFixed(1)} s, ${result.path === 'fast' ? 'video stream-copied' : 'normalized'}).`);
   return 0;
+}
+
+/** Runs a check that throws an AppError, and exits 1 with its message instead. */
+function attempt<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    fail(toAppErrorShape(err).message);
+  }
+}
+
+/** --header, --auth-header and --query: how the gateway wants to be spoken to. */
+function gatewayFlags(values: { header?: string[] | undefined; 'auth-header'?: string | undefined; query?: string[] | undefined }): GatewaySettings {
+  const auth = values['auth-header'] ?? 'bearer';
+  if (auth !== 'bearer' && auth !== 'api-key') fail(`--auth-header must be bearer or api-key, not "${auth}".`);
+  return {
+    authHeader: auth,
+    headers: Object.fromEntries((values.header ?? []).map((line) => attempt(() => parseHeaderLine(line)))),
+    query: Object.fromEntries((values.query ?? []).map((pair) => attempt(() => parseQueryPair(pair)))),
+  };
+}
+
+/** --price-per-second, --durations, --sizes: the creator's description of a gateway model. */
+function customModelFlags(values: { 'price-per-second'?: string | undefined; durations?: string | undefined; sizes?: string | undefined }, provider: string, model: string | null): CustomModel | null {
+  const price = values['price-per-second'];
+  if (price === undefined && values.durations === undefined && values.sizes === undefined) return null;
+  if (!model) fail('--price-per-second, --durations and --sizes describe a gateway model: name it with --model.');
+  const fallback = modelProfile(provider, model);
+  if (price === undefined) fail(`--durations and --sizes need --price-per-second too, so ${model} is estimated at its own price.`);
+  const list = (s: string | undefined) => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
+  const parsed = CustomModelSchema.safeParse({
+    provider,
+    id: model,
+    pricePerSecond: Number(price),
+    durations: list(values.durations)?.map(Number) ?? fallback?.durations ?? [],
+    sizes: list(values.sizes) ?? fallback?.sizes ?? [],
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const flag = { pricePerSecond: '--price-per-second', durations: '--durations', sizes: '--sizes' }[String(issue?.path[0]) as 'sizes'] ?? '--model';
+    fail(`${flag}: ${issue?.message ?? 'invalid value'} (e.g. --price-per-second 0.05 --durations 5,10 --sizes 1280x720,1920x1080).`);
+  }
+  attempt(() => checkCustomModels([parsed.data]));
+  return parsed.data;
 }
 
 async function main(argv: string[]): Promise<number> {

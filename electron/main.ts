@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Storyreel } from './services/app.ts';
+import { confirmInMain } from './confirm.ts';
 import { bindIpc } from './ipc.ts';
 import { createLog } from './services/log.ts';
 import { drainAll, resolveFfmpeg } from './services/media/ffmpeg.ts';
@@ -86,6 +87,7 @@ const storyreel = new Storyreel({
       shell.showItemInFolder(file);
       return true;
     },
+    confirm: confirmInMain,
   },
 });
 

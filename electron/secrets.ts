@@ -1,31 +1,55 @@
 // API keys in the app: encrypted with Electron's safeStorage (the OS keychain), kept through electron-store
-// in main only. The renderer learns only whether a key is set and its last four characters.
+// in main only. The renderer learns only whether a key is set, its last four characters, the address it
+// is bound to and the names of the gateway headers saved with it.
 import Store from 'electron-store';
 import { safeStorage } from 'electron';
 import type { KeyStatus } from '../shared/contract.ts';
-import type { Secrets } from './services/app.ts';
+import { NO_GATEWAY, originOf, type GatewaySettings, type Secrets } from './services/providers/registry.ts';
+
+interface Schema {
+  /** provider → the key, sealed with safeStorage (base64). */
+  keys: Record<string, string>;
+  /** provider → the origin the saved key may be sent to (not secret). */
+  origins: Record<string, string>;
+  /** provider → gateway settings as JSON, sealed (header values may be tokens). */
+  gateways: Record<string, string>;
+}
 
 export class SafeStorageSecrets implements Secrets {
-  private readonly store = new Store<{ keys: Record<string, string> }>({ name: 'keys', defaults: { keys: {} } });
+  private readonly store = new Store<Schema>({ name: 'keys', defaults: { keys: {}, origins: {}, gateways: {} } });
   private readonly cache = new Map<string, string>();
+  /** Origins confirmed for a key from the environment, for this run only. */
+  private readonly envOrigins = new Map<string, string>();
 
   constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  private unseal(sealed: string | undefined): string | null {
+    if (!sealed || !safeStorage.isEncryptionAvailable()) return null;
+    try {
+      return safeStorage.decryptString(Buffer.from(sealed, 'base64'));
+    } catch {
+      return null;
+    }
+  }
+
+  private seal(text: string): string {
+    if (!safeStorage.isEncryptionAvailable()) throw new Error('This system offers no secure storage for keys.');
+    return safeStorage.encryptString(text).toString('base64');
+  }
+
+  private envKey(provider: string): string | null {
+    return provider === 'openai-videos' ? this.env.STORYREEL_API_KEY || this.env.OPENAI_API_KEY || null : null;
+  }
 
   get(provider: string): string | null {
     const cached = this.cache.get(provider);
     if (cached) return cached;
-    const sealed = this.store.get('keys')[provider];
-    if (sealed && safeStorage.isEncryptionAvailable()) {
-      try {
-        const key = safeStorage.decryptString(Buffer.from(sealed, 'base64'));
-        this.cache.set(provider, key);
-        return key;
-      } catch {
-        return null;
-      }
+    const key = this.unseal(this.store.get('keys')[provider]);
+    if (key) {
+      this.cache.set(provider, key);
+      return key;
     }
-    if (provider === 'openai-videos') return this.env.STORYREEL_API_KEY || this.env.OPENAI_API_KEY || null;
-    return null;
+    return this.envKey(provider);
   }
 
   source(provider: string): KeyStatus['source'] {
@@ -33,21 +57,55 @@ export class SafeStorageSecrets implements Secrets {
     return this.get(provider) ? 'env' : 'none';
   }
 
-  async set(provider: string, key: string): Promise<void> {
-    if (!safeStorage.isEncryptionAvailable()) throw new Error('This system offers no secure storage for keys.');
-    const keys = { ...this.store.get('keys'), [provider]: safeStorage.encryptString(key).toString('base64') };
-    this.store.set('keys', keys);
+  async set(provider: string, key: string, origin: string | null): Promise<void> {
+    this.store.set('keys', { ...this.store.get('keys'), [provider]: this.seal(key) });
+    const origins = { ...this.store.get('origins') };
+    if (origin) origins[provider] = origin;
+    else delete origins[provider];
+    this.store.set('origins', origins);
     this.cache.set(provider, key);
   }
 
   async clear(provider: string): Promise<void> {
     const keys = { ...this.store.get('keys') };
     delete keys[provider];
+    const origins = { ...this.store.get('origins') };
+    delete origins[provider];
     this.store.set('keys', keys);
+    this.store.set('origins', origins);
     this.cache.delete(provider);
   }
 
+  /** A saved key: the origin it was confirmed for. A key from the environment: OPENAI_BASE_URL's, or one confirmed this run. */
+  origin(provider: string): string | null {
+    if (this.store.get('keys')[provider]) return this.store.get('origins')[provider] ?? null;
+    return this.envOrigins.get(provider) ?? originOf(this.env.OPENAI_BASE_URL ?? this.env.STORYREEL_BASE_URL ?? null);
+  }
+
+  async bind(provider: string, origin: string): Promise<void> {
+    if (this.store.get('keys')[provider]) this.store.set('origins', { ...this.store.get('origins'), [provider]: origin });
+    else if (this.envKey(provider)) this.envOrigins.set(provider, origin);
+  }
+
+  gateway(provider: string): GatewaySettings {
+    const json = this.unseal(this.store.get('gateways')[provider]);
+    if (!json) return NO_GATEWAY;
+    try {
+      const g = JSON.parse(json) as Partial<GatewaySettings>;
+      return { authHeader: g.authHeader === 'api-key' ? 'api-key' : 'bearer', headers: { ...g.headers }, query: { ...g.query } };
+    } catch {
+      return NO_GATEWAY;
+    }
+  }
+
+  async setGateway(provider: string, gateway: GatewaySettings): Promise<void> {
+    this.store.set('gateways', { ...this.store.get('gateways'), [provider]: this.seal(JSON.stringify(gateway)) });
+  }
+
   all(): string[] {
-    return ['openai-videos'].map((p) => this.get(p)).filter((k): k is string => !!k);
+    return ['openai-videos'].flatMap((p) => {
+      const g = this.gateway(p);
+      return [this.get(p), ...Object.values(g.headers), ...Object.values(g.query)].filter((k): k is string => !!k);
+    });
   }
 }

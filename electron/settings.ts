@@ -3,6 +3,8 @@ import Store from 'electron-store';
 import type { Settings } from '../shared/contract.ts';
 import type { SettingsStore } from './services/app.ts';
 
+const DEFAULTS: Settings = { budgetUsd: null, ffmpegPath: null, openaiBaseUrl: null, concurrency: null, customModels: [] };
+
 interface Schema {
   settings: Settings;
   lastProject: string | null;
@@ -11,10 +13,11 @@ interface Schema {
 export class ElectronSettings implements SettingsStore {
   private readonly store = new Store<Schema>({
     name: 'settings',
-    defaults: { settings: { budgetUsd: null, ffmpegPath: null, openaiBaseUrl: null, concurrency: null }, lastProject: null },
+    defaults: { settings: DEFAULTS, lastProject: null },
   });
   get(): Settings {
-    return { ...this.store.get('settings') };
+    // Fields added since the file was written take their defaults.
+    return { ...DEFAULTS, ...this.store.get('settings') };
   }
   update(patch: Partial<Settings>): Settings {
     this.store.set('settings', { ...this.get(), ...patch });

@@ -115,18 +115,51 @@ export const PROVIDERS: readonly ProviderProfile[] = [
 
 export const PROVIDER_IDS: readonly ProviderId[] = PROVIDERS.map((p) => p.id);
 
+/**
+ * A gateway model the creator describes (a name the built-in profiles do not know): its own price per
+ * second and the durations and sizes the gateway accepts for it. Kept in settings; used by the estimate,
+ * the budget cap and the checks before anything is sent.
+ */
+export interface CustomModel {
+  provider: string;
+  id: string;
+  pricePerSecond: number;
+  durations: number[];
+  sizes: string[];
+}
+export type CustomModels = readonly CustomModel[];
+
 export function providerProfile(id: string): ProviderProfile | undefined {
   return PROVIDERS.find((p) => p.id === id);
 }
 
-/** The profile that governs a model name; gateways accept names we do not know. */
-export function modelProfile(providerId: string, model: string): ModelProfile | undefined {
+/**
+ * The profile that governs a model name; gateways accept names we do not know. A name the creator
+ * described (`custom`) gets its own price, durations and sizes; any other unknown name is treated like
+ * the provider's fallback model.
+ */
+export function modelProfile(providerId: string, model: string, custom: CustomModels = []): ModelProfile | undefined {
   const provider = providerProfile(providerId);
   if (!provider) return undefined;
   const known = provider.models.find((m) => m.id === model);
   if (known) return known;
   if (!provider.openModelList) return undefined;
-  return provider.models.find((m) => m.id === provider.fallbackModel);
+  const fallback = provider.models.find((m) => m.id === provider.fallbackModel);
+  const mine = custom.find((c) => c.provider === providerId && c.id === model);
+  if (!mine || !fallback) return fallback;
+  return {
+    ...fallback,
+    id: model,
+    label: `${model} (your price and limits)`,
+    durations: [...new Set(mine.durations)].sort((a, b) => a - b),
+    sizes: [...new Set(mine.sizes)],
+    pricePerSecond: priced(mine.sizes, mine.pricePerSecond),
+  };
+}
+
+/** Whether a model name is one of the provider's own (not a gateway name the creator may describe). */
+export function isBuiltInModel(providerId: string, model: string): boolean {
+  return providerProfile(providerId)?.models.some((m) => m.id === model) ?? false;
 }
 
 /** The allowed duration nearest to the wanted one (ties go to the longer clip). */
@@ -223,12 +256,12 @@ export function imageProblems(providerId: string, modelId: string, images: Image
   return [`${model.label} cannot take ${refused.join(', ')}.${can}`];
 }
 
-export function projectProblems(project: Pick<Project, 'provider' | 'model' | 'size'>, on: string = today()): Problem[] {
+export function projectProblems(project: Pick<Project, 'provider' | 'model' | 'size'>, custom: CustomModels = [], on: string = today()): Problem[] {
   const provider = providerProfile(project.provider);
   if (!provider) {
     return [{ sceneId: null, field: 'provider', message: `Unknown provider "${project.provider}". Use one of: ${list(PROVIDER_IDS as ProviderId[])}.` }];
   }
-  const model = modelProfile(project.provider, project.model);
+  const model = modelProfile(project.provider, project.model, custom);
   if (!model) {
     return [{ sceneId: null, field: 'model', message: `${provider.label} has no model "${project.model}". Use one of: ${list(provider.models.map((m) => m.id))}.` }];
   }
@@ -248,9 +281,9 @@ export function projectProblems(project: Pick<Project, 'provider' | 'model' | 's
   return [];
 }
 
-export function sceneProblems(project: Pick<Project, 'provider' | 'model' | 'size'>, scene: Pick<Scene, 'id' | 'prompt' | 'seconds' | 'referenceImage'>, index?: number): Problem[] {
+export function sceneProblems(project: Pick<Project, 'provider' | 'model' | 'size'>, scene: Pick<Scene, 'id' | 'prompt' | 'seconds' | 'referenceImage'>, index?: number, custom: CustomModels = []): Problem[] {
   const problems: Problem[] = [];
-  const model = modelProfile(project.provider, project.model);
+  const model = modelProfile(project.provider, project.model, custom);
   const name = index === undefined ? 'This scene' : `Scene ${index + 1}`;
   if (!scene.prompt.trim()) problems.push({ sceneId: scene.id, field: 'prompt', message: `${name} has no prompt.` });
   if (model && !model.durations.includes(scene.seconds)) {
@@ -264,11 +297,11 @@ export function sceneProblems(project: Pick<Project, 'provider' | 'model' | 'siz
 }
 
 /** Every reason the given scenes cannot be generated as the project stands. Empty means go. */
-export function generationProblems(project: Project, sceneIds?: string[]): Problem[] {
-  const problems = projectProblems(project);
+export function generationProblems(project: Project, sceneIds?: string[], custom: CustomModels = []): Problem[] {
+  const problems = projectProblems(project, custom);
   if (problems.length) return problems;
   project.scenes.forEach((scene, i) => {
-    if (!sceneIds || sceneIds.includes(scene.id)) problems.push(...sceneProblems(project, scene, i));
+    if (!sceneIds || sceneIds.includes(scene.id)) problems.push(...sceneProblems(project, scene, i, custom));
   });
   return problems;
 }
@@ -288,8 +321,8 @@ export interface Estimate {
   totalUsd: number;
 }
 
-export function pricePerSecond(providerId: string, model: string, size: string): number {
-  const profile = modelProfile(providerId, model);
+export function pricePerSecond(providerId: string, model: string, size: string, custom: CustomModels = []): number {
+  const profile = modelProfile(providerId, model, custom);
   return profile?.pricePerSecond[size] ?? 0;
 }
 
@@ -298,8 +331,8 @@ export function pricePerSecond(providerId: string, model: string, size: string):
  * from the timeline (what is asked of the provider); `totalSeconds` is the video to be made and paid for,
  * takes included, not the film's length.
  */
-export function estimateCost(project: Project, sceneIds: string[], takes = 1): Estimate {
-  const price = pricePerSecond(project.provider, project.model, project.size);
+export function estimateCost(project: Project, sceneIds: string[], takes = 1, custom: CustomModels = []): Estimate {
+  const price = pricePerSecond(project.provider, project.model, project.size, custom);
   const lines = buildTimeline(project)
     .scenes.filter((s) => sceneIds.includes(s.sceneId))
     .map((s) => ({ sceneId: s.sceneId, seconds: s.planned, takes, usd: roundUsd(price * s.planned * takes) }));

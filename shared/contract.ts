@@ -18,21 +18,42 @@ export const ProjectViewSchema = z.object({
 });
 export type ProjectView = z.infer<typeof ProjectViewSchema>;
 
+export const AuthHeaderSchema = z.enum(['bearer', 'api-key']);
 export const KeyStatusSchema = z.object({
   provider: z.string(),
   set: z.boolean(),
   /** e.g. "••••1234"; never the key. */
   hint: z.string().nullable(),
   source: z.enum(['app', 'env', 'none']),
+  /** The address (scheme://host:port) the key was saved or confirmed for; it is sent nowhere else. */
+  origin: z.string().nullable(),
+  /** How the key is sent: `Authorization: Bearer` or an `api-key` header. */
+  authHeader: AuthHeaderSchema,
+  /** Names of the extra headers and default query parameters sent with the key (never their values). */
+  headers: z.array(z.string()),
+  query: z.array(z.string()),
 });
 export type KeyStatus = z.infer<typeof KeyStatusSchema>;
+
+/** A gateway model the creator describes: its own price per second, durations and sizes. */
+export const CustomModelSchema = z
+  .object({
+    provider: z.string().min(1).max(100),
+    id: z.string().min(1).max(200),
+    pricePerSecond: z.number().nonnegative().max(100),
+    durations: z.array(z.number().int().min(1).max(120)).min(1).max(60),
+    sizes: z.array(SizeSchema).min(1).max(20),
+  })
+  .strict();
 
 export const SettingsSchema = z.object({
   /** Budget cap per project in USD; null = no cap. */
   budgetUsd: z.number().nonnegative().nullable(),
   ffmpegPath: z.string().nullable(),
-  openaiBaseUrl: z.string().url().nullable(),
+  /** https:, or http: for loopback only; checked by main (electron/services/providers/registry.ts). */
+  openaiBaseUrl: z.string().url().max(2000).nullable(),
   concurrency: z.number().int().min(1).max(8).nullable(),
+  customModels: z.array(CustomModelSchema).max(50),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -139,6 +160,23 @@ export const contract = {
       /** The key goes to main once and is never sent back. */
       set: call(z.object({ provider: z.string().min(1).max(100), key: z.string().min(8).max(500) }).strict(), KeyStatusSchema),
       clear: call(z.object({ provider: z.string().min(1).max(100) }).strict(), KeyStatusSchema),
+      /**
+       * Gateway settings kept next to the key in main: how the key is sent, extra headers and default
+       * query parameters (a value sets, null removes, names left out stay). Values never come back.
+       */
+      gateway: call(
+        z
+          .object({
+            provider: z.string().min(1).max(100),
+            authHeader: AuthHeaderSchema.optional(),
+            headers: z.record(z.string().min(1).max(100), z.string().max(4000).nullable()).optional(),
+            query: z.record(z.string().min(1).max(100), z.string().max(2000).nullable()).optional(),
+          })
+          .strict(),
+        KeyStatusSchema,
+      ),
+      /** Main asks the creator, in its own dialog, whether the key may go to the current base URL. */
+      confirmAddress: call(z.object({ provider: z.string().min(1).max(100) }).strict(), KeyStatusSchema),
     },
   },
   events: {

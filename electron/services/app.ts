@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { estimateCost, formatUsd, generationProblems, modelProfile, projectProblems, providerProfile, PROVIDERS, roundUsd, type Problem } from '../../shared/capabilities.ts';
+import { estimateCost, formatUsd, generationProblems, modelProfile, projectProblems, providerProfile, roundUsd, type Problem } from '../../shared/capabilities.ts';
 import type { AppInfo, EventName, EventPayload, Handlers, KeyStatus, ProjectView, Settings } from '../../shared/contract.ts';
 import { AppError, toAppErrorShape, type AppErrorShape } from '../../shared/errors.ts';
 import { isTerminal, type ExportSnapshot } from '../../shared/jobs.ts';
@@ -21,9 +21,8 @@ import { acquireLock, type ProjectLock } from './projects/lock.ts';
 import { removeLeftovers } from './projects/leftovers.ts';
 import { openProjectFile, type OpenedFile } from './serve.ts';
 import { createProject, ProjectStore, type NewProjectOptions } from './projects/store.ts';
-import { OpenAiVideosProvider } from './providers/openai-videos.ts';
 import { PreviewProvider } from './providers/preview.ts';
-import { moduleKeyEnv, providerModule } from './providers/modules.ts';
+import { ProviderRegistry, type Confirm, type Secrets } from './providers/registry.ts';
 import type { Provider } from './providers/types.ts';
 
 export interface SettingsStore {
@@ -31,19 +30,15 @@ export interface SettingsStore {
   update(patch: Partial<Settings>): Settings;
 }
 
-/** Where keys live: safeStorage in the app, the environment in the CLI. Never sent to the renderer. */
-export interface Secrets {
-  get(provider: string): string | null;
-  source(provider: string): KeyStatus['source'];
-  set(provider: string, key: string): Promise<void>;
-  clear(provider: string): Promise<void>;
-}
+export { EnvSecrets, keyHint, type Secrets } from './providers/registry.ts';
 
 export interface Dialogs {
   pickFolder(purpose: 'open' | 'create'): Promise<string | null>;
   /** An image file (PNG, JPEG or WebP) chosen by the user; null when dismissed. */
   pickImage(): Promise<string | null>;
   reveal(file: string): Promise<boolean>;
+  /** Main's own yes/no dialog, for what the window may not decide alone (providers/registry.ts). */
+  confirm?: Confirm;
 }
 
 export interface StoryreelOptions {
@@ -65,10 +60,6 @@ export interface StoryreelOptions {
 }
 
 export const DEFAULT_CONCURRENCY = 2;
-
-export function keyHint(key: string | null): string | null {
-  return key ? `••••${key.slice(-4)}` : null;
-}
 
 function problemsError(problems: Problem[]): AppError {
   const code = problems.some((p) => p.field === 'seconds' || p.field === 'size' || p.field === 'referenceImage') ? 'UnsupportedByModel' : 'InvalidInput';
@@ -119,9 +110,12 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
   ff: Ffmpeg;
   private ffPaths: { ffmpeg: string; ffprobe: string };
   private session: Session | null = null;
+  /** Keys, where they may go, gateway settings and models: providers/registry.ts. */
+  readonly keys: ProviderRegistry;
 
   constructor(readonly opts: StoryreelOptions) {
     super();
+    this.keys = new ProviderRegistry({ settings: opts.settings, secrets: opts.secrets, env: opts.env, confirm: () => opts.dialogs?.confirm, log: opts.log });
     this.ffPaths = opts.ffmpeg;
     this.ff = new Ffmpeg(opts.ffmpeg, opts.log);
   }
@@ -200,7 +194,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
   }
 
   private concurrency(project: Project): number {
-    return this.opts.concurrency ?? this.opts.settings.get().concurrency ?? modelProfile(project.provider, project.model)?.concurrency ?? DEFAULT_CONCURRENCY;
+    return this.opts.concurrency ?? this.opts.settings.get().concurrency ?? modelProfile(project.provider, project.model, this.keys.customModels())?.concurrency ?? DEFAULT_CONCURRENCY;
   }
 
   /** The adapter for a provider in the open project, or why it cannot be used, in words. */
@@ -213,42 +207,20 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     if (id === 'preview') {
       return cache.get('preview', () => new PreviewProvider({ ff: this.ff, cacheDir: store.stateDir('preview'), fontFile: this.opts.fontFile ?? null }));
     }
-    if (id === 'openai-videos') {
-      const apiKey = this.opts.secrets.get(id);
-      if (!apiKey) throw new AppError('MissingKey', 'No API key is set for the /v1/videos provider.');
-      const baseUrl = this.baseUrl();
-      return cache.get(`${id}|${baseUrl}|${keyHint(apiKey)}`, () => new OpenAiVideosProvider({ baseUrl, apiKey, log: this.opts.log }));
-    }
-    const mod = providerModule(id);
-    if (mod) {
-      const label = providerProfile(id)?.label ?? id;
-      const apiKey = this.opts.secrets.get(id);
-      if (!apiKey) throw new AppError('MissingKey', `No API key is set for ${label}. Add it in the API key panel, or set ${mod.keyEnv[0]} for the command line.`);
-      const settings = this.opts.settings.get() as Settings & { providers?: Record<string, Record<string, string | null>> };
-      const own = settings.providers?.[id] ?? {};
-      const env = this.opts.env ?? {};
-      const baseUrl = own.baseUrl ?? mod.baseUrlEnv.map((k) => env[k]).find((v) => !!v) ?? mod.defaultBaseUrl(own);
-      return cache.get(`${id}|${baseUrl}|${keyHint(apiKey)}|${JSON.stringify(own)}`, () => mod.create({ apiKey, baseUrl, settings: own, log: this.opts.log, stateDir: store.stateDir() }));
-    }
+    // Every provider that carries a key: built by the registry, which decides where the key may go.
+    if (providerProfile(id)?.needsKey) return this.keys.provider(id, store.stateDir(), (key, make) => cache.get(key, make));
     throw new AppError('InvalidInput', `Unknown provider "${id}".`);
   }
 
-  private baseUrl(): string {
-    const url = this.opts.settings.get().openaiBaseUrl ?? this.opts.env?.OPENAI_BASE_URL ?? this.opts.env?.STORYREEL_BASE_URL ?? null;
-    if (!url) throw new AppError('InvalidInput', "Set your gateway's base URL for the /v1/videos provider (OpenAI's own endpoint was shut down on 2026-09-24).");
-    return url;
-  }
-
   keyStatus(provider: string): KeyStatus {
-    const key = this.opts.secrets.get(provider);
-    return { provider, set: !!key, hint: keyHint(key), source: key ? this.opts.secrets.source(provider) : 'none' };
+    return this.keys.status(provider);
   }
 
   async info(): Promise<AppInfo> {
     return {
       version: this.opts.version,
       ffmpeg: await checkFfmpeg(this.ffPaths),
-      keys: PROVIDERS.filter((p) => p.needsKey).map((p) => this.keyStatus(p.id)),
+      keys: this.keys.statuses(),
       settings: this.opts.settings.get(),
     };
   }
@@ -284,7 +256,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
   async estimate(sceneIds: string[], takes = 1) {
     const project = this.current().store.get();
     const targets = this.targetScenes(sceneIds);
-    const est = estimateCost(project, targets, takes);
+    const est = estimateCost(project, targets, takes, this.keys.customModels());
     const spentUsd = await this.spent();
     const budgetUsd = this.opts.settings.get().budgetUsd;
     const overBudgetUsd = budgetUsd === null ? 0 : Math.max(0, roundUsd(spentUsd + est.totalUsd - budgetUsd));
@@ -312,7 +284,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
       const n = already.map((id) => project.scenes.findIndex((s) => s.id === id) + 1).join(', ');
       throw new AppError('InvalidInput', `Scene ${n} is already being generated. Wait for it, or cancel it first.`);
     }
-    const problems = generationProblems(project, targets);
+    const problems = generationProblems(project, targets, this.keys.customModels());
     if (problems.length) throw problemsError(problems);
     this.provider(project.provider); // MissingKey etc. before anything is written
     const est = await this.estimate(targets, takes);
@@ -463,7 +435,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     const store = () => this.current().store;
     const view = (project: Project): ProjectView => ({ project, dir: store().dir });
     const validateProjectPatch = (next: Project) => {
-      const problems = projectProblems(next);
+      const problems = projectProblems(next, this.keys.customModels());
       if (problems.length) throw problemsError(problems);
     };
     return {
@@ -478,7 +450,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
             const prof = providerProfile(patch.provider);
             if (prof) next.model = prof.defaultModel;
           }
-          const model = modelProfile(next.provider, next.model);
+          const model = modelProfile(next.provider, next.model, this.keys.customModels());
           if (model && !patch.size && !model.sizes.includes(next.size)) next.size = model.sizes[0]!;
           validateProjectPatch(next);
           return view(await store().update({ title: next.title, provider: next.provider, model: next.model, size: next.size, style: next.style }));
@@ -532,21 +504,17 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
       },
       settings: {
         update: async (patch) => {
+          await this.keys.vetSettings(patch); // the base URL's form; main's dialog for a new key address or a looser cap
           if (patch.ffmpegPath !== undefined) await this.switchFfmpeg(patch.ffmpegPath);
           this.opts.settings.update(patch);
           return this.info();
         },
       },
       keys: {
-        set: async ({ provider, key }) => {
-          if (!providerProfile(provider)?.needsKey) throw new AppError('InvalidInput', `${provider} does not use a key.`);
-          await this.opts.secrets.set(provider, key.trim());
-          return this.keyStatus(provider);
-        },
-        clear: async ({ provider }) => {
-          await this.opts.secrets.clear(provider);
-          return this.keyStatus(provider);
-        },
+        set: ({ provider, key }) => this.keys.setKey(provider, key),
+        clear: ({ provider }) => this.keys.clearKey(provider),
+        gateway: ({ provider, ...patch }) => this.keys.setGateway(provider, patch),
+        confirmAddress: ({ provider }) => this.keys.confirmAddress(provider),
       },
     };
   }
@@ -558,40 +526,6 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
 
   async shutdown(): Promise<void> {
     await this.closeProject();
-  }
-}
-
-/** Keys from the environment (OPENAI_API_KEY, STORYREEL_API_KEY) and an optional .env file. */
-export class EnvSecrets implements Secrets {
-  private readonly values = new Map<string, string>();
-  /** Keys given through keys.set (kept in memory only), as opposed to the environment. */
-  private readonly given = new Set<string>();
-  constructor(env: NodeJS.ProcessEnv, dotenv: Record<string, string> = {}) {
-    const key = env.STORYREEL_API_KEY || env.OPENAI_API_KEY || dotenv.STORYREEL_API_KEY || dotenv.OPENAI_API_KEY;
-    if (key) this.values.set('openai-videos', key.trim());
-    // FAL_KEY, GEMINI_API_KEY (or GOOGLE_API_KEY), ARK_API_KEY, OPENROUTER_API_KEY: each module names its own.
-    for (const { provider, names } of moduleKeyEnv()) {
-      const v = names.map((n) => env[n] || dotenv[n]).find((x) => !!x);
-      if (v) this.values.set(provider, v.trim());
-    }
-  }
-  get(provider: string): string | null {
-    return this.values.get(provider) ?? null;
-  }
-  source(provider: string): KeyStatus['source'] {
-    if (!this.values.has(provider)) return 'none';
-    return this.given.has(provider) ? 'app' : 'env';
-  }
-  async set(provider: string, key: string): Promise<void> {
-    this.values.set(provider, key);
-    this.given.add(provider);
-  }
-  async clear(provider: string): Promise<void> {
-    this.values.delete(provider);
-    this.given.delete(provider);
-  }
-  all(): string[] {
-    return [...this.values.values()];
   }
 }
 
@@ -610,7 +544,7 @@ export function parseDotenv(text: string): Record<string, string> {
 export class MemorySettings implements SettingsStore {
   private value: Settings;
   constructor(initial: Partial<Settings> = {}) {
-    this.value = { budgetUsd: null, ffmpegPath: null, openaiBaseUrl: null, concurrency: null, ...initial };
+    this.value = { budgetUsd: null, ffmpegPath: null, openaiBaseUrl: null, concurrency: null, customModels: [], ...initial };
   }
   get(): Settings {
     return { ...this.value };

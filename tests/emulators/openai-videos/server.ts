@@ -125,6 +125,12 @@ export interface EmulatorOptions {
   cacheDir?: string;
   /** One line per request and event. Default: silent. */
   log?: (line: string) => void;
+  /**
+   * Stand in front of the API as a gateway does: take the key from `authHeader` (default Authorization:
+   * Bearer), and refuse (400) requests without `requireHeaders` or `requireQuery`, which are removed
+   * before the spec check.
+   */
+  gateway?: { authHeader?: 'bearer' | 'api-key'; requireHeaders?: Record<string, string>; requireQuery?: Record<string, string> };
 }
 
 export type ValidationResult = 'valid' | 'invalid' | 'skipped' | 'unmatched';
@@ -142,6 +148,8 @@ export interface RequestRecord {
   validation: ValidationResult;
   validationError?: string;
   contentType?: string;
+  /** Request headers (the key's value replaced by "[key]"). */
+  headers?: Record<string, string>;
   /** Status sent, or 'reset' when the socket was destroyed before a status line. */
   status: number | 'reset' | null;
   fault?: string;
@@ -1142,6 +1150,7 @@ export async function startOpenAiVideosEmulator(opts: EmulatorOptions = {}): Pro
       validation: 'unmatched',
       status: null,
       contentType: req.headers['content-type'],
+      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, k === 'authorization' || k === 'api-key' ? '[key]' : String(v)])),
     };
     stats.requests.push(rec);
     if (stats.requests.length > 20_000) stats.requests.splice(0, 10_000);
@@ -1156,6 +1165,17 @@ export async function startOpenAiVideosEmulator(opts: EmulatorOptions = {}): Pro
       chunks.push(c as Buffer);
     }
     const raw = Buffer.concat(chunks);
+
+    // Gateway mode: its own query parameters and headers, checked, and removed before the API sees them.
+    const gw = opts.gateway;
+    let gatewayFail: HttpFail | null = null;
+    for (const [k, v] of Object.entries(gw?.requireQuery ?? {})) {
+      if (url.searchParams.get(k) !== v) gatewayFail ??= new HttpFail(400, { message: `Missing or wrong query parameter ${k}.`, type: 'invalid_request_error', param: k, code: 'gateway_query' });
+      url.searchParams.delete(k);
+    }
+    for (const [k, v] of Object.entries(gw?.requireHeaders ?? {})) {
+      if (req.headers[k.toLowerCase()] !== v) gatewayFail ??= new HttpFail(400, { message: `Missing or wrong header ${k}.`, type: 'invalid_request_error', param: null, code: 'gateway_header' });
+    }
 
     const sub = url.pathname.startsWith('/v1/') ? url.pathname.slice(3) : null;
     const route = sub === null ? undefined : ROUTES.find((r) => r.method === method && r.re.test(sub));
@@ -1187,13 +1207,15 @@ export async function startOpenAiVideosEmulator(opts: EmulatorOptions = {}): Pro
     if (validation.fail) rec.validationError = validation.fail.error.message;
 
     // Auth (the real API checks it first).
-    const auth = req.headers.authorization ?? '';
+    const keyHeader = req.headers['api-key'];
+    const auth = gw?.authHeader === 'api-key' ? (typeof keyHeader === 'string' ? `Bearer ${keyHeader}` : '') : (req.headers.authorization ?? '');
     if (!auth) {
       return sendError(rec, res, new HttpFail(401, { message: "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", type: 'invalid_request_error', param: null, code: null }));
     }
     if (auth !== `Bearer ${apiKey}`) {
       return sendError(rec, res, new HttpFail(401, { message: 'Incorrect API key provided. You can find your API key in your account settings.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' }));
     }
+    if (gatewayFail) return sendError(rec, res, gatewayFail);
     if (!route) {
       return sendError(rec, res, new HttpFail(404, { message: `Invalid URL (${method} ${url.pathname})`, type: 'invalid_request_error', param: null, code: null }));
     }
