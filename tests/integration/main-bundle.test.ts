@@ -19,12 +19,37 @@ test('the built main bundle binds every contract call and hardens its window', a
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-main-'));
   try {
     const { stdout } = await run(process.execPath, ['tests/fixtures/electron-stub/drive-main.mjs', bundle], {
-      env: { ...process.env, STORYREEL_STUB_ROOT: root, OPENAI_API_KEY: '', STORYREEL_API_KEY: '', STORYREEL_STUB_KEY: KEY },
+      env: { ...process.env, STORYREEL_STUB_ROOT: root, OPENAI_API_KEY: '', STORYREEL_API_KEY: '', OPENAI_BASE_URL: '', STORYREEL_STUB_KEY: KEY, STORYREEL_STUB_CONFIRM: 'no,yes,no,yes' },
       timeout: 60000,
     });
     const report = JSON.parse(stdout);
     // A key saved from the window: sealed with safeStorage into electron-store's file, answered with a hint.
-    assert.deepEqual(report.keySet, { ok: true, value: { provider: 'openai-videos', set: true, hint: `••••${KEY.slice(-4)}`, source: 'app' } });
+    assert.deepEqual(report.keySet, {
+      ok: true,
+      value: { provider: 'openai-videos', set: true, hint: `••••${KEY.slice(-4)}`, source: 'app', origin: null, authHeader: 'bearer', headers: [], query: [] },
+    });
+    // Main's own message box decides where the key may go and whether the cap may be loosened.
+    const flow = report.confirmFlow;
+    assert.equal(flow.baseUrlRefused.ok, false);
+    assert.equal(flow.baseUrlRefused.error.code, 'NotConfirmed');
+    assert.equal(flow.baseUrlAccepted.ok, true);
+    assert.equal(flow.baseUrlAccepted.value.settings.openaiBaseUrl, 'https://gateway.example/v1');
+    assert.equal(flow.keyAfter.origin, 'https://gateway.example', 'the key is bound to the confirmed address');
+    assert.equal(flow.capSet.ok, true, 'setting a cap where there was none asks nothing');
+    assert.equal(flow.capRaiseRefused.ok, false);
+    assert.equal(flow.capRaiseRefused.error.code, 'NotConfirmed');
+    assert.equal(flow.capClearAccepted.ok, true);
+    assert.equal(flow.capClearAccepted.value.settings.budgetUsd, null);
+    assert.deepEqual(
+      flow.messageBoxes.map((m: { title: string }) => m.title),
+      ['Send your API key to this address?', 'Send your API key to this address?', 'Raise the budget cap?', 'Remove the budget cap?'],
+    );
+    for (const m of flow.messageBoxes) {
+      assert.equal(m.buttons[0], 'Cancel');
+      assert.equal(m.defaultId, 0, 'Cancel is the default');
+      assert.equal(m.cancelId, 0);
+    }
+    assert.match(flow.messageBoxes[0].message, /https:\/\/gateway\.example\?$/);
     assert.ok(!JSON.stringify(report.infoAfterKey).includes(KEY.slice(0, -4)), 'app.info carries no key');
     const stored = await fs.readFile(path.join(root, 'userData', 'keys.json'), 'utf8');
     assert.ok(!stored.includes(KEY), 'the key is not stored in plain text');
