@@ -126,6 +126,22 @@ export const setKey = (provider: string, key: string) =>
     return status;
   });
 
+/** Gateway settings kept next to the key in main (values never come back; null removes a name). */
+export const setGateway = (patch: CallInput<'keys', 'gateway'>) =>
+  attempt(async () => {
+    const status = await getApi().keys.gateway(patch);
+    await refreshInfo();
+    return status;
+  });
+
+/** Main asks the creator, in its own dialog, whether the key may go to the base URL in force. */
+export const confirmAddress = (provider: string) =>
+  attempt(async () => {
+    const status = await getApi().keys.confirmAddress({ provider });
+    await refreshInfo();
+    return status;
+  });
+
 export const clearKey = (provider: string) =>
   attempt(async () => {
     const status = await getApi().keys.clear({ provider });

@@ -1,7 +1,7 @@
 // Small hooks shared by components.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { EstimateView } from '../../shared/contract.ts';
-import type { ModelProfile, ProviderProfile } from '../../shared/capabilities.ts';
+import type { CustomModels, ModelProfile, ProviderProfile } from '../../shared/capabilities.ts';
 import { modelProfile, providerProfile } from '../../shared/capabilities.ts';
 import { getApi } from './api.ts';
 import { useStore } from './store.ts';
@@ -96,9 +96,17 @@ export interface Capabilities {
   model: ModelProfile | undefined;
 }
 
+const NO_CUSTOM_MODELS: CustomModels = [];
+
+/** The gateway models the creator described (their own price, durations and sizes), from main's settings. */
+export function useCustomModels(): CustomModels {
+  return useStore((s) => s.info?.settings.customModels ?? NO_CUSTOM_MODELS);
+}
+
 /** The capability profiles governing the open project. */
 export function useCapabilities(): Capabilities {
   const providerId = useStore((s) => s.view?.project.provider ?? '');
   const modelId = useStore((s) => s.view?.project.model ?? '');
-  return { provider: providerProfile(providerId), model: modelProfile(providerId, modelId) };
+  const custom = useCustomModels();
+  return { provider: providerProfile(providerId), model: modelProfile(providerId, modelId, custom) };
 }

@@ -12,6 +12,7 @@ import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/a
 import { createLog } from '../../electron/services/log.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject, readProject } from '../../electron/services/projects/store.ts';
+import { ConfirmStub } from '../bridge/confirm.ts';
 import { startBridge, type Bridge } from '../bridge/server.ts';
 import { startOpenAiVideosEmulator, type OpenAiVideosEmulator } from '../emulators/openai-videos/server.ts';
 
@@ -26,6 +27,8 @@ let emu: OpenAiVideosEmulator;
 let browser: Browser;
 let page: Page;
 const bodies: Array<{ url: string; text: string }> = [];
+/** Main's dialog: the creator says yes when asked whether the key may go to the emulator. */
+const confirm = new ConfirmStub(true);
 
 before(async () => {
   assert.ok(existsSync(path.resolve('dist-renderer-bridge', 'index.html')), 'dist-renderer-bridge is not built');
@@ -48,6 +51,7 @@ before(async () => {
     ffmpeg: resolveFfmpeg({ env: process.env }),
     settings: new MemorySettings(),
     secrets,
+    dialogs: confirm.dialogs(),
     log: createLog({ file: path.join(dir, '.storyreel', 'logs', 'e2e.log'), secrets: () => secrets.all() }),
     owner: 'e2e',
     timing: { pollMinMs: 100, pollMaxMs: 300 },
@@ -103,6 +107,8 @@ test('paid generation: key as a hint only, base URL, cost confirmed first, moder
   await page.getByTestId('settings-base-url').fill(emu.url);
   await page.getByTestId('settings-base-url').press('Enter');
   await waitFor(async () => app.opts.settings.get().openaiBaseUrl === emu.url, 10000, 'base URL saved');
+  // The key was saved before any base URL: main asked, in its own dialog, before binding it to this one.
+  assert.deepEqual(confirm.asked.map((q) => q.title), ['Send your API key to this address?']);
 
   // The cost is shown and confirmed before anything is submitted; "Not now" sends nothing.
   await page.getByTestId('generate-all').click();

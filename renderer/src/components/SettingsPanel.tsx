@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { PROVIDERS, modelProfile, projectProblems, providerProfile, snapDuration } from '../../../shared/capabilities.ts';
 import { updateProject, updateScene } from '../actions.ts';
-import { useCapabilities, useDraft } from '../hooks.ts';
+import { useCapabilities, useCustomModels, useDraft } from '../hooks.ts';
 import { describeSize, formatMoney } from '../lib/format.ts';
 import { useStore } from '../store.ts';
 import { Icon } from './ui.tsx';
@@ -15,7 +15,8 @@ export function SettingsPanel() {
     useShallow((s) => ({ providerId: s.view?.project.provider ?? '', modelId: s.view?.project.model ?? '', size: s.view?.project.size ?? '' })),
   );
   const { provider, model } = useCapabilities();
-  const problems = projectProblems({ provider: providerId, model: modelId, size });
+  const custom = useCustomModels();
+  const problems = projectProblems({ provider: providerId, model: modelId, size }, custom);
 
   const changeProvider = (id: string) => {
     const p = providerProfile(id);
@@ -24,7 +25,7 @@ export function SettingsPanel() {
     void updateProject({ provider: id, model: p.defaultModel, size: m.sizes.includes(size) ? size : (m.sizes[0] ?? size) });
   };
   const changeModel = (id: string) => {
-    const m = modelProfile(providerId, id);
+    const m = modelProfile(providerId, id, custom);
     if (!m) return;
     void updateProject({ model: id, size: m.sizes.includes(size) ? size : (m.sizes[0] ?? size) });
   };
@@ -137,7 +138,7 @@ function ModelField({ providerId, modelId, onChange }: { providerId: string; mod
               if (e.key === 'Enter') commitCustom();
             }}
           />
-          <p className="field-hint">Unknown names are priced and limited like {provider.fallbackModel}.</p>
+          <p className="field-hint">Set its price, lengths and sizes under API key → Gateway settings; until then it is priced and limited like {provider.fallbackModel}.</p>
         </>
       )}
     </div>
