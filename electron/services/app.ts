@@ -504,9 +504,10 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
       },
       settings: {
         update: async (patch) => {
-          await this.keys.vetSettings(patch); // the base URL's form; main's dialog for a new key address or a looser cap
+          const saved = await this.keys.vetSettings(patch); // the base URL's form; main's dialog for a new key address or a looser cap
           if (patch.ffmpegPath !== undefined) await this.switchFfmpeg(patch.ffmpegPath);
           this.opts.settings.update(patch);
+          await saved();
           return this.info();
         },
       },

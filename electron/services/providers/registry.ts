@@ -336,9 +336,10 @@ export class ProviderRegistry {
 
   /**
    * Checks a settings change from the window before it is saved: the base URL's form, and main's
-   * confirmation for anything that sends the key somewhere new or lets more be spent. Throws when refused.
+   * confirmation for anything that sends the key somewhere new or lets more be spent. Throws when refused;
+   * otherwise returns what to do once the change is saved (bind the key to the confirmed address).
    */
-  async vetSettings(patch: Partial<Settings>): Promise<void> {
+  async vetSettings(patch: Partial<Settings>): Promise<() => Promise<void>> {
     const current = this.o.settings.get();
     const questions: Array<{ q: ConfirmRequest; refused: string }> = [];
     let bind: { provider: string; origin: string } | null = null;
@@ -378,7 +379,9 @@ export class ProviderRegistry {
       }
     }
     for (const { q, refused } of questions) if (!(await this.ask(q))) throw new AppError('NotConfirmed', refused);
-    if (bind) await this.o.secrets.bind(bind.provider, bind.origin);
+    return async () => {
+      if (bind) await this.o.secrets.bind(bind.provider, bind.origin);
+    };
   }
 }
 
