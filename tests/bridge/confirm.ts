@@ -7,8 +7,11 @@ export class ConfirmStub {
   readonly asked: ConfirmRequest[] = [];
   private readonly answers: boolean[] = [];
 
-  /** `fallback` answers every question once the queued answers run out. */
-  constructor(public fallback = false) {}
+  /** `fallback` answers every question once the queued answers run out; `onAsk` hears each one. */
+  constructor(
+    public fallback = false,
+    private readonly onAsk?: (q: ConfirmRequest, yes: boolean) => void,
+  ) {}
 
   /** Queues the next answers. */
   answer(...answers: boolean[]): this {
@@ -18,7 +21,9 @@ export class ConfirmStub {
 
   readonly confirm: Confirm = async (q) => {
     this.asked.push(q);
-    return this.answers.shift() ?? this.fallback;
+    const yes = this.answers.shift() ?? this.fallback;
+    this.onAsk?.(q, yes);
+    return yes;
   };
 
   /** The Dialogs object Storyreel takes, with only the confirmation (pickers answer "dismissed"). */

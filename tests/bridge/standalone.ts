@@ -22,13 +22,8 @@ if (!dir) {
 const secrets = new EnvSecrets(process.env);
 const log = createLog({ echo: (l) => console.error(l), secrets: () => secrets.all() });
 // Main's dialog (a new key address, a looser budget cap): answered by STORYREEL_BRIDGE_CONFIRM=yes, else no.
-const confirm = new ConfirmStub(process.env.STORYREEL_BRIDGE_CONFIRM === 'yes');
-const dialogs = { ...confirm.dialogs(), confirm: async (q: Parameters<ConfirmStub['confirm']>[0]) => {
-  const yes = await confirm.confirm(q);
-  console.error(`main asks: ${q.message} → ${yes ? 'yes' : 'no'} (STORYREEL_BRIDGE_CONFIRM)`);
-  return yes;
-} };
-const app = new Storyreel({ version: 'dev', ffmpeg: resolveFfmpeg({ env: process.env }), settings: new MemorySettings(), secrets, log, owner: 'bridge', env: process.env, dialogs });
+const confirm = new ConfirmStub(process.env.STORYREEL_BRIDGE_CONFIRM === 'yes', (q, yes) => console.error(`main asks: ${q.message} → ${yes ? 'yes' : 'no'}`));
+const app = new Storyreel({ version: 'dev', ffmpeg: resolveFfmpeg({ env: process.env }), settings: new MemorySettings(), secrets, log, owner: 'bridge', env: process.env, dialogs: confirm.dialogs() });
 await app.openProject(dir);
 const bridge = await startBridge(app, { staticDir: path.join(repo, 'dist-renderer-bridge'), port: values.port ? Number(values.port) : 0, log });
 console.log(`project: ${dir}\nopen: ${bridge.pageUrl}`);
