@@ -18,6 +18,8 @@ interface Schema {
 export class SafeStorageSecrets implements Secrets {
   private readonly store = new Store<Schema>({ name: 'keys', defaults: { keys: {}, origins: {}, gateways: {} } });
   private readonly cache = new Map<string, string>();
+  /** Unsealed gateway settings: the log redactor reads them for every line. */
+  private readonly gatewayCache = new Map<string, GatewaySettings>();
   /** Origins confirmed for a key from the environment, for this run only. */
   private readonly envOrigins = new Map<string, string>();
 
@@ -88,18 +90,24 @@ export class SafeStorageSecrets implements Secrets {
   }
 
   gateway(provider: string): GatewaySettings {
-    const json = this.unseal(this.store.get('gateways')[provider]);
-    if (!json) return NO_GATEWAY;
+    const cached = this.gatewayCache.get(provider);
+    if (cached) return cached;
+    const sealed = this.store.get('gateways')[provider];
+    if (!sealed) return NO_GATEWAY;
+    let g: GatewaySettings = NO_GATEWAY;
     try {
-      const g = JSON.parse(json) as Partial<GatewaySettings>;
-      return { authHeader: g.authHeader === 'api-key' ? 'api-key' : 'bearer', headers: { ...g.headers }, query: { ...g.query } };
+      const parsed = JSON.parse(this.unseal(sealed) ?? 'null') as Partial<GatewaySettings> | null;
+      if (parsed) g = { authHeader: parsed.authHeader === 'api-key' ? 'api-key' : 'bearer', headers: { ...parsed.headers }, query: { ...parsed.query } };
     } catch {
-      return NO_GATEWAY;
+      // A file this system cannot unseal: no gateway settings, as with no key.
     }
+    this.gatewayCache.set(provider, g);
+    return g;
   }
 
   async setGateway(provider: string, gateway: GatewaySettings): Promise<void> {
     this.store.set('gateways', { ...this.store.get('gateways'), [provider]: this.seal(JSON.stringify(gateway)) });
+    this.gatewayCache.set(provider, gateway);
   }
 
   all(): string[] {
