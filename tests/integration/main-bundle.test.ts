@@ -13,13 +13,14 @@ import { channels } from '../../shared/contract.ts';
 const run = promisify(execFile);
 const bundle = path.resolve('dist-electron/main.mjs');
 const KEY = 'sk-stub-7c1f0b2e9a4d55aa';
+const HEADER = 'route-stub-4b1e9f0c77';
 
 test('the built main bundle binds every contract call and hardens its window', async () => {
   assert.ok(existsSync(bundle), 'dist-electron/main.mjs is not built: run npm run build:electron first (npm test does)');
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-main-'));
   try {
     const { stdout } = await run(process.execPath, ['tests/fixtures/electron-stub/drive-main.mjs', bundle], {
-      env: { ...process.env, STORYREEL_STUB_ROOT: root, OPENAI_API_KEY: '', STORYREEL_API_KEY: '', OPENAI_BASE_URL: '', STORYREEL_STUB_KEY: KEY, STORYREEL_STUB_CONFIRM: 'no,yes,no,yes' },
+      env: { ...process.env, STORYREEL_STUB_ROOT: root, OPENAI_API_KEY: '', STORYREEL_API_KEY: '', OPENAI_BASE_URL: '', STORYREEL_STUB_KEY: KEY, STORYREEL_STUB_HEADER: HEADER, STORYREEL_STUB_CONFIRM: 'no,yes,no,yes' },
       timeout: 60000,
     });
     const report = JSON.parse(stdout);
@@ -53,6 +54,8 @@ test('the built main bundle binds every contract call and hardens its window', a
     assert.ok(!JSON.stringify(report.infoAfterKey).includes(KEY.slice(0, -4)), 'app.info carries no key');
     const stored = await fs.readFile(path.join(root, 'userData', 'keys.json'), 'utf8');
     assert.ok(!stored.includes(KEY), 'the key is not stored in plain text');
+    assert.ok(!stored.includes(HEADER), 'gateway header values are sealed like the key');
+    assert.deepEqual(report.confirmFlow.gateway.value, { ...report.confirmFlow.keyAfter, authHeader: 'api-key', headers: ['x-route'], query: ['api-version'] }, 'the window learns names only');
     assert.match(stored, /openai-videos/);
     assert.deepEqual(report.channels, channels().map((c) => c.channel).sort(), 'one handler per contract call, no more');
     assert.equal(report.windows.length, 1);
