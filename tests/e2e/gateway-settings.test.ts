@@ -143,6 +143,27 @@ test('gateway settings: key bound by main, headers kept in main, a priced gatewa
   }
   await page.screenshot({ path: path.join(SHOTS, 'gateway-generated.png') });
 
+  // Another address typed in the window: main asks, the creator says no, nothing changes.
+  const elsewhere = emu.url.replace('127.0.0.1', 'localhost');
+  confirm.fallback = false;
+  await page.getByTestId('settings-base-url').fill(elsewhere);
+  await page.getByTestId('settings-base-url').press('Enter');
+  await page.getByTestId('error-banner').waitFor();
+  assert.match(await page.getByTestId('error-banner').innerText(), /not confirmed for http:\/\/localhost/);
+  assert.equal(app.opts.settings.get().openaiBaseUrl, emu.url);
+  await page.getByTestId('error-dismiss').first().click();
+  assert.equal(confirm.asked.length, 2, 'asked once: leaving the field does not ask again');
+  // The address changed behind the window's back (a hand-edited settings file): the panel says the key
+  // will not go there, and only main's dialog can change that.
+  app.opts.settings.update({ openaiBaseUrl: elsewhere });
+  await page.reload();
+  await page.getByTestId('key-address-warning').waitFor();
+  await page.getByRole('region', { name: 'API key' }).screenshot({ path: path.join(SHOTS, 'key-panel-address-not-confirmed.png') });
+  await page.getByTestId('key-confirm-address').click();
+  await page.getByTestId('error-banner').waitFor();
+  assert.equal(confirm.asked.length, 3);
+  assert.equal(app.opts.secrets.origin('openai-videos'), origin, 'still bound to the address confirmed first');
+
   // Neither the key nor the header value ever came back to the window.
   const html = await page.content();
   assert.ok(!html.includes(KEY) && !html.includes(ROUTE), 'not in the DOM');

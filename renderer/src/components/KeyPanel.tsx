@@ -104,12 +104,16 @@ export function KeyPanel() {
 function BaseUrlField() {
   const saved = useStore((s) => s.info?.settings.openaiBaseUrl ?? '');
   const [text, setText] = useState<string | null>(null);
+  /** The last value main refused: not sent again on blur (main would ask the creator again). */
+  const [refused, setRefused] = useState<string | null>(null);
   const value = text ?? saved;
   const save = async () => {
     const next = value.trim();
     if (next === saved) return setText(null);
+    if (next === refused) return;
     const info = await updateSettings({ openaiBaseUrl: next || null });
     if (info) setText(null);
+    else setRefused(next);
   };
   return (
     <div className="field base-url">
