@@ -67,6 +67,8 @@ export interface EstimateState {
 export function useEstimate(sceneIds: readonly string[] | null, takes = 1): EstimateState {
   const projectKey = useStore((s) => (s.view ? `${s.view.project.id}@${s.view.project.updatedAt}` : ''));
   const budget = useStore((s) => s.info?.settings.budgetUsd ?? null);
+  // A gateway model's price, the key or its address change the estimate (or why it is blocked).
+  const info = useStore((s) => s.info);
   const jobsDone = useStore((s) => Object.values(s.jobs).filter((j) => j.state === 'ready').length);
   const idsKey = sceneIds ? sceneIds.join('\n') : null;
   const [state, setState] = useState<EstimateState>({ estimate: null, failed: false });
@@ -86,7 +88,7 @@ export function useEstimate(sceneIds: readonly string[] | null, takes = 1): Esti
       live = false;
       clearTimeout(timer);
     };
-  }, [idsKey, takes, projectKey, budget, jobsDone]);
+  }, [idsKey, takes, projectKey, budget, info, jobsDone]);
 
   return state;
 }
