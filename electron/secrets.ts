@@ -4,7 +4,7 @@
 import Store from 'electron-store';
 import { safeStorage } from 'electron';
 import type { KeyStatus } from '../shared/contract.ts';
-import { NO_GATEWAY, originOf, type GatewaySettings, type Secrets } from './services/providers/registry.ts';
+import { KEYED_PROVIDERS, NO_GATEWAY, originOf, type GatewaySettings, type Secrets } from './services/providers/registry.ts';
 
 interface Schema {
   /** provider → the key, sealed with safeStorage (base64). */
@@ -111,7 +111,7 @@ export class SafeStorageSecrets implements Secrets {
   }
 
   all(): string[] {
-    return ['openai-videos'].flatMap((p) => {
+    return KEYED_PROVIDERS.flatMap((p) => {
       const g = this.gateway(p);
       return [this.get(p), ...Object.values(g.headers), ...Object.values(g.query)].filter((k): k is string => !!k);
     });
