@@ -58,7 +58,8 @@ test('a described gateway model has its own price, durations and sizes; others s
   assert.deepEqual([p.id, p.durations, p.sizes, p.pricePerSecond], ['veo-gw', [5, 10], ['1920x1080'], { '1920x1080': 0.4 }]);
   assert.equal(modelProfile('openai-videos', 'other-gw', custom)?.id, 'sora-2');
   assert.equal(modelProfile('openai-videos', 'sora-2', [{ ...custom[0]!, id: 'sora-2' }])?.pricePerSecond['1280x720'], 0.1, 'built-in models keep their profile');
-  const project = { ...blankProject({ provider: 'openai-videos', model: 'veo-gw', size: '1920x1080' }), scenes: [{ id: 's1', prompt: 'x', seconds: 10, transition: 'cut' as const, referenceImage: null, takes: [], chosenTake: null, lastError: null }] };
-  assert.equal(estimateCost(project, ['s1'], 1, custom).totalUsd, 4);
-  assert.equal(estimateCost({ ...project, size: '1280x720' }, ['s1'], 1).totalUsd, 1, 'without the description: priced like sora-2');
+  const project = blankProject({ provider: 'openai-videos', model: 'veo-gw', size: '1920x1080', scenes: [{ prompt: 'x', seconds: 10 }] });
+  const ids = project.scenes.map((sc) => sc.id);
+  assert.equal(estimateCost(project, ids, 1, custom).totalUsd, 4);
+  assert.equal(estimateCost({ ...project, size: '1280x720' }, ids, 1).totalUsd, 1, 'without the description: priced like sora-2');
 });
