@@ -192,3 +192,27 @@ test('thumbnails are stored as what they are (WebP per the spec), and a thumbnai
   const jpg = await fs.readFile(path.join(b.dir, takeB.thumbnail!));
   assert.deepEqual([...jpg.subarray(0, 3)], [0xff, 0xd8, 0xff], 'a real JPEG cut from the video, not the HTML page');
 });
+
+test('a job already at the provider is kept, not failed, when its key is missing at the next start; it finishes once the key is back', async () => {
+  const first = await open(1, {});
+  await first.app.generate([]);
+  // Wait for the thing itself: the job is at the provider (it has the provider's id).
+  while (!first.app.current().engine.list()[0]?.providerJobId) await new Promise((r) => setTimeout(r, 10));
+  await first.app.shutdown();
+
+  const noKey = new Storyreel({ ...first.app.opts, secrets: new EnvSecrets({}) });
+  await noKey.openProject(first.dir);
+  await noKey.current().engine.idle();
+  const kept = noKey.current().engine.list();
+  await noKey.shutdown();
+  assert.equal(kept[0]!.state, 'running', JSON.stringify(kept[0]!.error));
+  assert.equal(kept[0]!.error?.code, 'MissingKey');
+
+  const again = new Storyreel({ ...first.app.opts });
+  await again.openProject(first.dir);
+  await again.current().engine.idle();
+  const done = again.current().engine.list();
+  await again.shutdown();
+  assert.equal(done[0]!.state, 'ready');
+  assert.equal(emu.stats.creates, 1);
+});

@@ -283,6 +283,14 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
           break;
         }
         if (stop.aborted) break;
+        // A provider that cannot be used right now (no key, an address not confirmed, no base URL) must not
+        // fail a job that may be at the provider and paid for: keep it, and try again later.
+        const blocked = this.providerBlocked(job);
+        if (blocked) {
+          if (job.state === 'queued') throw blocked; // nothing was sent: say why
+          await this.park(job, blocked);
+          break;
+        }
         switch (job.state) {
           case 'queued':
             await this.submit(job, stop, cancel);
@@ -746,6 +754,15 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     }, this.timing.unparkAfterMs);
     timer.unref();
     this.unparkTimers.add(timer);
+  }
+
+  private providerBlocked(job: JobRecord): unknown {
+    try {
+      this.deps.provider(job.provider);
+      return null;
+    } catch (err) {
+      return err;
+    }
   }
 
   private safeProvider(id: string): Provider | null {

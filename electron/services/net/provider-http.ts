@@ -74,7 +74,7 @@ export interface SendOptions {
   contentType?: string | undefined;
   headers?: Record<string, string>;
   bodyTimeoutMs?: number;
-  /** Send the key with this request (default true). A result URL on another host gets false. */
+  /** Send the key with this request. Default: only when the URL is on the base URL's own origin. */
   withAuth?: boolean;
   /** Statuses handed back to the caller instead of being mapped to an error. */
   pass?: (status: number) => boolean;
@@ -98,6 +98,14 @@ export function joinUrl(base: string, p: string, query: Record<string, string> =
   u.pathname = `${u.pathname.replace(/\/+$/, '')}/${p.replace(/^\/+/, '')}`;
   for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);
   return u.toString();
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
 }
 
 export class ProviderHttp {
@@ -146,17 +154,21 @@ export class ProviderHttp {
 
   /** One call. 2xx (and statuses `pass` accepts) come back; everything else throws a typed error. */
   async send(method: HttpMethod, p: string, o: SendOptions): Promise<HttpResponse> {
+    // The key, the gateway's extra headers and its default query go only to the base URL's own origin: a
+    // URL on another host (a CDN link, a polling URL a server handed back) never carries them unless the
+    // adapter says so for that call.
+    const toBase = o.withAuth ?? sameOrigin(this.o.baseUrl, joinUrl(this.o.baseUrl, p));
     const headers: Record<string, string> = {
       accept: 'application/json',
       'user-agent': 'Storyreel',
-      ...this.o.extraHeaders,
+      ...(toBase ? this.o.extraHeaders : {}),
       ...(o.contentType ? { 'content-type': o.contentType } : {}),
       ...o.headers,
-      ...(o.withAuth === false ? {} : this.o.auth),
+      ...(toBase ? this.o.auth : {}),
     };
     let res: HttpResponse;
     try {
-      res = await requestWithRetry({ method, url: this.url(p, o.query), headers, body: o.body ?? null, signal: o.signal, bodyTimeoutMs: o.bodyTimeoutMs }, this.client);
+      res = await requestWithRetry({ method, url: toBase ? this.url(p, o.query) : joinUrl(this.o.baseUrl, p, o.query ?? {}), headers, body: o.body ?? null, signal: o.signal, bodyTimeoutMs: o.bodyTimeoutMs }, this.client);
     } catch (err) {
       throw this.networkError(err, o.op);
     }
