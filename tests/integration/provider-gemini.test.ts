@@ -230,23 +230,32 @@ test('extend: a finished interaction is extended by previous_interaction_id into
 
 test('CLI: SIGKILL while jobs run, a re-run finishes with one create per scene; the key is found nowhere', { timeout: 200000 }, async () => {
   emu.resetStats();
-  emu.setFaults({ rateLimit: { probability: 0.1, retryAfterS: 1 }, resetMidDownload: { probability: 0.3 }, seed: 3 });
+  const faults = { rateLimit: { probability: 0.1, retryAfterS: 1 }, resetMidDownload: { probability: 0.3 }, seed: 3 };
   const cliEnv = { GEMINI_API_KEY: KEY, GEMINI_BASE_URL: emu.url, STORYREEL_TIMING: JSON.stringify({ pollMinMs: 100, pollMaxMs: 300, backoffBaseMs: 100, backoffMaxMs: 500 }) };
   const dir = await makeCliProject(root, 'kill', { provider: 'preview', model: 'animatic', size: '1280x720', scenes: [['Rain on a tin roof (g)', 4], ['A cat watches the rain (g)', 4], ['Sun breaks through (g)', 3], ['A rainbow over the fields (g)', 5]] }, cliEnv);
-  const args = ['render', dir, '--provider', 'gemini', '--model', MODEL, '--concurrency', '2'];
+  // The Interactions API has no list: a kill while a create is in flight rightly leaves that scene
+  // `unknown` (never resent). So every create is sent at once (concurrency 4) and the kill waits until the
+  // provider has all four (each has its id) while they still run (slow jobs, from their own emulator).
+  const slow = await startGeminiEmulator({ apiKey: KEY, timing: { queuedMs: 200, runningMs: 4000 }, faults });
+  Object.assign(cliEnv, { GEMINI_BASE_URL: slow.url });
+  const args = ['render', dir, '--provider', 'gemini', '--model', MODEL, '--concurrency', '4'];
   const run1 = cli(args, root, cliEnv);
-  await waitFor(async () => (await ledgerJobs(dir)).some((j) => j.state === 'running'), 60000, 'a job running at the provider');
+  await waitFor(async () => {
+    const jobs = await ledgerJobs(dir);
+    return jobs.length === 4 && jobs.every((j) => j.providerJobId);
+  }, 60000, 'all four jobs at the provider');
   run1.child.kill('SIGKILL');
   const killed = await run1.done;
   assert.equal(killed.signal, 'SIGKILL');
   assert.ok((await ledgerJobs(dir)).some((j) => !['ready', 'failed', 'canceled'].includes(j.state)), 'work was left unfinished by the kill');
   const run2 = await cli(args, root, cliEnv).done;
   assert.equal(run2.code, 0, run2.stdout + run2.stderr);
-  assert.equal(emu.stats.creates, 4, JSON.stringify(emu.stats.createsByPrompt));
+  assert.equal(slow.stats.creates, 4, JSON.stringify(slow.stats.createsByPrompt));
   const project = await readProject(dir);
   assert.deepEqual(project.scenes.map((s) => s.takes.length), [1, 1, 1, 1]);
   assert.equal((await ledgerJobs(dir)).length, 4);
   assert.deepEqual(await keyLeaks(dir, KEY, { stdout1: killed.stdout, stderr1: killed.stderr, stdout2: run2.stdout, stderr2: run2.stderr }), []);
   assert.ok((await fs.readFile(path.join(dir, '.storyreel', 'logs', 'cli.log'), 'utf8')).length > 0, 'the log was written and scanned');
-  assert.deepEqual([...new Set(whereKeyWent(emu.stats.requests, KEY).map((w) => w.where))], ['header:x-goog-api-key']);
+  assert.deepEqual([...new Set(whereKeyWent(slow.stats.requests, KEY).map((w) => w.where))], ['header:x-goog-api-key']);
+  await slow.close();
 });
