@@ -2,7 +2,7 @@
 // and the command-line interface offer only these values, and main refuses anything else before money
 // is spent. Pure data and pure functions: both processes import this file.
 import { CATALOG_PROVIDERS } from './catalog/index.ts';
-import type { Project, Scene } from './project.ts';
+import { fullPrompt, type Project, type Scene } from './project.ts';
 import { buildTimeline } from './timeline.ts';
 
 /** 'preview', 'openai-videos', and the ids of the catalogue's providers (shared/catalog/). */
@@ -32,6 +32,8 @@ export interface ModelProfile {
   pricePerSecond: Record<string, number>;
   /** Jobs to run at once unless the user says otherwise. */
   concurrency: number;
+  /** Longest prompt the model takes, counted as sent (scene prompt + project style), in characters; absent = no known limit. */
+  maxPromptChars?: number;
 }
 
 export interface ProviderProfile {
@@ -73,6 +75,8 @@ export const PROVIDERS: readonly ProviderProfile[] = [
         extend: false,
         pricePerSecond: priced(PREVIEW_SIZES, 0),
         concurrency: 2,
+        // Drawn locally, no API limit: anything the project format holds (a full scene prompt plus a full style).
+        maxPromptChars: 40_000,
       },
     ],
   },
@@ -95,6 +99,7 @@ export const PROVIDERS: readonly ProviderProfile[] = [
         extend: true,
         pricePerSecond: priced(SORA_SIZES, 0.1),
         concurrency: 2,
+        maxPromptChars: 32_000, // CreateVideoBody.prompt maxLength in the /v1/videos spec
       },
       {
         id: 'sora-2-pro',
@@ -107,6 +112,7 @@ export const PROVIDERS: readonly ProviderProfile[] = [
         extend: true,
         pricePerSecond: { '1280x720': 0.3, '720x1280': 0.3, '1792x1024': 0.5, '1024x1792': 0.5 },
         concurrency: 2,
+        maxPromptChars: 32_000,
       },
     ],
   },
@@ -281,11 +287,21 @@ export function projectProblems(project: Pick<Project, 'provider' | 'model' | 's
   return [];
 }
 
-export function sceneProblems(project: Pick<Project, 'provider' | 'model' | 'size'>, scene: Pick<Scene, 'id' | 'prompt' | 'seconds' | 'referenceImage'>, index?: number, custom: CustomModels = []): Problem[] {
+/** `style` is optional so a caller that only has the scene still checks the scene's own prompt. */
+export function sceneProblems(project: Pick<Project, 'provider' | 'model' | 'size'> & { style?: string }, scene: Pick<Scene, 'id' | 'prompt' | 'seconds' | 'referenceImage'>, index?: number, custom: CustomModels = []): Problem[] {
   const problems: Problem[] = [];
   const model = modelProfile(project.provider, project.model, custom);
   const name = index === undefined ? 'This scene' : `Scene ${index + 1}`;
   if (!scene.prompt.trim()) problems.push({ sceneId: scene.id, field: 'prompt', message: `${name} has no prompt.` });
+  const sent = fullPrompt({ style: project.style ?? '' }, scene).length;
+  if (model?.maxPromptChars !== undefined && sent > model.maxPromptChars) {
+    const withStyle = project.style?.trim() ? ' with the project style' : '';
+    problems.push({
+      sceneId: scene.id,
+      field: 'prompt',
+      message: `${name}'s prompt${withStyle} is ${sent.toLocaleString('en-US')} characters, but ${model.id} takes at most ${model.maxPromptChars.toLocaleString('en-US')}. Shorten the prompt${withStyle ? ' or the style' : ''}.`,
+    });
+  }
   if (model && !model.durations.includes(scene.seconds)) {
     const allowed = model.durations.length > 12 ? `${model.durations[0]}–${model.durations.at(-1)} s` : `${list(model.durations)} s`;
     problems.push({ sceneId: scene.id, field: 'seconds', message: `${name} is ${scene.seconds} s, but ${model.id} only makes ${allowed}.` });

@@ -14,6 +14,7 @@ import { containedFile, newId, relativePosix } from './fsutil.ts';
 import { JobEngine, type EngineTiming, type JobSpec } from './jobs/engine.ts';
 import { Ledger } from './jobs/ledger.ts';
 import type { Log } from './log.ts';
+import { Mutex } from './mutex.ts';
 import { fitImage, thumbnail } from './media/animatic.ts';
 import { checkFfmpeg, Ffmpeg } from './media/ffmpeg.ts';
 import { exportFilm, verifyVideo } from './media/stitch.ts';
@@ -88,6 +89,8 @@ export class ProviderCache {
 
 export class Session {
   readonly exports = new Map<string, { snapshot: ExportSnapshot; abort: AbortController; done: Promise<void> }>();
+  /** Admission (the busy check, the estimate, the budget check and the creation of the jobs) runs one call at a time. */
+  readonly admission = new Mutex();
 
   constructor(
     readonly store: ProjectStore,
@@ -227,11 +230,13 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
 
   /** Money already committed for this project: accepted jobs, plus jobs that may be at the provider. */
   async spent(session = this.current()): Promise<number> {
+    // The jobs first, then the ledger: a job appends its spend before it can end, so a job that ends while the
+    // ledger is being read is counted by one or the other, never by neither.
+    const open = session.engine.records().filter((j) => !isTerminal(j.state));
     const ledgerSpend = await session.ledger.readSpend();
     const counted = new Set(ledgerSpend.map((e) => e.jobId));
-    const inFlight = session.engine
-      .records()
-      .filter((j) => !counted.has(j.id) && !isTerminal(j.state))
+    const inFlight = open
+      .filter((j) => !counted.has(j.id))
       .reduce((a, j) => a + j.costUsd, 0);
     return roundUsd(ledgerSpend.reduce((a, e) => a + e.usd, 0) + inFlight);
   }
@@ -246,8 +251,10 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     const { store, engine } = this.current();
     const project = store.get();
     if (sceneIds.length) {
-      for (const id of sceneIds) store.scene(id);
-      return sceneIds;
+      // Each scene once: the same id named twice is one scene to generate, and is estimated once.
+      const unique = [...new Set(sceneIds)];
+      for (const id of unique) store.scene(id);
+      return unique;
     }
     const busy = this.busyScenes(engine);
     return project.scenes.filter((s) => !chosenTakeOf(s) && !busy.has(s.id)).map((s) => s.id);
@@ -262,6 +269,8 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     const overBudgetUsd = budgetUsd === null ? 0 : Math.max(0, roundUsd(spentUsd + est.totalUsd - budgetUsd));
     let blocked: AppErrorShape | null = null;
     try {
+      const problems = generationProblems(project, targets);
+      if (problems.length) throw problemsError(problems);
       this.provider(project.provider);
     } catch (err) {
       blocked = toAppErrorShape(err);
@@ -275,6 +284,13 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
    */
   async generate(sceneIds: string[], takes = 1): Promise<string[]> {
     const session = this.current();
+    // One admission at a time per project: otherwise two calls both pass the busy and budget checks before
+    // either has created its jobs, and the creator pays twice or past the cap.
+    return session.admission.run(() => this.admit(session, sceneIds, takes));
+  }
+
+  private async admit(session: Session, sceneIds: string[], takes: number): Promise<string[]> {
+    if (this.session !== session) throw new AppError('NoProject', 'The project was closed.');
     const project = session.store.get();
     const targets = this.targetScenes(sceneIds);
     if (!targets.length) return [];

@@ -78,6 +78,10 @@ test('capability checks refuse values the model does not take, with what is allo
   assert.equal(modelProfile('openai-videos', 'veo-3.1-via-gateway')?.id, 'sora-2');
   assert.equal(modelProfile('preview', 'unknown'), undefined);
   assert.deepEqual(sceneProblems({ provider: 'preview', model: 'animatic', size: '1280x720' }, newScene('x', 7)), []);
+  // The prompt is counted as sent (scene prompt + style) against the model's limit.
+  const sora = { provider: 'openai-videos', model: 'sora-2', size: '1280x720' };
+  assert.deepEqual(sceneProblems({ ...sora, style: '' }, newScene('x'.repeat(32_000), 4)), []);
+  assert.match(sceneProblems({ ...sora, style: 'noir' }, newScene('x'.repeat(32_000), 4), 1)[0]!.message, /^Scene 2's prompt with the project style is 32,013 characters, but sora-2 takes at most 32,000\./);
   assert.equal(snapDuration(modelProfile('openai-videos', 'sora-2')!, 6), 8);
   assert.equal(snapDuration(modelProfile('openai-videos', 'sora-2')!, 11), 12);
 });
