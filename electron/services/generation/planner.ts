@@ -1,0 +1,153 @@
+// The generation plan and its admission: which scenes "generate" means, what they would cost, and, as one
+// step per project, the checks that must pass before money is spent (values the model takes, the key, the
+// busy scenes, the budget) followed by the creation of the jobs. The step runs under the session's
+// admission mutex, so no sequence or concurrency of calls can pay past the cap or twice for one scene.
+import { estimateCost, formatUsd, generationProblems, roundUsd, type CustomModels } from '../../../shared/capabilities.ts';
+import type { EstimateView } from '../../../shared/contract.ts';
+import { AppError, toAppErrorShape, type AppErrorShape } from '../../../shared/errors.ts';
+import { isTerminal, type JobSnapshot } from '../../../shared/jobs.ts';
+import { chosenTakeOf, fullPrompt } from '../../../shared/project.ts';
+import type { JobSpec } from '../jobs/engine.ts';
+import { problemsError } from '../projects/rules.ts';
+import type { Session } from '../session.ts';
+import { fittedReference } from './references.ts';
+
+export interface PlannerOptions {
+  /** The budget cap for this project in USD; null = no cap. Read at each admission. */
+  budgetUsd(): number | null;
+  /** The creator's own gateway models (price, durations, sizes). */
+  customModels(): CustomModels;
+}
+
+export class GenerationPlanner {
+  constructor(
+    private readonly session: Session,
+    private readonly opts: PlannerOptions,
+  ) {}
+
+  /** Money already committed for this project: accepted jobs, plus jobs that may be at the provider. */
+  async spent(): Promise<number> {
+    const { engine, ledger } = this.session;
+    // The jobs first, then the ledger: a job appends its spend before it can end, so a job that ends while the
+    // ledger is being read is counted by one or the other, never by neither.
+    const open = engine.records().filter((j) => !isTerminal(j.state));
+    const ledgerSpend = await ledger.readSpend();
+    const counted = new Set(ledgerSpend.map((e) => e.jobId));
+    const inFlight = open.filter((j) => !counted.has(j.id)).reduce((a, j) => a + j.costUsd, 0);
+    return roundUsd(ledgerSpend.reduce((a, e) => a + e.usd, 0) + inFlight);
+  }
+
+  /** Scenes with a job that has not finished. */
+  private busyScenes(): Set<string> {
+    return new Set(this.session.engine.records().filter((j) => !isTerminal(j.state)).map((j) => j.sceneId));
+  }
+
+  /** Which scenes "generate" means: the given ones, or every scene with no chosen take and no job running. */
+  targetScenes(sceneIds: string[]): string[] {
+    const { store } = this.session;
+    if (sceneIds.length) {
+      // Each scene once: the same id named twice is one scene to generate, and is estimated once.
+      const unique = [...new Set(sceneIds)];
+      for (const id of unique) store.scene(id);
+      return unique;
+    }
+    const busy = this.busyScenes();
+    return store.get().scenes.filter((s) => !chosenTakeOf(s) && !busy.has(s.id)).map((s) => s.id);
+  }
+
+  async estimate(sceneIds: string[], takes = 1): Promise<EstimateView> {
+    const project = this.session.store.get();
+    const targets = this.targetScenes(sceneIds);
+    const est = estimateCost(project, targets, takes, this.opts.customModels());
+    const spentUsd = await this.spent();
+    const budgetUsd = this.opts.budgetUsd();
+    const overBudgetUsd = budgetUsd === null ? 0 : Math.max(0, roundUsd(spentUsd + est.totalUsd - budgetUsd));
+    let blocked: AppErrorShape | null = null;
+    try {
+      const problems = generationProblems(project, targets, this.opts.customModels());
+      if (problems.length) throw problemsError(problems);
+      this.session.provider(project.provider);
+    } catch (err) {
+      blocked = toAppErrorShape(err);
+    }
+    return { ...est, spentUsd, budgetUsd, overBudgetUsd, blocked };
+  }
+
+  /**
+   * Validates everything that can be known before money is spent (values the model accepts, the key,
+   * the budget), then writes the jobs to the ledger and starts them.
+   */
+  generate(sceneIds: string[], takes = 1): Promise<string[]> {
+    // One admission at a time per project: otherwise two calls both pass the busy and budget checks before
+    // either has created its jobs, and the creator pays twice or past the cap.
+    return this.session.admission.run(() => this.admit(sceneIds, takes));
+  }
+
+  /**
+   * The creator's explicit "send it again" for a job whose create may or may not have reached the
+   * provider. Its cost is already counted as possibly spent, so a resend must fit the budget once more;
+   * it is admitted like any generation (one at a time per project), since it may be paid for.
+   */
+  resend(jobId: string): Promise<JobSnapshot> {
+    return this.session.admission.run(async () => {
+      const { engine } = this.session;
+      this.session.assertOpen();
+      const job = engine.get(jobId);
+      if (!job) throw new AppError('NotFound', 'That job no longer exists.');
+      const budgetUsd = this.opts.budgetUsd();
+      if (budgetUsd !== null && job.costUsd > 0) {
+        const spentUsd = await this.spent();
+        const over = roundUsd(spentUsd + job.costUsd - budgetUsd);
+        if (over > 0) throw new AppError('BudgetExceeded', `Sending it again could cost another ${formatUsd(job.costUsd)}, which goes over your budget of ${formatUsd(budgetUsd)} by ${formatUsd(over)} (already counted: ${formatUsd(spentUsd)}).`);
+      }
+      return engine.resend(jobId);
+    });
+  }
+
+  private async admit(sceneIds: string[], takes: number): Promise<string[]> {
+    const session = this.session;
+    session.assertOpen();
+    const project = session.store.get();
+    const targets = this.targetScenes(sceneIds);
+    if (!targets.length) return [];
+    const busy = this.busyScenes();
+    const already = targets.filter((id) => busy.has(id));
+    if (already.length) {
+      const n = already.map((id) => project.scenes.findIndex((s) => s.id === id) + 1).join(', ');
+      throw new AppError('InvalidInput', `Scene ${n} is already being generated. Wait for it, or cancel it first.`);
+    }
+    const problems = generationProblems(project, targets, this.opts.customModels());
+    if (problems.length) throw problemsError(problems);
+    session.provider(project.provider); // MissingKey etc. before anything is written
+    const est = await this.estimate(targets, takes);
+    if (est.overBudgetUsd > 0) {
+      throw new AppError(
+        'BudgetExceeded',
+        `This would cost ${formatUsd(est.totalUsd)}, which goes over your budget of ${formatUsd(est.budgetUsd ?? 0)} by ${formatUsd(est.overBudgetUsd)} (already spent: ${formatUsd(est.spentUsd)}).`,
+      );
+    }
+    const specs: JobSpec[] = [];
+    for (const id of targets) {
+      const index = project.scenes.findIndex((s) => s.id === id);
+      const scene = project.scenes[index]!;
+      const reference = scene.referenceImage ? await fittedReference(session, scene.referenceImage, project.size) : null;
+      const line = est.lines.find((l) => l.sceneId === id);
+      for (let t = 0; t < takes; t++) {
+        specs.push({
+          sceneId: id,
+          sceneNumber: index + 1,
+          provider: project.provider,
+          model: project.model,
+          prompt: fullPrompt(project, scene),
+          seconds: scene.seconds,
+          size: project.size,
+          referenceImage: reference,
+          costUsd: line ? roundUsd(line.usd / takes) : 0,
+        });
+      }
+    }
+    const jobs = await session.engine.enqueue(specs);
+    await session.store.clearSceneErrors(targets);
+    return jobs.map((j) => j.id);
+  }
+}

@@ -1,0 +1,32 @@
+// What the handler modules get from the composition root: the open session, the services built on it, and
+// the adapters for system dialogs. Handlers translate a call into a service call; the rules live in the
+// services (generation/, export/, projects/rules.ts, session.ts).
+import type { CustomModels } from '../../../shared/capabilities.ts';
+import type { AppInfo, ProjectView } from '../../../shared/contract.ts';
+import type { ExportService } from '../export/service.ts';
+import type { GenerationPlanner } from '../generation/planner.ts';
+import type { NewProjectOptions } from '../projects/store.ts';
+import type { Confirm } from '../providers/registry.ts';
+import type { Session } from '../session.ts';
+
+export interface Dialogs {
+  pickFolder(purpose: 'open' | 'create'): Promise<string | null>;
+  /** An image file (PNG, JPEG or WebP) chosen by the user; null when dismissed. */
+  pickImage(): Promise<string | null>;
+  reveal(file: string): Promise<boolean>;
+  /** Main's own yes/no dialog, for what the window may not decide alone (providers/registry.ts). */
+  confirm?: Confirm;
+}
+
+export interface HandlerContext {
+  /** The open project, or AppError('NoProject'). */
+  session(): Session;
+  view(): ProjectView | null;
+  openProject(dir: string): Promise<ProjectView>;
+  createProject(dir: string, opts: NewProjectOptions): Promise<ProjectView>;
+  planner(session: Session): GenerationPlanner;
+  exports(session: Session): ExportService;
+  info(): Promise<AppInfo>;
+  customModels(): CustomModels;
+  dialogs: Dialogs | undefined;
+}
