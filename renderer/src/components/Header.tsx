@@ -1,9 +1,10 @@
 // Top bar: brand, the project's title (editable), and how long the film runs.
 import { buildTimeline } from '../../../shared/timeline.ts';
-import { updateProject } from '../actions.ts';
+import { openProject, updateProject } from '../actions.ts';
 import { useDraft } from '../hooks.ts';
 import { formatClock } from '../lib/format.ts';
 import { useStore } from '../store.ts';
+import { Icon } from './ui.tsx';
 
 export function Header() {
   const hasProject = useStore((s) => s.view !== null);
@@ -17,6 +18,12 @@ export function Header() {
       {hasProject && <FilmLength />}
       <div className="spacer" />
       {hasProject && <ProjectDir />}
+      {hasProject && (
+        <button type="button" className="btn btn-sm btn-ghost" data-testid="open-project" title="Open another project" onClick={() => void openProject()}>
+          <Icon name="folder" />
+          Open…
+        </button>
+      )}
     </header>
   );
 }
