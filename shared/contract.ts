@@ -81,6 +81,15 @@ export const EstimateSchema = z.object({
 });
 export type EstimateView = z.infer<typeof EstimateSchema>;
 
+/**
+ * Every job and export snapshot that crosses the door (replies and events) says which project it belongs
+ * to, so a window drops the ones for a project it is not showing (a late event from the project just closed).
+ */
+export const ProjectJobSchema = JobSnapshotSchema.extend({ projectId: z.string() });
+export type ProjectJob = z.infer<typeof ProjectJobSchema>;
+export const ProjectExportSchema = ExportSnapshotSchema.extend({ projectId: z.string() });
+export type ProjectExport = z.infer<typeof ProjectExportSchema>;
+
 const ScenePatch = z
   .object({
     prompt: z.string().max(MAX_PROMPT_CHARS),
@@ -137,19 +146,19 @@ export const contract = {
         z.object({ sceneIds: z.array(Id).max(500), takes: z.number().int().min(1).max(4).optional() }).strict(),
         z.object({ jobIds: z.array(z.string()) }),
       ),
-      list: call(None, z.array(JobSnapshotSchema)),
-      cancel: call(z.object({ jobId: Id }).strict(), JobSnapshotSchema),
+      list: call(None, z.array(ProjectJobSchema)),
+      cancel: call(z.object({ jobId: Id }).strict(), ProjectJobSchema),
       /**
        * Sends again a job stopped as `unknown` (its create may have reached the provider: it may be billed
        * twice). Only on the creator's explicit word; the window asks first.
        */
-      resend: call(z.object({ jobId: Id }).strict(), JobSnapshotSchema),
+      resend: call(z.object({ jobId: Id }).strict(), ProjectJobSchema),
       estimate: call(z.object({ sceneIds: z.array(Id).max(500), takes: z.number().int().min(1).max(4).optional() }).strict(), EstimateSchema),
     },
     exports: {
-      start: call(None, ExportSnapshotSchema),
-      cancel: call(z.object({ exportId: Id }).strict(), ExportSnapshotSchema),
-      list: call(None, z.array(ExportSnapshotSchema)),
+      start: call(None, ProjectExportSchema),
+      cancel: call(z.object({ exportId: Id }).strict(), ProjectExportSchema),
+      list: call(None, z.array(ProjectExportSchema)),
       /** Shows the exported file in the system's file manager (Electron only). */
       reveal: call(z.object({ exportId: Id }).strict(), z.object({ ok: z.boolean() })),
     },
@@ -181,8 +190,8 @@ export const contract = {
   },
   events: {
     project: ProjectViewSchema,
-    job: JobSnapshotSchema,
-    export: ExportSnapshotSchema,
+    job: ProjectJobSchema,
+    export: ProjectExportSchema,
   },
 } as const;
 

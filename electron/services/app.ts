@@ -114,9 +114,12 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
       if (this.session) await this.closeProject();
       this.session = session;
       session.store.on('change', (project) => this.push('project', { project, dir: session.store.dir }));
-      session.engine.on('job', (snapshot) => this.push('job', snapshot));
+      session.engine.on('job', (snapshot) => this.push('job', session.scoped(snapshot)));
+      const view = this.view()!;
+      // Every window follows the project that is open now (and drops what it mirrored of the last one).
+      this.push('project', view);
       session.resume();
-      return this.view()!;
+      return view;
     } catch (err) {
       await session.close();
       throw err;
@@ -151,7 +154,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
   }
 
   exports(session = this.current()): ExportService {
-    return new ExportService(session, (snapshot) => this.push('export', snapshot));
+    return new ExportService(session, (snapshot) => this.push('export', session.scoped(snapshot)));
   }
 
   /** The adapter for a provider in the open project, or why it cannot be used, in words. */

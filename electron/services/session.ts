@@ -104,8 +104,14 @@ export class Session {
     return this.store.dir;
   }
 
+  /** The project's id (fixed for the life of the file). */
   get projectId(): string {
     return this.store.get().id;
+  }
+
+  /** A job or export snapshot, marked as this project's for the replies and events that carry it. */
+  scoped<T extends object>(snapshot: T): T & { projectId: string } {
+    return { ...snapshot, projectId: this.projectId };
   }
 
   get closed(): boolean {

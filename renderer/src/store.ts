@@ -1,9 +1,10 @@
 // The renderer's store. The "mirror" half holds main's snapshots exactly as main sent them (project view,
 // jobs, exports, app info) and never invents job or export state; the "ui" half holds what only this
 // window cares about (selection, toasts). Select narrowly; use useShallow for object selections.
+// The mirror is scoped by project: job and export snapshots carry their project's id, those for a project
+// this window is not showing are dropped, and the mirror is emptied and read again when the project changes.
 import { create } from 'zustand';
-import type { AppInfo, ProjectView, StoryreelApi, EstimateView } from '../../shared/contract.ts';
-import type { ExportSnapshot, JobSnapshot } from '../../shared/jobs.ts';
+import type { AppInfo, ProjectExport, ProjectJob, ProjectView, StoryreelApi, EstimateView } from '../../shared/contract.ts';
 import { isTerminal } from '../../shared/jobs.ts';
 import { describeError } from './lib/errors.ts';
 import type { ShownError } from './lib/errors.ts';
@@ -25,8 +26,9 @@ export interface StoreState {
   ready: boolean;
   view: ProjectView | null;
   info: AppInfo | null;
-  jobs: Record<string, JobSnapshot>;
-  exports: Record<string, ExportSnapshot>;
+  /** The open project's jobs and exports only. */
+  jobs: Record<string, ProjectJob>;
+  exports: Record<string, ProjectExport>;
 
   selectedSceneId: string | null;
   /** The scene whose deletion waits for confirmation. */
@@ -36,8 +38,8 @@ export interface StoreState {
   toasts: Toast[];
 
   applyView(view: ProjectView | null): void;
-  applyJob(job: JobSnapshot): void;
-  applyExport(snapshot: ExportSnapshot): void;
+  applyJob(job: ProjectJob): void;
+  applyExport(snapshot: ProjectExport): void;
   applyInfo(info: AppInfo): void;
   select(sceneId: string | null): void;
   askDelete(sceneId: string | null): void;
@@ -62,17 +64,21 @@ export const useStore = create<StoreState>()((set) => ({
 
   applyView: (view) =>
     set((s) => {
-      if (!view) return { view: null, selectedSceneId: null };
+      // Another project (or none): nothing mirrored from the last one stays (connectStore reads the new one's).
+      const other = { jobs: {}, exports: {}, pendingSpend: null, pendingDelete: null };
+      if (!view) return { view: null, selectedSceneId: null, ...(s.view ? other : {}) };
       const cur = s.view;
+      const same = cur !== null && cur.project.id === view.project.id;
       // Replies and events can cross: never go back to an older snapshot of the same project.
-      if (cur && cur.project.id === view.project.id && view.project.updatedAt < cur.project.updatedAt) return {};
+      if (same && view.project.updatedAt < cur.project.updatedAt) return {};
       const scenes = view.project.scenes;
       const keep = s.selectedSceneId !== null && scenes.some((sc) => sc.id === s.selectedSceneId);
-      return { view, selectedSceneId: keep ? s.selectedSceneId : (scenes[0]?.id ?? null) };
+      return { view, selectedSceneId: keep ? s.selectedSceneId : (scenes[0]?.id ?? null), ...(same ? {} : other) };
     }),
 
   applyJob: (job) =>
     set((s) => {
+      if (job.projectId !== s.view?.project.id) return {}; // another project's (e.g. a late event from the one just closed)
       const cur = s.jobs[job.id];
       if (cur && (job.updatedAt < cur.updatedAt || (isTerminal(cur.state) && !isTerminal(job.state)))) return {};
       return { jobs: { ...s.jobs, [job.id]: job } };
@@ -80,6 +86,7 @@ export const useStore = create<StoreState>()((set) => ({
 
   applyExport: (snapshot) =>
     set((s) => {
+      if (snapshot.projectId !== s.view?.project.id) return {};
       const cur = s.exports[snapshot.id];
       if (cur && cur.state !== 'running' && snapshot.state === 'running') return {};
       return { exports: { ...s.exports, [snapshot.id]: snapshot } };
@@ -106,7 +113,18 @@ export const useStore = create<StoreState>()((set) => ({
   dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
 }));
 
-/** Subscribes to main's pushed snapshots, then reads the current ones. Returns the unsubscribe. */
+/** Reads the open project's jobs and exports into the mirror (snapshots of another project are dropped there). */
+async function readJobsAndExports(api: StoryreelApi): Promise<void> {
+  const st = useStore.getState();
+  const results = await Promise.allSettled([api.jobs.list({}).then((jobs) => jobs.forEach(st.applyJob)), api.exports.list({}).then((list) => list.forEach(st.applyExport))]);
+  for (const r of results) if (r.status === 'rejected') st.showError(r.reason);
+}
+
+/**
+ * Subscribes to main's pushed snapshots, then reads the current ones. Whenever the project shown changes
+ * (at start, or after opening another), its jobs and exports are read again: events that arrived for it
+ * before its view did were dropped. Returns the unsubscribe.
+ */
 export async function connectStore(api: StoryreelApi): Promise<() => void> {
   const st = useStore.getState();
   const offs = [
@@ -114,13 +132,15 @@ export async function connectStore(api: StoryreelApi): Promise<() => void> {
     api.on('job', (j) => st.applyJob(j)),
     api.on('export', (e) => st.applyExport(e)),
   ];
-  const results = await Promise.allSettled([
-    api.app.info({}).then(st.applyInfo),
-    api.project.get({}).then(st.applyView),
-    api.jobs.list({}).then((jobs) => jobs.forEach(st.applyJob)),
-    api.exports.list({}).then((list) => list.forEach(st.applyExport)),
-  ]);
+  let reading: Promise<void> = Promise.resolve();
+  offs.push(
+    useStore.subscribe((s, prev) => {
+      if (s.view && s.view.project.id !== prev.view?.project.id) reading = readJobsAndExports(api);
+    }),
+  );
+  const results = await Promise.allSettled([api.app.info({}).then(st.applyInfo), api.project.get({}).then(st.applyView)]);
   for (const r of results) if (r.status === 'rejected') st.showError(r.reason);
+  await reading;
   useStore.setState({ ready: true });
   return () => offs.forEach((off) => off());
 }
