@@ -171,7 +171,8 @@ async function render(args: string[]): Promise<number> {
   if (values.provider || values.model || custom) {
     // The same rules as the window: a new provider brings its default model, and the size moves to
     // one the model makes if the current one is not.
-    project = (await app.handlers().project.update({ ...(values.provider ? { provider: values.provider } : {}), ...(values.model || custom ? { model: custom?.id ?? values.model } : {}) })).project;
+    await app.handlers().project.update({ ...(values.provider ? { provider: values.provider } : {}), ...(values.model || custom ? { model: custom?.id ?? values.model } : {}) });
+    project = app.current().store.get();
   }
   const sceneLabel = (sceneId: string) => {
     const i = app.current().store.get().scenes.findIndex((s) => s.id === sceneId);

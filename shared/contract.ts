@@ -2,6 +2,7 @@
 // as zod schemas; the client and handler types are inferred from them. Main parses every payload
 // with these schemas before a service sees it (electron/ipc.ts, and the test bridge).
 import { z } from 'zod';
+import { ProjectChangeSchema } from './change.ts';
 import { AppErrorSchema } from './errors.ts';
 import { ExportSnapshotSchema, JobSnapshotSchema } from './jobs.ts';
 import { MAX_PROMPT_CHARS, ProjectSchema, SizeSchema, TransitionPatchSchema } from './project.ts';
@@ -15,6 +16,8 @@ export const ProjectViewSchema = z.object({
   project: ProjectSchema,
   /** Absolute folder of the project, for display. */
   dir: z.string(),
+  /** The project's version: the `change` events that follow build on it (see shared/change.ts). */
+  version: z.number().int(),
 });
 export type ProjectView = z.infer<typeof ProjectViewSchema>;
 
@@ -117,7 +120,7 @@ export const contract = {
           })
           .partial()
           .strict(),
-        ProjectViewSchema,
+        ProjectChangeSchema,
       ),
       /** Shows the system's folder picker (Electron) and opens the project there. null = dismissed. */
       open: call(None, ProjectViewSchema.nullable()),
@@ -127,18 +130,18 @@ export const contract = {
     scenes: {
       add: call(
         z.object({ afterId: Id.nullable().optional(), prompt: z.string().max(MAX_PROMPT_CHARS).optional(), seconds: z.number().int().positive().max(120).optional() }).strict(),
-        ProjectViewSchema,
+        ProjectChangeSchema,
       ),
-      update: call(z.object({ id: Id, patch: ScenePatch }).strict(), ProjectViewSchema),
-      remove: call(z.object({ id: Id }).strict(), ProjectViewSchema),
-      move: call(z.object({ id: Id, toIndex: z.number().int().min(0) }).strict(), ProjectViewSchema),
+      update: call(z.object({ id: Id, patch: ScenePatch }).strict(), ProjectChangeSchema),
+      remove: call(z.object({ id: Id }).strict(), ProjectChangeSchema),
+      move: call(z.object({ id: Id, toIndex: z.number().int().min(0) }).strict(), ProjectChangeSchema),
       /** Shows the system's image picker; the image is copied into media/refs/. null = dismissed. */
-      pickReference: call(z.object({ id: Id }).strict(), ProjectViewSchema.nullable()),
-      clearReference: call(z.object({ id: Id }).strict(), ProjectViewSchema),
+      pickReference: call(z.object({ id: Id }).strict(), ProjectChangeSchema.nullable()),
+      clearReference: call(z.object({ id: Id }).strict(), ProjectChangeSchema),
     },
     takes: {
-      choose: call(z.object({ sceneId: Id, takeId: Id.nullable() }).strict(), ProjectViewSchema),
-      rate: call(z.object({ sceneId: Id, takeId: Id, rating: z.number().int().min(0).max(5) }).strict(), ProjectViewSchema),
+      choose: call(z.object({ sceneId: Id, takeId: Id.nullable() }).strict(), ProjectChangeSchema),
+      rate: call(z.object({ sceneId: Id, takeId: Id, rating: z.number().int().min(0).max(5) }).strict(), ProjectChangeSchema),
     },
     jobs: {
       /** Empty sceneIds = every scene without a chosen take. */
@@ -189,7 +192,10 @@ export const contract = {
     },
   },
   events: {
+    /** The whole project: when one is opened (and on resync). */
     project: ProjectViewSchema,
+    /** What an edit changed (edits reply with the same change). */
+    change: ProjectChangeSchema,
     job: ProjectJobSchema,
     export: ProjectExportSchema,
   },
@@ -234,6 +240,7 @@ export const ReplySchema = z.union([
 export type Reply = z.infer<typeof ReplySchema>;
 
 export { eventChannel, RemoteError };
+export type { ProjectChange } from './change.ts';
 
 /** Builds the renderer's API object over any transport, for every call in the contract. */
 export function makeClient(

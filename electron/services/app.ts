@@ -6,7 +6,7 @@
 // here imports electron.
 import { EventEmitter } from 'node:events';
 import { modelProfile, providerProfile } from '../../shared/capabilities.ts';
-import type { AppInfo, EstimateView, EventName, EventPayload, Handlers, KeyStatus, ProjectView } from '../../shared/contract.ts';
+import type { AppInfo, EstimateView, EventName, EventPayload, Handlers, KeyStatus, ProjectChange, ProjectView } from '../../shared/contract.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { ExportSnapshot, JobSnapshot } from '../../shared/jobs.ts';
 import type { Project } from '../../shared/project.ts';
@@ -18,7 +18,7 @@ import { buildHandlers } from './handlers/index.ts';
 import type { EngineTiming } from './jobs/engine.ts';
 import type { Log } from './log.ts';
 import { checkFfmpeg, Ffmpeg } from './media/ffmpeg.ts';
-import { createProject, ProjectStore, type NewProjectOptions } from './projects/store.ts';
+import { createProject, type NewProjectOptions, type ProjectStore } from './projects/store.ts';
 import { PreviewProvider } from './providers/preview.ts';
 import { ProviderRegistry, type Secrets } from './providers/registry.ts';
 import type { Provider } from './providers/types.ts';
@@ -88,7 +88,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
   }
 
   view(): ProjectView | null {
-    return this.session ? { project: this.session.store.get(), dir: this.session.store.dir } : null;
+    return this.session ? { project: this.session.store.get(), dir: this.session.store.dir, version: this.session.store.version } : null;
   }
 
   async createProject(dir: string, opts: NewProjectOptions = {}): Promise<ProjectView> {
@@ -113,7 +113,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     try {
       if (this.session) await this.closeProject();
       this.session = session;
-      session.store.on('change', (project) => this.push('project', { project, dir: session.store.dir }));
+      session.store.on('change', (change) => this.push('change', change));
       session.engine.on('job', (snapshot) => this.push('job', session.scoped(snapshot)));
       const view = this.view()!;
       // Every window follows the project that is open now (and drops what it mirrored of the last one).
@@ -196,7 +196,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     return this.planner().resend(jobId);
   }
 
-  setReference(sceneId: string, file: string): Promise<Project> {
+  setReference(sceneId: string, file: string): Promise<ProjectChange> {
     return importReference(this.current(), sceneId, file);
   }
 

@@ -3,6 +3,7 @@
 // app object, so they cannot reach back into the composition root (and the imports stay acyclic).
 import { AppError } from '../../shared/errors.ts';
 import { isTerminal, type ExportSnapshot } from '../../shared/jobs.ts';
+import type { ProjectChange } from '../../shared/change.ts';
 import type { Project } from '../../shared/project.ts';
 import { JobEngine, type EngineTiming } from './jobs/engine.ts';
 import { Ledger } from './jobs/ledger.ts';
@@ -139,7 +140,7 @@ export class Session {
   }
 
   /** Removes a scene, cancelling its unfinished jobs first so none of them lands a take on nothing. */
-  async removeScene(id: string): Promise<Project> {
+  async removeScene(id: string): Promise<ProjectChange> {
     for (const job of this.engine.records()) if (job.sceneId === id && !isTerminal(job.state)) await this.engine.cancel(job.id);
     return this.store.removeScene(id);
   }

@@ -1,9 +1,10 @@
-// Everything the UI asks main to do. Each call applies main's reply (the new project view, a job or
-// export snapshot) to the store and turns a failure into a toast. Returns undefined when the call failed.
+// Everything the UI asks main to do. Each call applies main's reply (what an edit changed, a project
+// opened, a job or export snapshot) to the store and turns a failure into a toast. Returns undefined when
+// the call failed.
 import { RemoteError } from '../../shared/client.ts';
-import type { CallInput, ProjectView } from '../../shared/contract.ts';
+import type { CallInput, ProjectChange, ProjectView } from '../../shared/contract.ts';
 import { getApi } from './api.ts';
-import { useStore } from './store.ts';
+import { resyncProject, useStore } from './store.ts';
 
 const store = () => useStore.getState();
 
@@ -16,43 +17,51 @@ async function attempt<T>(run: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-const withView = async <T extends ProjectView | null>(p: Promise<T>): Promise<T> => {
+/** A project opened (or created); null when the creator dismissed the picker, which changes nothing. */
+const withView = async (p: Promise<ProjectView | null>): Promise<ProjectView | null> => {
   const view = await p;
-  store().applyView(view);
+  if (view) store().applyView(view);
   return view;
 };
 
-export const updateProject = (patch: CallInput<'project', 'update'>) => attempt(() => withView(getApi().project.update(patch)));
+/** An edit's change (the same one also arrives as an event; it is applied once). */
+const withChange = async <T extends ProjectChange | null>(p: Promise<T>): Promise<T> => {
+  const change = await p;
+  if (change && !store().applyChange(change)) await resyncProject(getApi());
+  return change;
+};
+
+export const updateProject = (patch: CallInput<'project', 'update'>) => attempt(() => withChange(getApi().project.update(patch)));
 export const openProject = () => attempt(() => withView(getApi().project.open({})));
 export const createProject = (title?: string) => attempt(() => withView(getApi().project.create(title === undefined ? {} : { title })));
 
 /** Adds a scene after `afterId` (or at the end) and selects it. Returns the new scene's id. */
 export async function addScene(afterId: string | null): Promise<string | undefined> {
   const before = new Set(store().view?.project.scenes.map((s) => s.id) ?? []);
-  const view = await attempt(() => withView(getApi().scenes.add({ afterId })));
-  const added = view?.project.scenes.find((s) => !before.has(s.id));
+  const change = await attempt(() => withChange(getApi().scenes.add({ afterId })));
+  const added = change && store().view?.project.scenes.find((s) => !before.has(s.id));
   if (added) store().select(added.id);
   return added?.id;
 }
 
 export const updateScene = (id: string, patch: CallInput<'scenes', 'update'>['patch']) =>
-  attempt(() => withView(getApi().scenes.update({ id, patch })));
+  attempt(() => withChange(getApi().scenes.update({ id, patch })));
 
 export async function removeScene(id: string): Promise<void> {
   const scenes = store().view?.project.scenes ?? [];
   const index = scenes.findIndex((s) => s.id === id);
   const neighbour = scenes[index + 1]?.id ?? scenes[index - 1]?.id ?? null;
-  const view = await attempt(() => withView(getApi().scenes.remove({ id })));
-  if (view && neighbour) store().select(neighbour);
+  const change = await attempt(() => withChange(getApi().scenes.remove({ id })));
+  if (change && neighbour) store().select(neighbour);
 }
 
-export const pickReference = (id: string) => attempt(() => withView(getApi().scenes.pickReference({ id })));
-export const clearReference = (id: string) => attempt(() => withView(getApi().scenes.clearReference({ id })));
+export const pickReference = (id: string) => attempt(() => withChange(getApi().scenes.pickReference({ id })));
+export const clearReference = (id: string) => attempt(() => withChange(getApi().scenes.clearReference({ id })));
 
-export const moveScene = (id: string, toIndex: number) => attempt(() => withView(getApi().scenes.move({ id, toIndex })));
+export const moveScene = (id: string, toIndex: number) => attempt(() => withChange(getApi().scenes.move({ id, toIndex })));
 
-export const chooseTake = (sceneId: string, takeId: string | null) => attempt(() => withView(getApi().takes.choose({ sceneId, takeId })));
-export const rateTake = (sceneId: string, takeId: string, rating: number) => attempt(() => withView(getApi().takes.rate({ sceneId, takeId, rating })));
+export const chooseTake = (sceneId: string, takeId: string | null) => attempt(() => withChange(getApi().takes.choose({ sceneId, takeId })));
+export const rateTake = (sceneId: string, takeId: string, rating: number) => attempt(() => withChange(getApi().takes.rate({ sceneId, takeId, rating })));
 
 /**
  * Generates the scenes. Paid work first shows what it will cost (and what was spent, against the budget)

@@ -4,7 +4,8 @@
 // The mirror is scoped by project: job and export snapshots carry their project's id, those for a project
 // this window is not showing are dropped, and the mirror is emptied and read again when the project changes.
 import { create } from 'zustand';
-import type { AppInfo, ProjectExport, ProjectJob, ProjectView, StoryreelApi, EstimateView } from '../../shared/contract.ts';
+import { applyPatches } from '../../shared/change.ts';
+import type { AppInfo, ProjectChange, ProjectExport, ProjectJob, ProjectView, StoryreelApi, EstimateView } from '../../shared/contract.ts';
 import { isTerminal } from '../../shared/jobs.ts';
 import { describeError } from './lib/errors.ts';
 import type { ShownError } from './lib/errors.ts';
@@ -38,6 +39,8 @@ export interface StoreState {
   toasts: Toast[];
 
   applyView(view: ProjectView | null): void;
+  /** Applies what an edit changed on top of the version held; false when a change in between is missing. */
+  applyChange(change: ProjectChange): boolean;
   applyJob(job: ProjectJob): void;
   applyExport(snapshot: ProjectExport): void;
   applyInfo(info: AppInfo): void;
@@ -46,6 +49,12 @@ export interface StoreState {
   askSpend(pending: PendingSpend | null): void;
   showError(err: unknown): void;
   dismissToast(id: number): void;
+}
+
+/** The selected scene if it is still there, else the first scene. */
+function keepSelection(selected: string | null, view: ProjectView): string | null {
+  const scenes = view.project.scenes;
+  return selected !== null && scenes.some((sc) => sc.id === selected) ? selected : (scenes[0]?.id ?? null);
 }
 
 let toastSeq = 0;
@@ -70,11 +79,25 @@ export const useStore = create<StoreState>()((set) => ({
       const cur = s.view;
       const same = cur !== null && cur.project.id === view.project.id;
       // Replies and events can cross: never go back to an older snapshot of the same project.
-      if (same && view.project.updatedAt < cur.project.updatedAt) return {};
-      const scenes = view.project.scenes;
-      const keep = s.selectedSceneId !== null && scenes.some((sc) => sc.id === s.selectedSceneId);
-      return { view, selectedSceneId: keep ? s.selectedSceneId : (scenes[0]?.id ?? null), ...(same ? {} : other) };
+      if (same && view.version < cur.version) return {};
+      return { view, selectedSceneId: keepSelection(s.selectedSceneId, view), ...(same ? {} : other) };
     }),
+
+  applyChange: (change) => {
+    let applied = true;
+    set((s) => {
+      const cur = s.view;
+      // Another project's change, or one already applied (the reply and the event carry the same change).
+      if (!cur || cur.project.id !== change.projectId || change.version <= cur.version) return {};
+      if (change.from !== cur.version) {
+        applied = false; // a change in between is missing: the caller reads the whole project again
+        return {};
+      }
+      const view = { ...cur, project: applyPatches(cur.project, change.patches), version: change.version };
+      return { view, selectedSceneId: keepSelection(s.selectedSceneId, view) };
+    });
+    return applied;
+  },
 
   applyJob: (job) =>
     set((s) => {
@@ -113,6 +136,15 @@ export const useStore = create<StoreState>()((set) => ({
   dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
 }));
 
+/** Reads the whole project again (after a gap in the changes). */
+export async function resyncProject(api: StoryreelApi): Promise<void> {
+  try {
+    useStore.getState().applyView(await api.project.get({}));
+  } catch (err) {
+    useStore.getState().showError(err);
+  }
+}
+
 /** Reads the open project's jobs and exports into the mirror (snapshots of another project are dropped there). */
 async function readJobsAndExports(api: StoryreelApi): Promise<void> {
   const st = useStore.getState();
@@ -129,6 +161,9 @@ export async function connectStore(api: StoryreelApi): Promise<() => void> {
   const st = useStore.getState();
   const offs = [
     api.on('project', (v) => st.applyView(v)),
+    api.on('change', (c) => {
+      if (!st.applyChange(c)) void resyncProject(api);
+    }),
     api.on('job', (j) => st.applyJob(j)),
     api.on('export', (e) => st.applyExport(e)),
   ];

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { writeJsonAtomic } from '../../electron/services/fsutil.ts';
 import { createProject, ProjectStore } from '../../electron/services/projects/store.ts';
 import { projectProblems } from '../../shared/project-file.ts';
-import { PROJECT_FILE, ProjectSchema, type Project, type Take } from '../../shared/project.ts';
+import { PROJECT_FILE, ProjectSchema, type Take } from '../../shared/project.ts';
 import { fmtMs, interleave, median, now, spread, tempDir, type Bench } from './lib.ts';
 
 const EDITS = 300;
@@ -80,7 +80,7 @@ export const autosaveBench: Bench = {
         const sceneId = store.get().scenes[SCENES >> 1]!.id;
         const { value: ms, writes: n } = await countingRenames(async () => {
           const start = now();
-          const pending: Array<Promise<Project>> = [];
+          const pending: Array<Promise<unknown>> = [];
           for (let i = 0; i < EDITS; i++) {
             pending.push(store.updateScene(sceneId, { prompt: TYPED.slice(0, 40 + i) }));
             await new Promise<void>((resolve) => setImmediate(resolve));

@@ -161,8 +161,8 @@ test('a "pending" status is waited out, not a failure', async () => {
 
 test('a moderation block is recorded as not billed, and the spend goes back down', async () => {
   const { app, dir } = await open(0, {});
-  const view = await app.handlers().scenes.add({ prompt: `FORBIDDEN: a famous actor ${n}`, seconds: 4 });
-  await app.handlers().scenes.add({ afterId: view.project.scenes[0]!.id, prompt: `An empty pier at dawn ${n}`, seconds: 4 });
+  await app.handlers().scenes.add({ prompt: `FORBIDDEN: a famous actor ${n}`, seconds: 4 });
+  await app.handlers().scenes.add({ afterId: app.current().store.get().scenes[0]!.id, prompt: `An empty pier at dawn ${n}`, seconds: 4 });
   const jobs = await run(app);
   const spent = await app.spent();
   await app.shutdown();

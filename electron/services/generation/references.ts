@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
-import type { Project } from '../../../shared/project.ts';
+import type { ProjectChange } from '../../../shared/change.ts';
 import { containedFile, newId } from '../fsutil.ts';
 import { fitImage } from '../media/animatic.ts';
 import type { Session } from '../session.ts';
@@ -12,7 +12,7 @@ import type { Session } from '../session.ts';
  * Copies an image into the project (media/refs/) and makes it the scene's first-frame reference.
  * The file must be a PNG, JPEG or WebP that ffprobe can read; the original is left where it was.
  */
-export async function importReference(session: Session, sceneId: string, file: string): Promise<Project> {
+export async function importReference(session: Session, sceneId: string, file: string): Promise<ProjectChange> {
   const { store } = session;
   const ext = path.extname(file).toLowerCase();
   if (!['.png', '.jpg', '.jpeg', '.webp'].includes(ext)) throw new AppError('InvalidInput', 'A reference image must be a PNG, JPEG or WebP file.');

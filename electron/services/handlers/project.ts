@@ -8,7 +8,7 @@ export function projectHandlers(ctx: HandlerContext): Handlers['project'] {
     get: async () => ctx.view(),
     update: async (patch) => {
       const { store } = ctx.session();
-      return { project: await store.update(applyProjectPatch(store.get(), patch, ctx.customModels())), dir: store.dir };
+      return store.update(applyProjectPatch(store.get(), patch, ctx.customModels()));
     },
     open: async () => {
       const dir = await ctx.dialogs?.pickFolder('open');

@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { diffProject, type ChangeMeta, type ProjectChange } from '../../../shared/change.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { listProblems, projectProblems, readProjectBytes, type LoadedProject } from '../../../shared/project-file.ts';
 import { MAX_PROMPT_CHARS, PROJECT_FILE, PROJECT_FORMAT_VERSION, ProjectSchema, type Project, type Scene, type Take } from '../../../shared/project.ts';
@@ -84,9 +85,29 @@ export interface ScenePatch {
   continuity?: Scene['continuity'];
 }
 
-/** An open project: the in-memory copy is the truth; every change is saved, in order, atomically. */
-export class ProjectStore extends EventEmitter<{ change: [Project] }> {
+/** Changes made by the creator in the window (or the CLI acting for them). */
+const user = (label: string): ChangeMeta => ({ origin: 'user', label });
+const system = (label: string): ChangeMeta => ({ origin: 'system', label });
+
+/** Versions count up across every project opened in this process, so a reopened project's are never older. */
+let clock = 0;
+
+function freeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) freeze(v);
+  }
+  return value;
+}
+
+/**
+ * An open project: the in-memory copy is the truth; every change is saved, in order, atomically.
+ * Snapshots are immutable (frozen) and share every scene a change did not touch, so a change is told to
+ * listeners as patches (what changed), never as the whole project.
+ */
+export class ProjectStore extends EventEmitter<{ change: [ProjectChange] }> {
   private project: Project;
+  private current: number;
   private writing: Promise<void> = Promise.resolve();
   private pendingWrite = false;
   private lastError: unknown = null;
@@ -100,7 +121,8 @@ export class ProjectStore extends EventEmitter<{ change: [Project] }> {
     loaded: LoadedProject & { bytes: Uint8Array },
   ) {
     super();
-    this.project = loaded.project;
+    this.project = freeze(loaded.project);
+    this.current = ++clock;
     this.loaded = loaded;
     this.loadNotes = loaded.notes;
   }
@@ -135,21 +157,38 @@ export class ProjectStore extends EventEmitter<{ change: [Project] }> {
     return this.project;
   }
 
+  /** The version of the snapshot get() returns. */
+  get version(): number {
+    return this.current;
+  }
+
   stateDir(...parts: string[]): string {
     return path.join(this.dir, STATE_DIR, ...parts);
   }
 
-  /** Applies a change, validates the result, saves it and tells listeners. */
-  async mutate(fn: (draft: Project) => void): Promise<Project> {
-    const draft = structuredClone(this.project);
+  /**
+   * Applies a change, validates the result (schema and cross-field rules), saves it and tells listeners
+   * what changed. `touched` names the scenes `fn` may write to (they are copied first); every other scene
+   * is shared with the last snapshot, and is frozen, so writing to it throws.
+   */
+  async mutate(meta: ChangeMeta, touched: readonly string[], fn: (draft: Project) => void): Promise<ProjectChange> {
+    const before = this.project;
+    const ids = new Set(touched);
+    const draft: Project = { ...before, scenes: before.scenes.map((s) => (ids.has(s.id) ? structuredClone(s) : s)) };
     fn(draft);
     draft.updatedAt = new Date().toISOString();
     const checked = projectProblems(draft);
     if (!checked.project) throw new AppError('InvalidInput', `That change would make the project invalid. ${listProblems(checked.problems)}`.trim());
-    this.project = checked.project;
-    this.emit('change', this.project);
+    // The validated copy, except that a scene the change did not touch stays the very object it was.
+    const old = new Map(before.scenes.map((s) => [s.id, s]));
+    const next: Project = { ...checked.project, scenes: checked.project.scenes.map((s, i) => (draft.scenes[i] === old.get(s.id) ? old.get(s.id)! : s)) };
+    const patches = diffProject(before, next);
+    const change: ProjectChange = { projectId: next.id, from: this.current, version: ++clock, origin: meta.origin, label: meta.label, patches };
+    this.project = freeze(next);
+    this.current = change.version;
+    this.emit('change', change);
     await this.save();
-    return this.project;
+    return change;
   }
 
   /** Saves the latest state; concurrent calls coalesce into one more write after the current one. */
@@ -180,12 +219,12 @@ export class ProjectStore extends EventEmitter<{ change: [Project] }> {
     return scene;
   }
 
-  async update(patch: Partial<Pick<Project, 'title' | 'provider' | 'model' | 'size' | 'style'>>): Promise<Project> {
-    return this.mutate((p) => Object.assign(p, patch));
+  async update(patch: Partial<Pick<Project, 'title' | 'provider' | 'model' | 'size' | 'style'>>, meta = user('Edit project settings')): Promise<ProjectChange> {
+    return this.mutate(meta, [], (p) => Object.assign(p, patch));
   }
 
-  async addScene(afterId: string | null | undefined, prompt = '', seconds?: number): Promise<Project> {
-    return this.mutate((p) => {
+  async addScene(afterId: string | null | undefined, prompt = '', seconds?: number, meta = user('Add scene')): Promise<ProjectChange> {
+    return this.mutate(meta, [], (p) => {
       const at = afterId ? p.scenes.findIndex((s) => s.id === afterId) + 1 : p.scenes.length;
       if (afterId && at === 0) throw new AppError('NotFound', 'The scene to insert after no longer exists.');
       const previous = p.scenes[at - 1];
@@ -193,50 +232,50 @@ export class ProjectStore extends EventEmitter<{ change: [Project] }> {
     });
   }
 
-  async updateScene(id: string, patch: ScenePatch): Promise<Project> {
+  async updateScene(id: string, patch: ScenePatch, meta = user('Edit scene')): Promise<ProjectChange> {
     this.scene(id);
-    return this.mutate((p) => {
+    return this.mutate(meta, [id], (p) => {
       const scene = p.scenes.find((s) => s.id === id)!;
       Object.assign(scene, patch);
     });
   }
 
   /** Sets (or clears) a scene's reference image, a path relative to the project folder. */
-  async setReference(id: string, rel: string | null): Promise<Project> {
+  async setReference(id: string, rel: string | null, meta = user(rel ? 'Set reference image' : 'Remove reference image')): Promise<ProjectChange> {
     this.scene(id);
-    return this.mutate((p) => {
+    return this.mutate(meta, [id], (p) => {
       p.scenes.find((s) => s.id === id)!.referenceImage = rel;
     });
   }
 
-  async removeScene(id: string): Promise<Project> {
+  async removeScene(id: string, meta = user('Delete scene')): Promise<ProjectChange> {
     this.scene(id);
-    return this.mutate((p) => {
+    return this.mutate(meta, [], (p) => {
       p.scenes = p.scenes.filter((s) => s.id !== id);
     });
   }
 
-  async moveScene(id: string, toIndex: number): Promise<Project> {
+  async moveScene(id: string, toIndex: number, meta = user('Move scene')): Promise<ProjectChange> {
     this.scene(id);
-    return this.mutate((p) => {
+    return this.mutate(meta, [], (p) => {
       const from = p.scenes.findIndex((s) => s.id === id);
       const [scene] = p.scenes.splice(from, 1);
       p.scenes.splice(Math.min(Math.max(0, toIndex), p.scenes.length), 0, scene!);
     });
   }
 
-  async chooseTake(sceneId: string, takeId: string | null): Promise<Project> {
+  async chooseTake(sceneId: string, takeId: string | null, meta = user('Choose take')): Promise<ProjectChange> {
     const scene = this.scene(sceneId);
     if (takeId && !scene.takes.some((t) => t.id === takeId)) throw new AppError('NotFound', 'That take no longer exists.');
-    return this.mutate((p) => {
+    return this.mutate(meta, [sceneId], (p) => {
       p.scenes.find((s) => s.id === sceneId)!.chosenTake = takeId;
     });
   }
 
-  async rateTake(sceneId: string, takeId: string, rating: number): Promise<Project> {
+  async rateTake(sceneId: string, takeId: string, rating: number, meta = user('Rate take')): Promise<ProjectChange> {
     const scene = this.scene(sceneId);
     if (!scene.takes.some((t) => t.id === takeId)) throw new AppError('NotFound', 'That take no longer exists.');
-    return this.mutate((p) => {
+    return this.mutate(meta, [sceneId], (p) => {
       p.scenes.find((s) => s.id === sceneId)!.takes.find((t) => t.id === takeId)!.rating = rating;
     });
   }
@@ -250,7 +289,7 @@ export class ProjectStore extends EventEmitter<{ change: [Project] }> {
     const scene = this.project.scenes.find((s) => s.id === sceneId);
     if (!scene) return false;
     if (scene.takes.some((t) => t.jobId === take.jobId)) return true;
-    await this.mutate((p) => {
+    await this.mutate(system('A take arrived'), [sceneId], (p) => {
       const s = p.scenes.find((x) => x.id === sceneId)!;
       s.takes.push(take);
       if (!s.takes.some((t) => t.id === s.chosenTake)) s.chosenTake = take.id;
@@ -261,17 +300,18 @@ export class ProjectStore extends EventEmitter<{ change: [Project] }> {
 
   async recordSceneError(sceneId: string, error: { code: string; message: string } | null): Promise<void> {
     if (!this.project.scenes.some((s) => s.id === sceneId)) return;
-    await this.mutate((p) => {
+    await this.mutate(system('A generation failed'), [sceneId], (p) => {
       p.scenes.find((s) => s.id === sceneId)!.lastError = error ? { ...error, at: new Date().toISOString() } : null;
     });
   }
 
   /** Clears the last error of the given scenes in one save; no write at all when none has one. */
-  async clearSceneErrors(sceneIds: readonly string[]): Promise<void> {
+  async clearSceneErrors(sceneIds: readonly string[], meta: ChangeMeta = { origin: 'step', label: 'Generate' }): Promise<void> {
     const ids = new Set(sceneIds);
-    if (!this.project.scenes.some((s) => ids.has(s.id) && s.lastError)) return;
-    await this.mutate((p) => {
-      for (const s of p.scenes) if (ids.has(s.id)) s.lastError = null;
+    const touched = this.project.scenes.filter((s) => ids.has(s.id) && s.lastError).map((s) => s.id);
+    if (!touched.length) return;
+    await this.mutate(meta, touched, (p) => {
+      for (const s of p.scenes) if (ids.has(s.id) && s.lastError) s.lastError = null;
     });
   }
 }

@@ -44,10 +44,11 @@ export function Timeline() {
 
   const move = useCallback(
     async (id: string, toIndex: number) => {
-      const view = await moveScene(id, toIndex);
-      if (view) {
-        const pos = view.project.scenes.findIndex((s) => s.id === id);
-        setAnnouncement(`Scene moved to position ${pos + 1} of ${view.project.scenes.length}.`);
+      const change = await moveScene(id, toIndex);
+      const moved = change ? useStore.getState().view?.project.scenes : undefined;
+      if (moved) {
+        const pos = moved.findIndex((s) => s.id === id);
+        setAnnouncement(`Scene moved to position ${pos + 1} of ${moved.length}.`);
         select(id);
         focusCard(id);
       }
