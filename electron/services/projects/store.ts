@@ -8,7 +8,7 @@ import path from 'node:path';
 import { diffProject, type ChangeMeta, type ProjectChange } from '../../../shared/change.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { listProblems, projectProblems, readProjectBytes, type LoadedProject } from '../../../shared/project-file.ts';
-import { MAX_PROMPT_CHARS, PROJECT_FILE, PROJECT_FORMAT_VERSION, ProjectSchema, type Project, type Scene, type Take } from '../../../shared/project.ts';
+import { MAX_PROMPT_CHARS, PROJECT_FILE, PROJECT_FORMAT_VERSION, projectRuleProblems, ProjectSchema, type Project, type Scene, type Take } from '../../../shared/project.ts';
 import { exists, newId, writeFileAtomic, writeJsonAtomic } from '../fsutil.ts';
 
 export const MEDIA_DIR = 'media';
@@ -177,11 +177,7 @@ export class ProjectStore extends EventEmitter<{ change: [ProjectChange] }> {
     const draft: Project = { ...before, scenes: before.scenes.map((s) => (ids.has(s.id) ? structuredClone(s) : s)) };
     fn(draft);
     draft.updatedAt = new Date().toISOString();
-    const checked = projectProblems(draft);
-    if (!checked.project) throw new AppError('InvalidInput', `That change would make the project invalid. ${listProblems(checked.problems)}`.trim());
-    // The validated copy, except that a scene the change did not touch stays the very object it was.
-    const old = new Map(before.scenes.map((s) => [s.id, s]));
-    const next: Project = { ...checked.project, scenes: checked.project.scenes.map((s, i) => (draft.scenes[i] === old.get(s.id) ? old.get(s.id)! : s)) };
+    const next = this.validated(before, draft);
     const patches = diffProject(before, next);
     const change: ProjectChange = { projectId: next.id, from: this.current, version: ++clock, origin: meta.origin, label: meta.label, patches };
     this.project = freeze(next);
@@ -189,6 +185,26 @@ export class ProjectStore extends EventEmitter<{ change: [ProjectChange] }> {
     this.emit('change', change);
     await this.save();
     return change;
+  }
+
+  /**
+   * The draft, checked as loading checks a file (schema and cross-field rules), as a validated copy in which
+   * every scene the change did not touch stays the very object it was. Those scenes were valid in the last
+   * snapshot and the schema checks each scene on its own, so only the project's own fields and the changed
+   * scenes go through the schema; the cross-field rules see the whole draft. Any problem: the full check
+   * says what, in words.
+   */
+  private validated(before: Project, draft: Project): Project {
+    const old = new Set(before.scenes);
+    const changed = draft.scenes.filter((s) => !old.has(s));
+    const quick = ProjectSchema.safeParse({ ...draft, scenes: changed });
+    if (quick.success && !projectRuleProblems(draft).length) {
+      const parsed = new Map(changed.map((s, i) => [s, quick.data.scenes[i]!]));
+      return { ...quick.data, scenes: draft.scenes.map((s) => parsed.get(s) ?? s) };
+    }
+    const checked = projectProblems(draft);
+    if (!checked.project) throw new AppError('InvalidInput', `That change would make the project invalid. ${listProblems(checked.problems)}`.trim());
+    return checked.project;
   }
 
   /** Saves the latest state; concurrent calls coalesce into one more write after the current one. */
