@@ -22,7 +22,7 @@ import { OpenAiVideosProvider } from '../../electron/services/providers/openai-v
 import type { CreateRequest } from '../../electron/services/providers/types.ts';
 
 /** The engine's timing for the bench; the baseline loop polls on exactly the same schedule. */
-export const ENGINE_TIMING: Partial<EngineTiming> = { pollMinMs: 25, pollMaxMs: 200, backoffBaseMs: 50, backoffMaxMs: 400, reconcileDelaysMs: [50, 100, 200] };
+export const ENGINE_TIMING: Partial<EngineTiming> = { pollMinMs: 25, pollMaxMs: 200, backoffBaseMs: 50, backoffMaxMs: 400, reconcileDelaysMs: [50, 100, 200], reconcileSettleMs: 1000 };
 const SECONDS = 4;
 const SIZE = '1280x720';
 const MODEL = 'sora-2';

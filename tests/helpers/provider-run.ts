@@ -12,7 +12,7 @@ import { Ffmpeg, resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { verifyVideo } from '../../electron/services/media/stitch.ts';
 import type { Provider } from '../../electron/services/providers/types.ts';
 
-export const FAST_TIMING = { pollMinMs: 50, pollMaxMs: 200, backoffBaseMs: 50, backoffMaxMs: 400, reconcileDelaysMs: [100, 300, 600], reconcileGiveUpMs: 3000 };
+export const FAST_TIMING = { pollMinMs: 50, pollMaxMs: 200, backoffBaseMs: 50, backoffMaxMs: 400, reconcileDelaysMs: [100, 300, 600], reconcileGiveUpMs: 3000, reconcileSettleMs: 1000 };
 
 /** A Storyreel app whose only key is `key` in `keyVar`, with the module's base URL in `env`. */
 export function makeApp(dir: string, env: Record<string, string>, key: { name: string; value: string }): Storyreel {

@@ -39,7 +39,7 @@ async function open(name: string, scenes: Array<{ prompt: string; seconds: numbe
     log: () => undefined,
     owner: 'test',
     concurrency: 4,
-    timing: { pollMinMs: 50, pollMaxMs: 200, backoffBaseMs: 50, backoffMaxMs: 400, reconcileDelaysMs: [100, 300, 600] },
+    timing: { pollMinMs: 50, pollMaxMs: 200, backoffBaseMs: 50, backoffMaxMs: 400, reconcileDelaysMs: [100, 300, 600], reconcileSettleMs: 1000 },
   });
   const view = await app.openProject(dir);
   const handlers = app.handlers();

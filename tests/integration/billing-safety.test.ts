@@ -18,7 +18,7 @@ import { startOpenAiVideosEmulator, type EmulatorFaults, type OpenAiVideosEmulat
 import { probeStreams } from '../helpers/probe.ts';
 
 const KEY = 'sk-test-billing-0123456789';
-const FAST: Partial<EngineTiming> = { pollMinMs: 40, pollMaxMs: 150, backoffBaseMs: 40, backoffMaxMs: 200, reconcileDelaysMs: [50, 100, 150] };
+const FAST: Partial<EngineTiming> = { pollMinMs: 40, pollMaxMs: 150, backoffBaseMs: 40, backoffMaxMs: 200, reconcileDelaysMs: [50, 100, 150], reconcileSettleMs: 1000 };
 let root: string;
 let emu: OpenAiVideosEmulator;
 
@@ -216,3 +216,4 @@ test('a job already at the provider is kept, not failed, when its key is missing
   assert.equal(done[0]!.state, 'ready');
   assert.equal(emu.stats.creates, 1);
 });
+

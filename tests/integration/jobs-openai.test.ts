@@ -38,7 +38,7 @@ function makeApp(dir: string, settings = new MemorySettings({ openaiBaseUrl: emu
     log: createLog({ file: path.join(dir, '.storyreel', 'logs', 'test.log'), secrets: () => [KEY] }),
     owner: 'test',
     concurrency: 3,
-    timing: { pollMinMs: 50, pollMaxMs: 200, backoffBaseMs: 50, backoffMaxMs: 400, reconcileDelaysMs: [100, 300, 600] },
+    timing: { pollMinMs: 50, pollMaxMs: 200, backoffBaseMs: 50, backoffMaxMs: 400, reconcileDelaysMs: [100, 300, 600], reconcileSettleMs: 1000 },
   });
 }
 

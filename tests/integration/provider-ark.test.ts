@@ -217,7 +217,7 @@ test('CLI: SIGKILL while a create is in flight and while jobs run; each re-run f
     const inFlight = moment === 'create in flight';
     emu.setFaults(inFlight ? { slow: { count: 1, delayMs: 2500, routes: ['create'] }, notReady: { probability: 0.3 }, seed: 4 } : { resetMidDownload: { probability: 0.3 }, notReady: { probability: 0.3 }, seed: 4 });
     const tag = inFlight ? '(A)' : '(B)';
-    const cliEnv = { ARK_API_KEY: KEY, ARK_BASE_URL: emu.url, STORYREEL_TIMING: JSON.stringify({ pollMinMs: 100, pollMaxMs: 300, backoffBaseMs: 100, backoffMaxMs: 500, reconcileDelaysMs: [100, 300] }) };
+    const cliEnv = { ARK_API_KEY: KEY, ARK_BASE_URL: emu.url, STORYREEL_TIMING: JSON.stringify({ pollMinMs: 100, pollMaxMs: 300, backoffBaseMs: 100, backoffMaxMs: 500, reconcileDelaysMs: [100, 300], reconcileSettleMs: 6000 }) };
     const dir = await makeCliProject(root, `kill-${inFlight ? 'create' : 'running'}`, { provider: 'preview', model: 'animatic', size: '1280x720', scenes: [[`Rain on a tin roof ${tag}`, 4], [`A cat watches the rain ${tag}`, 5], [`Sun breaks through ${tag}`, 4], [`A rainbow over the fields ${tag}`, 6]] }, cliEnv);
     const args = ['render', dir, '--provider', 'ark', '--model', MODEL, '--concurrency', '2'];
     const run1 = cli(args, root, cliEnv);

@@ -61,6 +61,12 @@ export interface EngineTiming {
    * either way, before the job is stopped as `unknown`.
    */
   reconcileGiveUpMs: number;
+  /**
+   * How long after the send an empty list starts to count as proof that the provider has no such job: a
+   * server may still be taking a request whose connection was lost (seen: created 2.5 s after a killed
+   * client's send, after the next start had listed it as absent).
+   */
+  reconcileSettleMs: number;
   /** How long a provider may stay unreachable (nothing answering, 5xx) before the job is parked. */
   unreachableGiveUpMs: number;
 }
@@ -77,6 +83,7 @@ export const DEFAULT_TIMING: EngineTiming = {
   parkAfterFailures: 40,
   unparkAfterMs: 5 * 60_000,
   reconcileGiveUpMs: 10 * 60_000,
+  reconcileSettleMs: 30_000,
   unreachableGiveUpMs: 2 * 60_000,
 };
 
@@ -429,7 +436,9 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
         await this.accept(job, found);
         return;
       }
-      // The provider's own list, read back past the send time, has no such job: it never got the request.
+      // An empty list soon after the send proves nothing yet: the server may still be taking the request.
+      if (Date.now() - (job.sentAt ?? 0) < this.timing.reconcileSettleMs) continue;
+      // The provider's own list, read back past the send time, well after it, has no such job: it never got the request.
       this.log(`job ${job.id}: the provider's list proves it has no job for this request; sending it again`);
       job.error = null;
       await this.transition(job, 'queued');
