@@ -1,12 +1,15 @@
-// Lint, and the process boundary enforced mechanically: which folders may import `electron` or `node:*`.
+// Lint, and the process boundary enforced mechanically by path: which folders may import which folders,
+// `electron`, `electron-store` or `node:*` (the rule is scripts/eslint-zones.mjs; tests/unit/lint-zones.test.ts
+// shows each zone failing when crossed).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import zones from './scripts/eslint-zones.mjs';
 
-const NODE_BUILTINS = ['fs', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'stream', 'url', 'util', 'events', 'worker_threads', 'fs/promises', 'stream/promises', 'timers/promises'];
-const noNode = {
-  paths: [{ name: 'electron', message: 'Only electron/ (outside services/) may import electron.' }, ...NODE_BUILTINS.map((name) => ({ name, message: 'Use no Node built-ins here.' }))],
-  patterns: [{ group: ['node:*'], message: 'renderer/ and shared/ run without Node.' }, { group: ['electron/*', '**/electron/**'], message: 'Go through the preload API.' }],
-};
+const root = path.dirname(fileURLToPath(import.meta.url));
+const ELECTRON_SIDE = ['electron/secrets.ts', 'electron/settings.ts', 'electron/main.ts', 'electron/ipc.ts', 'electron/preload.ts'];
+const zone = (files, forbid) => ({ files, plugins: { storyreel: zones }, rules: { 'storyreel/zones': ['error', { root, ...forbid }] } });
 
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', 'dist-*', 'release', 'test-results', '**/*.d.ts'] },
@@ -19,18 +22,26 @@ export default tseslint.config(
     },
   },
   {
-    files: ['renderer/**/*.{ts,tsx}', 'shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', noNode] },
-  },
-  {
     files: ['renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
-  {
-    files: ['electron/services/**/*.ts', 'electron/cli.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Services stay free of Electron: put this in a thin adapter in electron/.' }], patterns: [{ group: ['electron/*'], message: 'Services stay free of Electron.' }] }],
-    },
-  },
+  // The zones. Services (and the CLI, which runs them without Electron) stay free of Electron.
+  zone(['electron/services/**/*.ts', 'electron/cli.ts'], {
+    paths: [...ELECTRON_SIDE, 'renderer/**'],
+    packages: ['electron', 'electron-store'],
+    why: 'services run without Electron (the CLI, the tests); put Electron-side code in a thin adapter in electron/.',
+  }),
+  // shared/ is imported by both processes: pure TypeScript and zod only.
+  zone(['shared/**/*.ts'], {
+    paths: ['renderer/**', 'electron/**'],
+    packages: ['node:*', 'electron*', 'react*', 'zustand'],
+    why: 'shared/ is read by main and renderer alike, so it depends on neither, nor on Node, Electron or React.',
+  }),
+  // The renderer runs sandboxed in the window: no Node, no Electron, and main only through the preload API.
+  zone(['renderer/**/*.{ts,tsx}'], {
+    paths: ['electron/**'],
+    packages: ['node:*', 'electron*'],
+    why: 'the renderer runs without Node; reach main through the preload API (shared/contract.ts).',
+  }),
 );
