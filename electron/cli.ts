@@ -1,21 +1,57 @@
 // storyreel — the command-line interface. It runs the very services the app runs (no Electron):
 // open the project, resume its ledger, generate what is missing, wait, download, export.
+// --help and --version load nothing but Node built-ins; the commands load the services (see loadDeps).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatUsd, modelProfile, PROVIDER_IDS, providerProfile, type CustomModel } from '../shared/capabilities.ts';
-import { CustomModelSchema } from '../shared/contract.ts';
-import { NEXT_STEP, toAppErrorShape } from '../shared/errors.ts';
-import { isTerminal, type JobSnapshot } from '../shared/jobs.ts';
-import { chosenTakeOf } from '../shared/project.ts';
-import { buildTimeline } from '../shared/timeline.ts';
-import { MemorySettings, parseDotenv, Storyreel } from './services/app.ts';
-import { DEFAULT_TIMING, type EngineTiming } from './services/jobs/engine.ts';
-import { checkCustomModels, EnvSecrets, parseBaseUrl, parseHeaderLine, parseQueryPair, type GatewaySettings } from './services/providers/registry.ts';
-import { createLog } from './services/log.ts';
-import { providerModule } from './services/providers/modules.ts';
-import { checkFfmpeg, resolveFfmpeg } from './services/media/ffmpeg.ts';
-import { createProject } from './services/projects/store.ts';
+import type { CustomModel } from '../shared/capabilities.ts';
+import type { JobSnapshot } from '../shared/jobs.ts';
+import type { EngineTiming } from './services/jobs/engine.ts';
+import type { GatewaySettings } from './services/providers/registry.ts';
+
+/**
+ * The modules the commands use, loaded by the first command that runs (never by --help or --version, so
+ * the built CLI starts about as fast as node itself: `npm run bench -- cli`). Keep new static imports in
+ * this file to node:* and types; add modules here and take what a function needs from `loaded()`.
+ */
+async function loadDeps() {
+  const [capabilities, contract, errors, jobs, project, timeline, app, engine, registry, log, modules, ffmpeg, store] = await Promise.all([
+    import('../shared/capabilities.ts'),
+    import('../shared/contract.ts'),
+    import('../shared/errors.ts'),
+    import('../shared/jobs.ts'),
+    import('../shared/project.ts'),
+    import('../shared/timeline.ts'),
+    import('./services/app.ts'),
+    import('./services/jobs/engine.ts'),
+    import('./services/providers/registry.ts'),
+    import('./services/log.ts'),
+    import('./services/providers/modules.ts'),
+    import('./services/media/ffmpeg.ts'),
+    import('./services/projects/store.ts'),
+  ]);
+  const { formatUsd, modelProfile, PROVIDER_IDS, providerProfile } = capabilities;
+  const { CustomModelSchema } = contract;
+  const { NEXT_STEP, toAppErrorShape } = errors;
+  const { isTerminal } = jobs;
+  const { chosenTakeOf } = project;
+  const { buildTimeline } = timeline;
+  const { MemorySettings, parseDotenv, Storyreel } = app;
+  const { DEFAULT_TIMING } = engine;
+  const { checkCustomModels, EnvSecrets, parseBaseUrl, parseHeaderLine, parseQueryPair } = registry;
+  const { createLog } = log;
+  const { providerModule } = modules;
+  const { checkFfmpeg, resolveFfmpeg } = ffmpeg;
+  const { createProject } = store;
+  return { formatUsd, modelProfile, PROVIDER_IDS, providerProfile, CustomModelSchema, NEXT_STEP, toAppErrorShape, isTerminal, chosenTakeOf, buildTimeline, MemorySettings, parseDotenv, Storyreel, DEFAULT_TIMING, checkCustomModels, EnvSecrets, parseBaseUrl, parseHeaderLine, parseQueryPair, createLog, providerModule, checkFfmpeg, resolveFfmpeg, createProject };
+}
+let deps: Awaited<ReturnType<typeof loadDeps>> | undefined;
+const load = async () => (deps ??= await loadDeps());
+/** The loaded modules, for the functions the commands call after `await load()`. */
+function loaded(): NonNullable<typeof deps> {
+  if (!deps) throw new Error('storyreel: internal: a command used a module before loading it');
+  return deps;
+}
 
 const HELP = `storyreel — storyboard → AI video jobs → one stitched MP4
 
@@ -72,6 +108,7 @@ function version(): string {
  * defaults: unreachable for 2 min → exit 75; an unconfirmed create checked for 10 min). Unknown keys are ignored.
  */
 function timingFromEnv(env: NodeJS.ProcessEnv): Partial<EngineTiming> | undefined {
+  const { DEFAULT_TIMING } = loaded();
   if (!env.STORYREEL_TIMING) return undefined;
   try {
     const raw = JSON.parse(env.STORYREEL_TIMING) as Record<string, unknown>;
@@ -88,6 +125,7 @@ function fail(message: string, code = 1): never {
 }
 
 function loadDotenv(dirs: string[]): Record<string, string> {
+  const { parseDotenv } = loaded();
   const out: Record<string, string> = {};
   for (const dir of dirs) {
     const file = path.join(dir, '.env');
@@ -98,6 +136,7 @@ function loadDotenv(dirs: string[]): Record<string, string> {
 }
 
 async function init(args: string[]): Promise<void> {
+  const { createProject } = await load();
   const { values, positionals } = parseArgs({ args, options: { title: { type: 'string' } }, allowPositionals: true });
   const dir = positionals[0];
   if (!dir) fail('init needs a project folder: storyreel init <project-dir> [--title T]');
@@ -106,6 +145,7 @@ async function init(args: string[]): Promise<void> {
 }
 
 async function render(args: string[]): Promise<number> {
+  const { formatUsd, PROVIDER_IDS, providerProfile, NEXT_STEP, isTerminal, chosenTakeOf, buildTimeline, MemorySettings, Storyreel, parseBaseUrl, EnvSecrets, createLog, providerModule, checkFfmpeg, resolveFfmpeg } = await load();
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -260,6 +300,7 @@ async function render(args: string[]): Promise<number> {
 
 /** Runs a check that throws an AppError, and exits 1 with its message instead. */
 function attempt<T>(fn: () => T): T {
+  const { toAppErrorShape } = loaded();
   try {
     return fn();
   } catch (err) {
@@ -269,6 +310,7 @@ function attempt<T>(fn: () => T): T {
 
 /** --header, --auth-header and --query: how the gateway wants to be spoken to. */
 function gatewayFlags(values: { header?: string[] | undefined; 'auth-header'?: string | undefined; query?: string[] | undefined }): GatewaySettings {
+  const { parseHeaderLine, parseQueryPair } = loaded();
   const auth = values['auth-header'] ?? 'bearer';
   if (auth !== 'bearer' && auth !== 'api-key') fail(`--auth-header must be bearer or api-key, not "${auth}".`);
   return {
@@ -280,6 +322,7 @@ function gatewayFlags(values: { header?: string[] | undefined; 'auth-header'?: s
 
 /** --price-per-second, --durations, --sizes: the creator's description of a gateway model. */
 function customModelFlags(values: { 'price-per-second'?: string | undefined; durations?: string | undefined; sizes?: string | undefined }, provider: string, model: string | null): CustomModel | null {
+  const { modelProfile, CustomModelSchema, checkCustomModels } = loaded();
   const price = values['price-per-second'];
   if (price === undefined && values.durations === undefined && values.sizes === undefined) return null;
   if (!model) fail('--price-per-second, --durations and --sizes describe a gateway model: name it with --model.');
@@ -322,7 +365,8 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (err: unknown) => {
+  async (err: unknown) => {
+    const { NEXT_STEP, toAppErrorShape } = await import('../shared/errors.ts');
     const e = toAppErrorShape(err);
     const next = NEXT_STEP[e.code as keyof typeof NEXT_STEP];
     process.stderr.write(`storyreel: ${e.message}${next ? ` ${next}` : ''}${e.code === 'Internal' && e.detail ? `\n  (${e.detail})` : ''}\n`);

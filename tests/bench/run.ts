@@ -6,17 +6,18 @@
 // Everything lives in one temp folder, removed at the end; the only network is 127.0.0.1.
 //
 //   npm run bench                 all of them
-//   npm run bench -- export jobs  only those (names: export, autosave, jobs, ledger, edit)
+//   npm run bench -- export jobs  only those (names: export, autosave, jobs, ledger, edit, cli)
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import { autosaveBench } from './autosave.bench.ts';
+import { cliBench } from './cli.bench.ts';
 import { editBench } from './edit.bench.ts';
 import { exportBench } from './export.bench.ts';
 import { jobsBench } from './jobs.bench.ts';
 import { ledgerBench } from './ledger.bench.ts';
 import { fmtMs, killChildren, makeRunRoot, now, table, type Bench, type BenchResult } from './lib.ts';
 
-const ALL: Bench[] = [exportBench, autosaveBench, jobsBench, ledgerBench, editBench];
+const ALL: Bench[] = [exportBench, autosaveBench, jobsBench, ledgerBench, editBench, cliBench];
 /** A run takes about a minute; past this something is stuck, and the run ends itself. */
 const WATCHDOG_MS = 300_000;
 

@@ -1,4 +1,5 @@
-// The command-line interface, run as a user runs it (bin/storyreel.mjs in a child process), with no key set.
+// The command-line interface, run as a user runs it (bin/storyreel.mjs in a child process, running the built
+// dist-cli/), with no key set.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -28,8 +29,9 @@ after(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
 
-test('--help documents the commands', async () => {
-  const { stdout } = await cli(['--help']);
+test('--help documents the commands, from the built CLI (npm test builds it first)', async () => {
+  const { stdout, stderr } = await cli(['--help']);
+  assert.equal(stderr, '', 'bin/storyreel.mjs fell back to the source: run `npm run build:cli` (scripts/run-tests.mjs does)');
   for (const word of ['storyreel init <project-dir>', 'storyreel render <project-dir>', '--max-spend', '--provider', '--concurrency', 'OPENAI_API_KEY']) assert.ok(stdout.includes(word), word);
 });
 
