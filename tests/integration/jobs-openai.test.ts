@@ -12,6 +12,7 @@ import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject, readProject } from '../../electron/services/projects/store.ts';
 import { startOpenAiVideosEmulator, type OpenAiVideosEmulator } from '../emulators/openai-videos/server.ts';
 import { ALL_FAULTS } from '../helpers/faults.ts';
+import { NO_SPEC } from '../helpers/openapi-spec.ts';
 import { probeStreams } from '../helpers/probe.ts';
 
 const KEY = 'sk-test-engine-0123456789';
@@ -22,7 +23,7 @@ let emu: OpenAiVideosEmulator;
 before(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-jobs-'));
   emu = await startOpenAiVideosEmulator({ apiKey: KEY, faults: ALL_FAULTS });
-  if (!emu.validating) console.log('# note: ../shared/reference/openai-videos-openapi.yaml is absent; request validation against the spec is skipped');
+  if (NO_SPEC) console.log(`# note: ${NO_SPEC}`);
 });
 after(async () => {
   await emu?.close();

@@ -2,8 +2,9 @@
 //
 // - Loopback only (127.0.0.1), node:http, bearer auth.
 // - Every request is validated against the official OpenAPI extract, read at start-up from
-//   ../shared/reference/openai-videos-openapi.yaml (relative to the repo root). If that file is absent,
-//   only that validation is skipped (one line says so); everything else still runs.
+//   ../shared/reference/openai-videos-openapi.yaml (relative to the repo root; STORYREEL_OPENAPI_SPEC
+//   overrides the path). If that file is absent, only that validation is skipped (one line says so);
+//   everything else still runs.
 // - Jobs move queued → in_progress → completed on a configurable clock; content is a real MP4 with audio
 //   rendered by ffmpeg (cached per seconds × size, in memory and on disk).
 // - Faults (rate limits, 5xx bursts, connection resets before/after a create, resets partway through a
@@ -103,7 +104,7 @@ export interface EmulatorOptions {
   port?: number;
   /** The expected API key (Authorization: Bearer <key>). Default "sk-emulator". */
   apiKey?: string;
-  /** Path of the OpenAPI extract. Default: <repoRoot>/../shared/reference/openai-videos-openapi.yaml. */
+  /** Path of the OpenAPI extract. Default: $STORYREEL_OPENAPI_SPEC, else <repoRoot>/../shared/reference/openai-videos-openapi.yaml. */
   specPath?: string;
   /** Job clock. Defaults are fast (tests): queued 50 ms, running 250 ms, poll hint 50 ms. */
   timing?: { queuedMs?: number; runningMs?: number; pollAfterMs?: number };
@@ -204,7 +205,10 @@ export interface OpenAiVideosEmulator {
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '..', '..', '..');
+/** STORYREEL_OPENAPI_SPEC when set (a checkout elsewhere, or a test of the absent case), else beside the repo. */
 export function defaultSpecPath(repoRoot = REPO_ROOT): string {
+  const fromEnv = process.env.STORYREEL_OPENAPI_SPEC;
+  if (fromEnv) return path.resolve(fromEnv);
   return path.resolve(repoRoot, '..', 'shared', 'reference', 'openai-videos-openapi.yaml');
 }
 
