@@ -184,6 +184,9 @@ test('a reference image is copied into the project and becomes the first frame o
   await selectCard(2);
   await page.getByTestId('reference-pick').click();
   await page.getByTestId('reference-thumb').waitFor();
+  // The window shows the picture as soon as main has it in memory; project.json follows with the autosave.
+  // Wait for the file itself, not for the window.
+  await waitFor(async () => /^media\/refs\/.+\.png$/.test((await readProject(dir)).scenes[2]!.referenceImage ?? ''), 10000, 'the reference saved in project.json');
   const saved = (await readProject(dir)).scenes[2]!;
   assert.match(saved.referenceImage ?? '', /^media\/refs\/.+\.png$/);
   await fs.access(path.join(dir, saved.referenceImage!));
