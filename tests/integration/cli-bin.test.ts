@@ -75,3 +75,31 @@ test('a packed install (no sources.json, no source) runs the build without check
   await setTime('dist-cli/cli.mjs', 1);
   assert.deepEqual(await run(), { stdout: 'built\n', stderr: '' });
 });
+
+test('what npm pack ships (package.json "files") runs on its own: init, then render a Preview film, with its own font', { timeout: 240000 }, async () => {
+  const pkg = JSON.parse(await fs.readFile('package.json', 'utf8')) as { files: string[]; bin: Record<string, string> };
+  const installed = path.join(root, 'installed');
+  await fs.mkdir(installed);
+  for (const entry of pkg.files.filter((f) => !f.startsWith('!'))) {
+    await fs.cp(path.resolve(entry), path.join(installed, entry), { recursive: true, filter: (src) => !src.endsWith('.map') && path.basename(src) !== 'sources.json' });
+  }
+  await fs.copyFile('package.json', path.join(installed, 'package.json'));
+  await fs.symlink(path.resolve('node_modules'), path.join(installed, 'node_modules'), 'dir');
+  const bin = path.join(installed, pkg.bin.storyreel!);
+  const film = path.join(root, 'film');
+  const cli = (args: string[]) => exec(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NODE_OPTIONS: '' }, timeout: 200000 });
+
+  await cli(['init', film, '--title', 'Packed']);
+  const file = path.join(film, 'project.json');
+  const project = JSON.parse(await fs.readFile(file, 'utf8'));
+  project.size = '640x360';
+  project.scenes = [1, 2].map((n) => ({ id: `s${n}`, prompt: `Shot ${n}`, seconds: 2, transition: 'cut', referenceImage: null, takes: [], chosenTake: null, lastError: null }));
+  await fs.writeFile(file, JSON.stringify(project));
+  const out = path.join(root, 'packed.mp4');
+  const { stdout, stderr } = await cli(['render', film, '--out', out]);
+  assert.equal(stderr, '');
+  assert.match(stdout, /Wrote .*packed\.mp4 \(4\.0 s/);
+  // The bundled services still find build/fonts/ beside their (original) source folder: in the package.
+  const log = await fs.readFile(path.join(film, '.storyreel', 'logs', 'cli.log'), 'utf8');
+  assert.ok(log.includes(`fontfile=${path.join(installed, 'build', 'fonts', 'DejaVuSans.ttf')}`), 'the animatic is drawn with the packaged font');
+});
