@@ -5,7 +5,8 @@
 // depend on a file may not depend on its types either.
 //
 // Options: { root, paths: ['renderer/**', 'electron/secrets.ts', …], packages: ['electron*', 'node:*', …], why }
-//   paths     'dir/**' is the folder and all under it; a file matches with or without its extension.
+//   paths     'dir/**' is the folder and all under it, 'dir/*' the files directly in it; a file matches
+//             with or without its extension.
 //   packages  a package name, `*` as a wildcard ('react*' is react, react-dom, …); 'node:*' is every
 //             Node built-in, with or without the prefix.
 import { builtinModules } from 'node:module';
@@ -21,6 +22,7 @@ function pathMatches(rel, pattern) {
     const dir = pattern.slice(0, -3);
     return rel === dir || rel.startsWith(`${dir}/`);
   }
+  if (pattern.endsWith('/*')) return path.posix.dirname(rel) === pattern.slice(0, -2);
   return rel.replace(EXT, '') === pattern.replace(EXT, '');
 }
 

@@ -29,7 +29,7 @@ async function allowed(filePath: string, cases: string[]): Promise<void> {
   for (const code of cases) assert.deepEqual(await zoneErrors(filePath, code), [], `${filePath}: ${code} is allowed`);
 }
 
-test('services may not import electron, electron-store or the Electron-side files, however the path is written', async () => {
+test('services may not import electron, electron-store, the Electron-side files or fluent-ffmpeg (but media/ffmpeg.ts), however the path is written', async () => {
   const file = 'electron/services/jobs/example.ts';
   await forbidden(file, [
     "import { app } from 'electron';\nexport const a = app;",
@@ -40,8 +40,15 @@ test('services may not import electron, electron-store or the Electron-side file
     "export const m = () => import('../../main.ts');",
     "export type P = typeof import('../../preload.ts');",
     "import { x } from '../../../renderer/src/store.ts';\nexport const y = x;",
+    // Any Electron-side file, including ones added later, and the CLI's entry.
+    "import { x } from '../../media-protocol.ts';\nexport const y = x;",
+    "import { x } from '../../cli.ts';\nexport const y = x;",
+    // fluent-ffmpeg only behind media/ffmpeg.ts.
+    "import ffmpeg from 'fluent-ffmpeg';\nexport const f = ffmpeg;",
   ]);
-  await forbidden('electron/cli.ts', ["import { app } from 'electron';\nexport const a = app;", "import { x } from './settings.ts';\nexport const y = x;"]);
+  await forbidden('electron/cli.ts', ["import { app } from 'electron';\nexport const a = app;", "import { x } from './settings.ts';\nexport const y = x;", "import ffmpeg from 'fluent-ffmpeg';\nexport const f = ffmpeg;"]);
+  await allowed('electron/services/media/ffmpeg.ts', ["import ffmpeg from 'fluent-ffmpeg';\nexport const f = ffmpeg;"]);
+  await forbidden('electron/services/media/ffmpeg.ts', ["import { app } from 'electron';\nexport const a = app;"]);
   await allowed(file, [
     "import path from 'node:path';\nexport const p = path;",
     "import { z } from 'zod';\nexport const zz = z;",
@@ -50,8 +57,10 @@ test('services may not import electron, electron-store or the Electron-side file
     "import { k } from './secrets.ts';\nexport const kk = k;",
     "import { chosenTakeOf } from '../../../shared/project.ts';\nexport const c = chosenTakeOf;",
   ]);
-  // The Electron side itself may import Electron and its own files.
-  await allowed('electron/main.ts', ["import { app } from 'electron';\nimport { x } from './settings.ts';\nexport const a = [app, x];"]);
+  // The Electron side itself may import Electron, its own files and the services, but not the window's code
+  // nor fluent-ffmpeg directly.
+  await allowed('electron/main.ts', ["import { app } from 'electron';\nimport Store from 'electron-store';\nimport { x } from './settings.ts';\nimport { y } from './services/app.ts';\nexport const a = [app, Store, x, y];"]);
+  await forbidden('electron/main.ts', ["import { x } from '../renderer/src/store.ts';\nexport const y = x;", "import ffmpeg from 'fluent-ffmpeg';\nexport const f = ffmpeg;"]);
 });
 
 test('shared/ may not import renderer/, electron/, Node, Electron, React or zustand', async () => {
