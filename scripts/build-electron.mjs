@@ -33,6 +33,8 @@ async function buildCli() {
   await fs.rm(outdir, { recursive: true, force: true });
   const result = await build({
     ...common,
+    // The CLI runs on the user's Node (package.json engines), not on Electron's.
+    target: 'node20.19',
     entryPoints: { cli: 'electron/cli.ts' },
     outdir,
     outExtension: { '.js': '.mjs' },
