@@ -113,16 +113,18 @@ async function catchErr(p: Promise<unknown>): Promise<AppError> {
 }
 
 test('happy path: create → status (queued/running/completed) → download a real MP4 + thumbnail; one create; every request valid', async (t) => {
-  const h = await harness();
+  // Running for 2 s, so the poller sees it running even when the first status read on a busy machine comes
+  // late (with 150 ms it sometimes saw only "completed").
+  const h = await harness({ timing: { queuedMs: 30, runningMs: 2000, pollAfterMs: 25 } });
   try {
     const req = request();
     const { providerJobId } = await h.provider.create(req, signal());
     const seen = await pollUntilDone(h.provider, providerJobId);
     const last = seen.at(-1)!;
     assert.equal(last.state, 'completed');
-    assert.ok(last.state === 'completed' && last.expiresAt !== null && last.expiresAt > Date.now());
+    assert.ok(last.state === 'completed' && last.expiresAt !== null && last.expiresAt > Date.now(), `completed with a future expiry: ${JSON.stringify(last)}`);
     const running = seen.flatMap((s) => (s.state === 'running' ? [s] : []));
-    assert.ok(running.length > 0 && running.every((s) => s.progress > 0 && s.progress < 1 && s.pollAfterMs === 25));
+    assert.ok(running.length > 0 && running.every((s) => s.progress > 0 && s.progress < 1 && s.pollAfterMs === 25), `running statuses carry progress and the poll hint: ${JSON.stringify(seen)}`);
 
     const file = path.join(tmp, 'happy.mp4');
     const progress: Array<[number, number | null]> = [];
@@ -165,11 +167,12 @@ test('a long-lived signal (the engine keeps one per job) does not collect abort 
 });
 
 test('429 on a status read: Retry-After (seconds) and retry-after-ms are honoured', async (t) => {
-  const h = await harness({ faults: { rateLimit: { routes: ['retrieve'], count: 1, retryAfterS: 2 } } });
+  // A job that stays unfinished for the whole test, however late the reads come on a busy machine.
+  const h = await harness({ faults: { rateLimit: { routes: ['retrieve'], count: 1, retryAfterS: 2 } }, timing: { queuedMs: 30, runningMs: 60_000, pollAfterMs: 25 } });
   try {
     const { providerJobId } = await h.provider.create(request(), signal());
     const s = await h.provider.status(providerJobId, signal());
-    assert.ok(s.state === 'queued' || s.state === 'running');
+    assert.ok(s.state === 'queued' || s.state === 'running', `still unfinished: ${JSON.stringify(s)}`);
     assert.deepEqual(h.sleeps, [2000]);
     assert.equal(h.emu.stats.faults.rateLimit, 1);
     assert.equal(h.emu.stats.retrieveCalls, 2);
