@@ -1,7 +1,7 @@
 // Runs every test with Node's built-in runner (TypeScript through tsx).
 //   node scripts/run-tests.mjs [unit|integration|security|e2e ...]   (no argument: all four)
-// The e2e suite needs the bridge build of the renderer, and the integration suite the built CLI; both are
-// built here first.
+// The e2e suite needs the bridge build of the renderer, and the suites that spawn the CLI the built CLI;
+// both are built here first.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -28,9 +28,9 @@ if (!files.length) {
   process.exit(1);
 }
 
-// The CLI tests spawn bin/storyreel.mjs, which runs the built CLI: build it (half a second), so they test
-// the code in this checkout as it ships.
-if (wanted.includes('integration')) {
+// The CLI tests (integration, security) spawn bin/storyreel.mjs, which runs the built CLI: build it (half a
+// second), so they test the code in this checkout as it ships.
+if (wanted.includes('integration') || wanted.includes('security')) {
   const cli = spawnSync(process.execPath, ['scripts/build-electron.mjs', 'cli'], { stdio: 'inherit' });
   if (cli.status !== 0) process.exit(cli.status ?? 1);
 }
