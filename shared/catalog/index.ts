@@ -4,9 +4,11 @@
 // from there. Adding a provider's profile is one file here and one line below.
 import type { ProviderProfile } from '../capabilities.ts';
 import { ARK_PROFILE } from './ark.ts';
+import { FAL_PROFILE } from './fal.ts';
 import { GEMINI_PROFILE } from './gemini.ts';
 
 export const CATALOG_PROVIDERS: readonly ProviderProfile[] = [
   GEMINI_PROFILE,
   ARK_PROFILE,
+  FAL_PROFILE,
 ];

@@ -4,6 +4,7 @@
 // shared/catalog/ and one emulator under tests/emulators/; the composition root, the secrets module, the
 // IPC contract, the CLI and the renderer read this list and need no edit.
 import { arkModule } from './ark/index.ts';
+import { FAL_MODULE } from './fal/index.ts';
 import { geminiModule } from './gemini/index.ts';
 import type { Provider } from './types.ts';
 
@@ -33,6 +34,7 @@ export interface ProviderModule {
 export const PROVIDER_MODULES: readonly ProviderModule[] = [
   geminiModule,
   arkModule,
+  FAL_MODULE,
 ];
 
 export function providerModule(id: string): ProviderModule | undefined {
