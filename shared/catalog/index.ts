@@ -6,9 +6,11 @@ import type { ProviderProfile } from '../capabilities.ts';
 import { ARK_PROFILE } from './ark.ts';
 import { FAL_PROFILE } from './fal.ts';
 import { GEMINI_PROFILE } from './gemini.ts';
+import { OPENROUTER_PROFILE } from './openrouter.ts';
 
 export const CATALOG_PROVIDERS: readonly ProviderProfile[] = [
   GEMINI_PROFILE,
   ARK_PROFILE,
   FAL_PROFILE,
+  OPENROUTER_PROFILE,
 ];

@@ -168,7 +168,11 @@ for (const moment of ['running', 'uploading', 'creating'] as const) {
     const run1 = cli(root, args, env());
     await until(
       async () => {
-        if (moment === 'running') return (await jobsOnDisk(dir)).some((j) => j.state === 'running');
+        if (moment === 'running') {
+          // A job runs at fal and no create is on the wire: the kill lands on polling, not on a send.
+          const jobs = await jobsOnDisk(dir);
+          return jobs.some((j) => j.state === 'running') && !jobs.some((j) => j.state === 'submitted');
+        }
         // The slow request has arrived at the emulator: the CLI is waiting for its answer.
         const route = moment === 'uploading' ? 'storage-initiate' : 'submit';
         return (emu.stats.faults.slow ?? 0) > 0 && emu.stats.requests.some((r) => r.route === route && r.fault === 'slow');

@@ -6,6 +6,7 @@
 import { arkModule } from './ark/index.ts';
 import { FAL_MODULE } from './fal/index.ts';
 import { geminiModule } from './gemini/index.ts';
+import { OPENROUTER_MODULE } from './openrouter/index.ts';
 import type { Provider } from './types.ts';
 
 export interface ProviderModuleContext {
@@ -35,6 +36,7 @@ export const PROVIDER_MODULES: readonly ProviderModule[] = [
   geminiModule,
   arkModule,
   FAL_MODULE,
+  OPENROUTER_MODULE,
 ];
 
 export function providerModule(id: string): ProviderModule | undefined {

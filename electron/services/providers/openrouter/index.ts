@@ -1,0 +1,15 @@
+// The OpenRouter provider module: OPENROUTER_API_KEY, OPENROUTER_BASE_URL (default https://openrouter.ai/api/v1).
+// refreshOpenRouterModels() (models.ts) refreshes the model profiles from GET {base}/videos/models on request.
+import type { ProviderModule } from '../modules.ts';
+import { OPENROUTER_URL, OpenRouterProvider } from './adapter.ts';
+
+export { OpenRouterProvider } from './adapter.ts';
+export { applyOpenRouterModels, loadOpenRouterModelsCache, refreshOpenRouterModels } from './models.ts';
+
+export const OPENROUTER_MODULE: ProviderModule = {
+  id: 'openrouter',
+  keyEnv: ['OPENROUTER_API_KEY'],
+  baseUrlEnv: ['OPENROUTER_BASE_URL'],
+  defaultBaseUrl: () => OPENROUTER_URL,
+  create: (ctx) => new OpenRouterProvider({ apiKey: ctx.apiKey, baseUrl: ctx.baseUrl, stateDir: ctx.stateDir, log: ctx.log }),
+};
