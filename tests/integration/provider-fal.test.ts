@@ -119,6 +119,26 @@ test('roled images: a first and last frame go to first-last-frame-to-video; a mo
   assert.equal(emu.stats.creates, 3);
 });
 
+test('cancel: PUT to the stored cancel_url; the request then completes with request_cancelled, failed and not billed', async () => {
+  // Jobs that stay queued for a minute: the cancel always lands before completion.
+  const own = await startFalEmulator({ apiKey: KEY, timing: { queuedMs: 60_000, runningMs: 60_000 } });
+  const dir = path.join(root, 'cancel');
+  await fs.mkdir(dir, { recursive: true });
+  const fal = new FalProvider({ apiKey: KEY, baseUrl: own.url, stateDir: dir });
+  const signal = new AbortController().signal;
+  const made = await fal.create({ jobId: 'job_cancel', model: 'wan/v2.6', prompt: 'A slow pan over rooftops', seconds: 5, size: '1920x1080', referenceImage: null, images: [], sentAt: 1 }, signal);
+  const ref = { id: made.providerJobId, handle: made.handle, outputs: [] };
+  assert.equal((await fal.status(made.providerJobId, signal, ref)).state, 'queued');
+  await fal.cancel(made.providerJobId, signal, ref);
+  const put = own.stats.requests.find((r) => r.route === 'cancel')!;
+  assert.equal(put.method, 'PUT');
+  assert.equal(`${own.url}${put.path}`, made.handle.urls!.cancel);
+  assert.equal(put.status, 202);
+  const st = await fal.status(made.providerJobId, signal, ref);
+  assert.deepEqual(st.state === 'failed' ? [st.code, st.billed] : st, ['request_cancelled', false]);
+  await own.close();
+});
+
 for (const at of ['result', 'submit'] as const) {
   test(`moderation (${at === 'result' ? 'COMPLETED with content_policy_violation and a 422 result' : 'a 422 at submit'}) fails the scene as ModerationBlocked, not billed`, { timeout: 60000 }, async () => {
     const own = await startFalEmulator({ apiKey: KEY, moderationAt: at });
