@@ -144,7 +144,32 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     const engine = new JobEngine(deps);
     const jobs = await deps.ledger.readAll((file, err) => engine.log(`ledger: skipped damaged ${file}: ${(err as Error).message}`));
     for (const job of jobs) engine.jobs.set(job.id, job);
+    await engine.countAcceptedJobs();
     return engine;
+  }
+
+  /**
+   * A job is stored as accepted (with its provider id) just before its spend line is written; a crash between
+   * the two would leave a paid job out of the spend ledger and the budget. Every accepted job gets its line.
+   */
+  private async countAcceptedJobs(): Promise<void> {
+    const spend = await this.deps.ledger.readSpend();
+    for (const job of this.jobs.values()) {
+      if (!job.providerJobId || job.costUsd <= 0) continue;
+      if (spend.some((e) => e.jobId === job.id && e.providerJobId === job.providerJobId)) continue;
+      this.log(`job ${job.id}: accepted before a crash without its spend line; counting it now`);
+      await this.deps.ledger.appendSpend({
+        at: new Date().toISOString(),
+        jobId: job.id,
+        sceneId: job.sceneId,
+        provider: job.provider,
+        model: job.model,
+        providerJobId: job.providerJobId,
+        seconds: job.seconds,
+        size: job.size,
+        usd: job.costUsd,
+      });
+    }
   }
 
   list(): JobSnapshot[] {
@@ -645,7 +670,10 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     if (!Number.isFinite(usd) || usd < 0 || job.reportedCostUsd !== null) return;
     job.reportedCostUsd = usd;
     const delta = Math.round((usd - job.costUsd) * 1e6) / 1e6;
-    if (delta !== 0 && job.providerJobId) {
+    // A crash after the line was written but before the job was stored would write it twice on the next run.
+    const written = async (): Promise<boolean> =>
+      (await this.deps.ledger.readSpend()).some((e) => e.jobId === job.id && e.providerJobId === job.providerJobId && e.reason?.startsWith('the provider reported'));
+    if (delta !== 0 && job.providerJobId && !(await written())) {
       await this.deps.ledger.appendSpend({
         at: new Date().toISOString(),
         jobId: job.id,
