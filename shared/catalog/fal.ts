@@ -52,7 +52,7 @@ function seedance(fast: boolean): ModelProfile {
     durations: range(4, 15),
     sizes: s,
     audio: true,
-    imageInput: { firstFrame: true, lastFrame: true, references: true, maxReferences: 9 },
+    imageInput: { firstFrame: true, lastFrame: true, references: true, maxReferences: 9, referencesAlone: true },
     seed: true,
     negativePrompt: false,
     priceSource: SOURCE,
@@ -72,7 +72,7 @@ function veo(fast: boolean): ModelProfile {
     sizes: s,
     audio: true,
     // first-last-frame-to-video takes both frames; reference-to-video up to 3 references (not with frames).
-    imageInput: { firstFrame: true, lastFrame: true, references: true, maxReferences: 3 },
+    imageInput: { firstFrame: true, lastFrame: true, references: true, maxReferences: 3, referencesAlone: true },
     seed: true,
     negativePrompt: true,
     priceSource: SOURCE,
