@@ -211,6 +211,8 @@ export class FalProvider implements Provider {
     const init = await this.http.json<{ upload_url?: unknown; file_url?: unknown }>('POST', joinBase(this.storageUrl, '/storage/upload/initiate'), {
       op: 'upload',
       signal,
+      // fal's own storage host (rest.fal.ai by default, else the base URL given): it takes the fal key.
+      withAuth: true,
       query: { storage_type: 'fal-cdn-v3' },
       body: JSON.stringify({ content_type: mime, file_name: `${hash.slice(0, 16)}${path.extname(file).toLowerCase()}` }),
       contentType: 'application/json',
