@@ -313,11 +313,30 @@ export function sceneProblems(project: Pick<Project, 'provider' | 'model' | 'siz
 }
 
 /** Every reason the given scenes cannot be generated as the project stands. Empty means go. */
+/**
+ * The provider and model a scene is generated with: its own (`provider`/`model` on the scene) or the
+ * project's. A scene that names only a provider gets that provider's default model.
+ */
+export function sceneTarget(project: Pick<Project, 'provider' | 'model'>, scene: { provider?: string | undefined; model?: string | undefined }): { provider: string; model: string } {
+  const provider = scene.provider ?? project.provider;
+  const model = scene.model ?? (scene.provider && scene.provider !== project.provider ? (providerProfile(scene.provider)?.defaultModel ?? project.model) : project.model);
+  return { provider, model };
+}
+
 export function generationProblems(project: Project, sceneIds?: string[], custom: CustomModels = []): Problem[] {
   const problems = projectProblems(project, custom);
   if (problems.length) return problems;
   project.scenes.forEach((scene, i) => {
-    if (!sceneIds || sceneIds.includes(scene.id)) problems.push(...sceneProblems(project, scene, i, custom));
+    if (sceneIds && !sceneIds.includes(scene.id)) return;
+    const target = sceneTarget(project, scene);
+    if (target.provider === project.provider && target.model === project.model) {
+      problems.push(...sceneProblems(project, scene, i, custom));
+      return;
+    }
+    // A scene on its own provider/model: that model must exist and render the project's frame size.
+    const own = { ...project, ...target };
+    const head = projectProblems(own, custom).map((p) => ({ ...p, sceneId: scene.id, message: `Scene ${i + 1}: ${p.message}` }));
+    problems.push(...(head.length ? head : sceneProblems(own, scene, i, custom)));
   });
   return problems;
 }
@@ -349,9 +368,15 @@ export function pricePerSecond(providerId: string, model: string, size: string, 
  */
 export function estimateCost(project: Project, sceneIds: string[], takes = 1, custom: CustomModels = []): Estimate {
   const price = pricePerSecond(project.provider, project.model, project.size, custom);
+  // Each scene at its own provider's price when it has one, so a film that mixes providers adds up.
+  const priceOf = (sceneId: string): number => {
+    const scene = project.scenes.find((s) => s.id === sceneId);
+    const t = scene ? sceneTarget(project, scene) : project;
+    return t.provider === project.provider && t.model === project.model ? price : pricePerSecond(t.provider, t.model, project.size, custom);
+  };
   const lines = buildTimeline(project)
     .scenes.filter((s) => sceneIds.includes(s.sceneId))
-    .map((s) => ({ sceneId: s.sceneId, seconds: s.planned, takes, usd: roundUsd(price * s.planned * takes) }));
+    .map((s) => ({ sceneId: s.sceneId, seconds: s.planned, takes, usd: roundUsd(priceOf(s.sceneId) * s.planned * takes) }));
   return {
     provider: project.provider,
     model: project.model,

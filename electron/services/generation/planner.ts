@@ -2,7 +2,7 @@
 // step per project, the checks that must pass before money is spent (values the model takes, the key, the
 // busy scenes, the budget) followed by the creation of the jobs. The step runs under the session's
 // admission mutex, so no sequence or concurrency of calls can pay past the cap or twice for one scene.
-import { estimateCost, formatUsd, generationProblems, roundUsd, type CustomModels } from '../../../shared/capabilities.ts';
+import { estimateCost, formatUsd, generationProblems, roundUsd, sceneTarget, type CustomModels } from '../../../shared/capabilities.ts';
 import type { EstimateView } from '../../../shared/contract.ts';
 import { AppError, toAppErrorShape, type AppErrorShape } from '../../../shared/errors.ts';
 import { isTerminal, type JobSnapshot } from '../../../shared/jobs.ts';
@@ -37,6 +37,12 @@ export class GenerationPlanner {
     return roundUsd(ledgerSpend.reduce((a, e) => a + e.usd, 0) + inFlight);
   }
 
+  /** Every provider the given scenes are generated with (a scene may name its own). */
+  private providersFor(sceneIds: string[]): string[] {
+    const project = this.session.store.get();
+    return [...new Set(project.scenes.filter((s) => sceneIds.includes(s.id)).map((s) => sceneTarget(project, s).provider))];
+  }
+
   /** Scenes with a job that has not finished. */
   private busyScenes(): Set<string> {
     return new Set(this.session.engine.records().filter((j) => !isTerminal(j.state)).map((j) => j.sceneId));
@@ -66,7 +72,7 @@ export class GenerationPlanner {
     try {
       const problems = generationProblems(project, targets, this.opts.customModels());
       if (problems.length) throw problemsError(problems);
-      this.session.provider(project.provider);
+      for (const p of this.providersFor(targets)) this.session.provider(p);
     } catch (err) {
       blocked = toAppErrorShape(err);
     }
@@ -118,7 +124,7 @@ export class GenerationPlanner {
     }
     const problems = generationProblems(project, targets, this.opts.customModels());
     if (problems.length) throw problemsError(problems);
-    session.provider(project.provider); // MissingKey etc. before anything is written
+    for (const p of this.providersFor(targets)) session.provider(p); // MissingKey etc. before anything is written
     const est = await this.estimate(targets, takes);
     if (est.overBudgetUsd > 0) {
       throw new AppError(
@@ -136,8 +142,7 @@ export class GenerationPlanner {
         specs.push({
           sceneId: id,
           sceneNumber: index + 1,
-          provider: project.provider,
-          model: project.model,
+          ...sceneTarget(project, scene),
           prompt: fullPrompt(project, scene),
           seconds: scene.seconds,
           size: project.size,
