@@ -24,7 +24,7 @@ import { exists, newId, relativePosix } from '../fsutil.ts';
 import { sniffImage } from '../media/sniff.ts';
 import type { CreateRequest, InputImage, JobRef, Provider, RemoteOutput } from '../providers/types.ts';
 import { isOutcomeUnknown } from '../providers/types.ts';
-import { snapshotOf, type JobRecord, type Ledger } from './ledger.ts';
+import { snapshotOf, type JobRecord, type Ledger, type SpendEntry } from './ledger.ts';
 
 export interface JobSpec {
   sceneId: string;
@@ -158,17 +158,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       if (!job.providerJobId || job.costUsd <= 0) continue;
       if (spend.some((e) => e.jobId === job.id && e.providerJobId === job.providerJobId)) continue;
       this.log(`job ${job.id}: accepted before a crash without its spend line; counting it now`);
-      await this.deps.ledger.appendSpend({
-        at: new Date().toISOString(),
-        jobId: job.id,
-        sceneId: job.sceneId,
-        provider: job.provider,
-        model: job.model,
-        providerJobId: job.providerJobId,
-        seconds: job.seconds,
-        size: job.size,
-        usd: job.costUsd,
-      });
+      await this.deps.ledger.appendSpend(this.spendLine(job, job.costUsd));
     }
   }
 
@@ -407,17 +397,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     job.error = null;
     await this.transition(job, 'running');
     if (job.costUsd > 0) {
-      await this.deps.ledger.appendSpend({
-        at: new Date().toISOString(),
-        jobId: job.id,
-        sceneId: job.sceneId,
-        provider: job.provider,
-        model: job.model,
-        providerJobId,
-        seconds: job.seconds,
-        size: job.size,
-        usd: job.costUsd,
-      });
+      await this.deps.ledger.appendSpend(this.spendLine(job, job.costUsd, { providerJobId }));
     }
   }
 
@@ -674,19 +654,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     const written = async (): Promise<boolean> =>
       (await this.deps.ledger.readSpend()).some((e) => e.jobId === job.id && e.providerJobId === job.providerJobId && e.reason?.startsWith('the provider reported'));
     if (delta !== 0 && job.providerJobId && !(await written())) {
-      await this.deps.ledger.appendSpend({
-        at: new Date().toISOString(),
-        jobId: job.id,
-        sceneId: job.sceneId,
-        provider: job.provider,
-        model: job.model,
-        providerJobId: job.providerJobId,
-        seconds: job.seconds,
-        size: job.size,
-        usd: delta,
-        billed: true,
-        reason: `the provider reported $${usd.toFixed(4)} billed (estimated $${job.costUsd.toFixed(2)})`,
-      });
+      await this.deps.ledger.appendSpend(this.spendLine(job, delta, { billed: true, reason: `the provider reported $${usd.toFixed(4)} billed (estimated $${job.costUsd.toFixed(2)})` }));
     }
     await this.persist(job);
   }
@@ -750,19 +718,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     if (!billed && job.providerJobId && job.costUsd > 0) {
       // Providers do not bill a generation their moderation blocked (fal, Ark, OpenRouter say so; the
       // /v1/videos family does not bill failed jobs). The ledger says the same as the confirmation did.
-      await this.deps.ledger.appendSpend({
-        at: new Date().toISOString(),
-        jobId: job.id,
-        sceneId: job.sceneId,
-        provider: job.provider,
-        model: job.model,
-        providerJobId: job.providerJobId,
-        seconds: job.seconds,
-        size: job.size,
-        usd: -job.costUsd,
-        billed: false,
-        reason: job.error.code === 'ModerationBlocked' ? 'moderation blocked: not billed' : 'the provider says this failed job is not billed',
-      });
+      await this.deps.ledger.appendSpend(this.spendLine(job, -job.costUsd, { billed: false, reason: job.error.code === 'ModerationBlocked' ? 'moderation blocked: not billed' : 'the provider says this failed job is not billed' }));
     }
     await this.deps.onFailed(job);
   }
@@ -791,6 +747,22 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     }, this.timing.unparkAfterMs);
     timer.unref();
     this.unparkTimers.add(timer);
+  }
+
+  /** One line of the spend ledger for this job: what it is counted at, or a correction of that. */
+  private spendLine(job: JobRecord, usd: number, extra: Partial<SpendEntry> = {}): SpendEntry {
+    return {
+      at: new Date().toISOString(),
+      jobId: job.id,
+      sceneId: job.sceneId,
+      provider: job.provider,
+      model: job.model,
+      providerJobId: job.providerJobId ?? '',
+      seconds: job.seconds,
+      size: job.size,
+      usd,
+      ...extra,
+    };
   }
 
   private providerBlocked(job: JobRecord): unknown {
