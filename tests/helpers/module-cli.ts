@@ -1,7 +1,6 @@
 // Shared by the fal and OpenRouter adapter tests (tests/integration/provider-{fal,openrouter}.test.ts): an app wired to one provider
 // module, the command line as a child process, the job ledger and spend ledger as read from disk, and a scan
 // for a key anywhere in a folder or text.
-import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import { createLog } from '../../electron/services/log.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject } from '../../electron/services/projects/store.ts';
 import { makeSolidPng } from '../emulators/kit/index.ts';
+import { keyLeaks } from './provider-run.ts';
 
 export const BIN = path.resolve('bin/storyreel.mjs');
 
@@ -84,33 +84,8 @@ export async function jobsOnDisk(dir: string): Promise<Array<{ id: string; state
   return out;
 }
 
-/** Polls a condition on disk (the thing itself, not a fixed sleep). */
-export async function until(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Polls a condition on disk (the thing itself, not a fixed sleep): provider-run.ts's waitFor. */
+export { waitFor as until } from './provider-run.ts';
 
 /** Every file under `dir`, and every text given, that holds the key (or its last 12 characters). */
-export async function leaksOf(key: string, dir: string, texts: Record<string, string>): Promise<string[]> {
-  const tail = key.slice(-12);
-  const leaks: string[] = [];
-  let files = 0;
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await fs.readdir(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else {
-        files++;
-        const bytes = await fs.readFile(p);
-        if (bytes.includes(key) || bytes.includes(tail)) leaks.push(p);
-      }
-    }
-  };
-  await walk(dir);
-  assert.ok(files > 3, 'the scan read the project');
-  for (const [name, text] of Object.entries(texts)) if (text.includes(key) || text.includes(tail)) leaks.push(name);
-  return leaks;
-}
+export const leaksOf = (key: string, dir: string, texts: Record<string, string>): Promise<string[]> => keyLeaks(dir, key, texts);

@@ -103,17 +103,20 @@ export async function makeCliProject(root: string, name: string, o: { provider: 
 export async function keyLeaks(dir: string, key: string, texts: Record<string, string>): Promise<string[]> {
   const leaks: string[] = [];
   const tail = key.slice(-12);
+  let files = 0;
   const walk = async (d: string): Promise<void> => {
     for (const e of await fs.readdir(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) await walk(p);
       else {
+        files++;
         const bytes = await fs.readFile(p);
         if (bytes.includes(key) || bytes.includes(tail)) leaks.push(p);
       }
     }
   };
   await walk(dir);
+  assert.ok(files > 3, 'the scan read the project');
   for (const [name, text] of Object.entries(texts)) if (text.includes(key) || text.includes(tail)) leaks.push(name);
   return leaks;
 }
