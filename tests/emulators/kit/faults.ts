@@ -75,12 +75,52 @@ export function rng(seed: number): () => number {
   };
 }
 
+/** A small string hash (FNV-1a) to give each fault its own seed. */
+function hashName(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * One fault's schedule. Each fault draws from its own RNG stream (the plan's seed mixed with the fault's
+ * name), so whether it fires on its Nth matching request depends only on N: not on how the requests of other
+ * faults interleave with it. With one shared stream, a test asserting "this fault fired" passed or failed by
+ * the order in which concurrent requests happened to arrive.
+ */
+export class RuleSchedule {
+  private seen = 0;
+  private fired = 0;
+  private burstLeft = 0;
+  private readonly random: () => number;
+
+  constructor(seed: number, name: string) {
+    this.random = rng((seed ^ hashName(name)) >>> 0);
+  }
+
+  /** Whether the rule fires for the next matching request. */
+  next(rule: FaultRule & { burst?: number }): boolean {
+    this.seen++;
+    if (this.burstLeft > 0) {
+      this.burstLeft--;
+      return true;
+    }
+    if (this.seen <= (rule.skip ?? 0) || (rule.count !== undefined && this.fired >= rule.count)) return false;
+    const hit = rule.probability === undefined ? true : this.random() < rule.probability;
+    if (hit) {
+      this.fired++;
+      this.burstLeft = Math.max(0, (rule.burst ?? 1) - 1);
+    }
+    return hit;
+  }
+}
+
 export class FaultPlan {
   faults: KitFaults = {};
   /** How many times each fault fired. */
   readonly counts: Record<string, number> = {};
-  private random = rng(1);
-  private state = new Map<string, { seen: number; fired: number; burstLeft: number }>();
+  private seed = 1;
+  private schedules = new Map<string, RuleSchedule>();
 
   constructor(
     private defaultSeed = 1,
@@ -91,8 +131,8 @@ export class FaultPlan {
 
   set(f: KitFaults): void {
     this.faults = f;
-    this.random = rng(f.seed ?? this.defaultSeed);
-    this.state.clear();
+    this.seed = f.seed ?? this.defaultSeed;
+    this.schedules.clear();
   }
 
   resetCounts(): void {
@@ -104,20 +144,9 @@ export class FaultPlan {
     const rule = this.faults[name] as (FaultRule & { burst?: number }) | undefined;
     if (!rule || typeof rule !== 'object') return false;
     if (rule.routes ? !rule.routes.includes(route.name) : !DEFAULT_KINDS[name].includes(route.kind)) return false;
-    const st = this.state.get(name) ?? { seen: 0, fired: 0, burstLeft: 0 };
-    this.state.set(name, st);
-    st.seen++;
-    let hit = false;
-    if (st.burstLeft > 0) {
-      st.burstLeft--;
-      hit = true;
-    } else if (st.seen > (rule.skip ?? 0) && (rule.count === undefined || st.fired < rule.count)) {
-      hit = rule.probability === undefined ? true : this.random() < rule.probability;
-      if (hit) {
-        st.fired++;
-        st.burstLeft = Math.max(0, (rule.burst ?? 1) - 1);
-      }
-    }
+    let schedule = this.schedules.get(name);
+    if (!schedule) this.schedules.set(name, (schedule = new RuleSchedule(this.seed, name)));
+    const hit = schedule.next(rule);
     if (hit) this.counts[name] = (this.counts[name] ?? 0) + 1;
     return hit;
   }

@@ -24,6 +24,7 @@ import YAML from 'yaml';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { ValidateFunction, ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
+import { RuleSchedule } from '../kit/faults.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Public types
@@ -655,18 +656,6 @@ interface Job {
   deleted: boolean;
 }
 
-/** mulberry32: small, seeded, good enough to make fault schedules reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ALL_ROUTES: RouteName[] = ['create', 'list', 'retrieve', 'delete', 'content', 'remix', 'extend', 'edit'];
 const ROUTES: Array<{ method: string; re: RegExp; template: string; name: RouteName }> = [
   { method: 'POST', re: /^\/videos$/, template: '/videos', name: 'create' },
@@ -717,12 +706,12 @@ export async function startOpenAiVideosEmulator(opts: EmulatorOptions = {}): Pro
   let reqCounter = 0;
 
   let faults: EmulatorFaults = {};
-  let random = rng(1);
-  const ruleState = new Map<string, { seen: number; fired: number; burstLeft: number }>();
+  let faultSeed = 1;
+  const schedules = new Map<string, RuleSchedule>();
   const setFaults = (f: EmulatorFaults): void => {
     faults = f;
-    random = rng(f.seed ?? opts.seed ?? 1);
-    ruleState.clear();
+    faultSeed = f.seed ?? opts.seed ?? 1;
+    schedules.clear();
   };
   setFaults(opts.faults ?? {});
 
@@ -742,20 +731,9 @@ export async function startOpenAiVideosEmulator(opts: EmulatorOptions = {}): Pro
     const rule = faults[name] as (FaultRule & { burst?: number }) | undefined;
     if (!rule || typeof rule !== 'object') return false;
     if (!(rule.routes ?? DEFAULT_FAULT_ROUTES[name] ?? ALL_ROUTES).includes(route)) return false;
-    const st = ruleState.get(name) ?? { seen: 0, fired: 0, burstLeft: 0 };
-    ruleState.set(name, st);
-    st.seen++;
-    let hit = false;
-    if (st.burstLeft > 0) {
-      st.burstLeft--;
-      hit = true;
-    } else if (st.seen > (rule.skip ?? 0) && (rule.count === undefined || st.fired < rule.count)) {
-      hit = rule.probability === undefined ? true : random() < rule.probability;
-      if (hit) {
-        st.fired++;
-        st.burstLeft = Math.max(0, (rule.burst ?? 1) - 1);
-      }
-    }
+    let schedule = schedules.get(name);
+    if (!schedule) schedules.set(name, (schedule = new RuleSchedule(faultSeed, name)));
+    const hit = schedule.next(rule);
     if (hit) stats.faults[name] = (stats.faults[name] ?? 0) + 1;
     return hit;
   };
