@@ -2,8 +2,8 @@
 import Store from 'electron-store';
 import type { Settings } from '../shared/contract.ts';
 import type { SettingsStore } from './services/app.ts';
-
-const DEFAULTS: Settings = { budgetUsd: null, ffmpegPath: null, openaiBaseUrl: null, concurrency: null, customModels: [] };
+import { DEFAULT_SETTINGS as DEFAULTS, repairSettings } from './services/settings-store.ts';
+import { originOf } from './services/providers/registry.ts';
 
 interface Schema {
   settings: Settings;
@@ -15,6 +15,13 @@ export class ElectronSettings implements SettingsStore {
     name: 'settings',
     defaults: { settings: DEFAULTS, lastProject: null },
   });
+  /** What the file held that did not pass the contract at start (reset to defaults and written back). */
+  readonly repaired: string[];
+  constructor() {
+    const { settings, repaired } = repairSettings(this.store.get('settings'), { baseUrlOk: (url) => originOf(url) !== null });
+    this.repaired = repaired;
+    if (repaired.length) this.store.set('settings', settings);
+  }
   get(): Settings {
     // Fields added since the file was written take their defaults.
     return { ...DEFAULTS, ...this.store.get('settings') };

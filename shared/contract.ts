@@ -27,7 +27,8 @@ export const KeyStatusSchema = z.object({
   set: z.boolean(),
   /** e.g. "••••1234"; never the key. */
   hint: z.string().nullable(),
-  source: z.enum(['app', 'env', 'none']),
+  /** app: saved (sealed); session: in memory only (no keyring, the creator chose not to store it); env: from the environment. */
+  source: z.enum(['app', 'session', 'env', 'none']),
   /** The address (scheme://host:port) the key was saved or confirmed for; it is sent nowhere else. */
   origin: z.string().nullable(),
   /** How the key is sent: `Authorization: Bearer` or an `api-key` header. */
@@ -52,7 +53,7 @@ export const CustomModelSchema = z
 export const SettingsSchema = z.object({
   /** Budget cap per project in USD; null = no cap. */
   budgetUsd: z.number().nonnegative().nullable(),
-  ffmpegPath: z.string().nullable(),
+  ffmpegPath: z.string().min(1).max(4096).nullable(),
   /** https:, or http: for loopback only; checked by main (electron/services/providers/registry.ts). */
   openaiBaseUrl: z.string().url().max(2000).nullable(),
   concurrency: z.number().int().min(1).max(8).nullable(),
@@ -166,7 +167,16 @@ export const contract = {
       reveal: call(z.object({ exportId: Id }).strict(), z.object({ ok: z.boolean() })),
     },
     settings: {
-      update: call(SettingsSchema.partial().strict(), AppInfoSchema),
+      /**
+       * Only the settings named, each with a value: `undefined` is refused (null clears a setting). A patch
+       * of `{budgetUsd: undefined}` used to be stored as is and broke app.info and the estimate for good.
+       */
+      update: call(
+        SettingsSchema.partial()
+          .strict()
+          .refine((p) => Object.values(p).every((v) => v !== undefined), { message: 'a setting needs a value: use null to clear it' }),
+        AppInfoSchema,
+      ),
     },
     keys: {
       /** The key goes to main once and is never sent back. */

@@ -1,6 +1,30 @@
 // Where app settings live (electron-store in the app, memory on the command line and in tests), and the
 // .env reader the command line uses for keys.
-import type { Settings } from '../../shared/contract.ts';
+import { SettingsSchema, type Settings } from '../../shared/contract.ts';
+
+export const DEFAULT_SETTINGS: Settings = { budgetUsd: null, ffmpegPath: null, openaiBaseUrl: null, concurrency: null, customModels: [] };
+
+/**
+ * Settings as read from a file someone (or an older build) wrote: every field that does not pass the
+ * contract goes back to its default, and the names of those fields are returned so the caller can log them
+ * and write the file back. A broken field used to break app.info and the estimate at every start, and the
+ * Budget panel hid itself, so the window could not repair it.
+ */
+export function repairSettings(raw: unknown, rules: { baseUrlOk?: (url: string) => boolean } = {}): { settings: Settings; repaired: string[] } {
+  const source = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  const repaired: string[] = raw === undefined || source === raw ? [] : ['(the whole file)'];
+  const shape = SettingsSchema.shape;
+  for (const key of Object.keys(shape) as Array<keyof Settings>) {
+    if (!(key in source)) continue;
+    const ok = shape[key].safeParse(source[key]);
+    const fine = ok.success && !(key === 'openaiBaseUrl' && typeof ok.data === 'string' && rules.baseUrlOk && !rules.baseUrlOk(ok.data));
+    if (fine) settings[key] = ok.data;
+    else repaired.push(key);
+  }
+  for (const key of Object.keys(source)) if (!(key in shape)) repaired.push(key);
+  return { settings: settings as Settings, repaired };
+}
 
 export interface SettingsStore {
   get(): Settings;
@@ -10,7 +34,7 @@ export interface SettingsStore {
 export class MemorySettings implements SettingsStore {
   private value: Settings;
   constructor(initial: Partial<Settings> = {}) {
-    this.value = { budgetUsd: null, ffmpegPath: null, openaiBaseUrl: null, concurrency: null, customModels: [], ...initial };
+    this.value = { ...DEFAULT_SETTINGS, ...initial };
   }
   get(): Settings {
     return { ...this.value };
