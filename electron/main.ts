@@ -31,8 +31,9 @@ const primary = app.requestSingleInstanceLock();
 if (!primary) app.quit();
 
 const settings = new ElectronSettings();
-const secrets = new SafeStorageSecrets(process.env);
+const secrets = new SafeStorageSecrets(process.env, confirmInMain);
 const log = createLog({ file: path.join(app.getPath('logs'), 'main.log'), secrets: () => secrets.all() });
+if (settings.repaired.length) log(`settings: reset to defaults at start (the file held values that do not pass): ${settings.repaired.join(', ')}`);
 const rendererDir = path.join(here, '..', 'dist-renderer');
 const windows = new Set<BrowserWindow>();
 

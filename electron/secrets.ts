@@ -4,7 +4,17 @@
 import Store from 'electron-store';
 import { safeStorage } from 'electron';
 import type { KeyStatus } from '../shared/contract.ts';
-import { KEYED_PROVIDERS, NO_GATEWAY, originOf, type GatewaySettings, type Secrets } from './services/providers/registry.ts';
+import { KEYED_PROVIDERS, NO_GATEWAY, originOf, type ConfirmRequest, type GatewaySettings, type Secrets } from './services/providers/registry.ts';
+
+/** What the creator is asked before a key is stored where it is not really protected. */
+export const WEAK_STORAGE_QUESTION: ConfirmRequest = {
+  title: 'Store the key without a keyring?',
+  message: 'This system offers no keyring (such as GNOME Keyring or KWallet) to protect the key.',
+  detail:
+    'Stored anyway, the key is sealed with a password built into Electron: anyone who can read your files can unseal it. ' +
+    'Cancel keeps the key in memory for this session only; you will enter it again after a restart.',
+  confirmLabel: 'Store it anyway',
+};
 
 interface Schema {
   /** provider → the key, sealed with safeStorage (base64). */
@@ -16,14 +26,26 @@ interface Schema {
 }
 
 export class SafeStorageSecrets implements Secrets {
-  private readonly store = new Store<Schema>({ name: 'keys', defaults: { keys: {}, origins: {}, gateways: {} } });
+  // 0600: the sealed keys are nobody else's business on a shared machine (electron-store writes 0666 − umask).
+  private readonly store = new Store<Schema>({ name: 'keys', defaults: { keys: {}, origins: {}, gateways: {} }, configFileMode: 0o600 });
   private readonly cache = new Map<string, string>();
+  /** Keys the creator chose not to store (no keyring): kept in memory until the app quits. */
+  private readonly sessionOnly = new Set<string>();
   /** Unsealed gateway settings: the log redactor reads them for every line. */
   private readonly gatewayCache = new Map<string, GatewaySettings>();
   /** Origins confirmed for a key from the environment, for this run only. */
   private readonly envOrigins = new Map<string, string>();
 
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    /** Main's own dialog; asked before a key is stored where only Electron's built-in password seals it. */
+    private readonly confirm: (q: ConfirmRequest) => Promise<boolean> = async () => false,
+  ) {}
+
+  /** On Linux without a keyring, safeStorage falls back to `basic_text`: a hard-coded password. */
+  private weakStorage(): boolean {
+    return process.platform === 'linux' && safeStorage.getSelectedStorageBackend?.() === 'basic_text';
+  }
 
   private unseal(sealed: string | undefined): string | null {
     if (!sealed || !safeStorage.isEncryptionAvailable()) return null;
@@ -56,10 +78,20 @@ export class SafeStorageSecrets implements Secrets {
 
   source(provider: string): KeyStatus['source'] {
     if (this.store.get('keys')[provider]) return 'app';
+    if (this.sessionOnly.has(provider) && this.cache.has(provider)) return 'session';
     return this.get(provider) ? 'env' : 'none';
   }
 
   async set(provider: string, key: string, origin: string | null): Promise<void> {
+    if (this.weakStorage() && !(await this.confirm(WEAK_STORAGE_QUESTION))) {
+      // Not written anywhere: the key lives in this process only.
+      await this.clear(provider);
+      this.sessionOnly.add(provider);
+      this.cache.set(provider, key);
+      if (origin) this.envOrigins.set(provider, origin);
+      return;
+    }
+    this.sessionOnly.delete(provider);
     this.store.set('keys', { ...this.store.get('keys'), [provider]: this.seal(key) });
     const origins = { ...this.store.get('origins') };
     if (origin) origins[provider] = origin;
@@ -76,17 +108,20 @@ export class SafeStorageSecrets implements Secrets {
     this.store.set('keys', keys);
     this.store.set('origins', origins);
     this.cache.delete(provider);
+    this.sessionOnly.delete(provider);
+    this.envOrigins.delete(provider);
   }
 
   /** A saved key: the origin it was confirmed for. A key from the environment: OPENAI_BASE_URL's, or one confirmed this run. */
   origin(provider: string): string | null {
     if (this.store.get('keys')[provider]) return this.store.get('origins')[provider] ?? null;
+    if (this.sessionOnly.has(provider)) return this.envOrigins.get(provider) ?? null;
     return this.envOrigins.get(provider) ?? originOf(this.env.OPENAI_BASE_URL ?? this.env.STORYREEL_BASE_URL ?? null);
   }
 
   async bind(provider: string, origin: string): Promise<void> {
     if (this.store.get('keys')[provider]) this.store.set('origins', { ...this.store.get('origins'), [provider]: origin });
-    else if (this.envKey(provider)) this.envOrigins.set(provider, origin);
+    else if (this.sessionOnly.has(provider) || this.envKey(provider)) this.envOrigins.set(provider, origin);
   }
 
   gateway(provider: string): GatewaySettings {
@@ -106,6 +141,11 @@ export class SafeStorageSecrets implements Secrets {
   }
 
   async setGateway(provider: string, gateway: GatewaySettings): Promise<void> {
+    if (this.sessionOnly.has(provider)) {
+      // Header values may be tokens: kept like the key they go with, in memory only.
+      this.gatewayCache.set(provider, gateway);
+      return;
+    }
     this.store.set('gateways', { ...this.store.get('gateways'), [provider]: this.seal(JSON.stringify(gateway)) });
     this.gatewayCache.set(provider, gateway);
   }

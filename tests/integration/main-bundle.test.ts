@@ -57,6 +57,7 @@ test('the built main bundle binds every contract call and hardens its window', a
     assert.ok(!stored.includes(HEADER), 'gateway header values are sealed like the key');
     assert.deepEqual(report.confirmFlow.gateway.value, { ...report.confirmFlow.keyAfter, authHeader: 'api-key', headers: ['x-route'], query: ['api-version'] }, 'the window learns names only');
     assert.match(stored, /openai-videos/);
+    assert.equal(statSync(path.join(root, 'userData', 'keys.json')).mode & 0o777, 0o600, 'the keys file is readable by its owner only');
     assert.deepEqual(report.channels, channels().map((c) => c.channel).sort(), 'one handler per contract call, no more');
     assert.equal(report.windows.length, 1);
     const prefs = report.windows[0];
@@ -141,4 +142,25 @@ test('the built preload exposes one object with every contract call, and failed 
   });
   assert.equal(api.mediaUrl('media/a b.mp4'), 'storyreel-media://project/media/a%20b.mp4');
   assert.ok(statSync(preload).size < 20_000, `the sandboxed preload stays small (${statSync(preload).size} bytes)`);
+});
+
+test('without a keyring (basic_text), main asks before storing a key, and Cancel keeps it for this session only', async () => {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-main-'));
+  try {
+    const { stdout } = await run(process.execPath, ['tests/fixtures/electron-stub/drive-main.mjs', bundle], {
+      env: { ...process.env, STORYREEL_STUB_ROOT: root, OPENAI_API_KEY: '', STORYREEL_API_KEY: '', OPENAI_BASE_URL: '', STORYREEL_STUB_KEY: KEY, STORYREEL_STUB_BACKEND: 'basic_text', STORYREEL_STUB_CONFIRM: 'no' },
+      timeout: 60000,
+    });
+    const report = JSON.parse(stdout);
+    assert.equal(report.keySet.ok, true);
+    assert.equal(report.keySet.value.source, 'session', 'the window is told the key is kept for this session only');
+    assert.equal(report.infoAfterKey.value.keys[0].set, true, 'the key works for this session');
+    const first = report.confirmFlow.messageBoxes[0];
+    assert.equal(first.title, 'Store the key without a keyring?');
+    assert.equal(first.buttons[first.defaultId], 'Cancel', 'not storing is the default');
+    const stored = await fs.readFile(path.join(root, 'userData', 'keys.json'), 'utf8').catch(() => '');
+    assert.ok(!stored.includes('openai-videos'), `nothing was written for the key: ${stored}`);
+  } finally {
+    await fs.rm(root, { recursive: true, force: true });
+  }
 });

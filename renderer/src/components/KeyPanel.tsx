@@ -46,7 +46,7 @@ export function KeyPanel() {
             {status?.set ? (
               <>
                 <span className="key-hint">{status.hint ?? '••••'}</span>
-                <span className="muted">{status.source === 'env' ? 'from the environment' : 'saved'}</span>
+                <span className="muted">{status.source === 'env' ? 'from the environment' : status.source === 'session' ? 'for this session only (no keyring to store it safely)' : 'saved'}</span>
               </>
             ) : (
               <span className="muted">No key set for {provider.id}.</span>
@@ -81,7 +81,7 @@ export function KeyPanel() {
             <button type="submit" className="btn btn-sm" data-testid="api-key-save" disabled={saving || key.trim().length < 8}>
               Save
             </button>
-            {status?.set && status.source === 'app' && (
+            {status?.set && (status.source === 'app' || status.source === 'session') && (
               <button type="button" className="btn btn-sm btn-ghost" data-testid="api-key-clear" onClick={() => void clearKey(provider.id)}>
                 Clear
               </button>
