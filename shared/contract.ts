@@ -53,7 +53,7 @@ export const CustomModelSchema = z
 export const SettingsSchema = z.object({
   /** Budget cap per project in USD; null = no cap. */
   budgetUsd: z.number().nonnegative().nullable(),
-  ffmpegPath: z.string().min(1).max(4096).nullable(),
+  ffmpegPath: z.string().min(1).max(1024).nullable(),
   /** https:, or http: for loopback only; checked by main (electron/services/providers/registry.ts). */
   openaiBaseUrl: z.string().url().max(2000).nullable(),
   concurrency: z.number().int().min(1).max(8).nullable(),

@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   'FfmpegFailed',
   'MediaInvalid',
   'NothingToExport',
+  /** The disk (or the user's quota) is full: what was being written was not written. */
+  'DiskFull',
   'Aborted',
   'Internal',
 ] as const;
@@ -64,10 +66,20 @@ export function isAbort(err: unknown): boolean {
   return err instanceof Error && (err.name === 'AbortError' || (err as { code?: string }).code === 'ABORT_ERR');
 }
 
+/** A write that failed because the disk or the quota is full (Node's ENOSPC / EDQUOT). */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
 /** Turns anything thrown into the wire shape. Unknown errors keep their text only as detail. */
 export function toAppErrorShape(err: unknown): AppErrorShape {
   if (err instanceof AppError) return err.toJSON();
   if (isAbort(err)) return { code: 'Aborted', message: 'Canceled.' };
+  if (isDiskFull(err)) {
+    const where = (err as { path?: unknown }).path;
+    return { code: 'DiskFull', message: `The disk is full, so Storyreel could not write ${typeof where === 'string' ? where : 'a file'}.`, detail: (err as Error).message };
+  }
   const detail = err instanceof Error ? err.message : String(err);
   return { code: 'Internal', message: 'Something went wrong inside Storyreel.', detail };
 }
@@ -96,6 +108,7 @@ export const NEXT_STEP: Record<ErrorCode, string> = {
   FfmpegFailed: 'Try again. If it keeps failing, regenerate the scene that breaks it.',
   MediaInvalid: 'Regenerate this take; the file is damaged.',
   NothingToExport: 'Choose a take for every scene, then export.',
+  DiskFull: 'Free some space on that disk, then do it again. What is on disk is unchanged.',
   Aborted: '',
   Internal: 'Try again. If it keeps happening, report it with the details below.',
 };

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { diffProject, type ChangeMeta, type ProjectChange } from '../../../shared/change.ts';
-import { AppError } from '../../../shared/errors.ts';
+import { AppError, isDiskFull } from '../../../shared/errors.ts';
 import { listProblems, projectProblems, readProjectBytes, type LoadedProject } from '../../../shared/project-file.ts';
 import { MAX_PROMPT_CHARS, PROJECT_FILE, PROJECT_FORMAT_VERSION, projectRuleProblems, ProjectSchema, type Project, type Scene, type Take } from '../../../shared/project.ts';
 import { exists, newId, writeFileAtomic, writeJsonAtomic } from '../fsutil.ts';
@@ -183,8 +183,35 @@ export class ProjectStore extends EventEmitter<{ change: [ProjectChange] }> {
     this.project = freeze(next);
     this.current = change.version;
     this.emit('change', change);
-    await this.save();
+    try {
+      await this.save();
+    } catch (err) {
+      await this.showWhatIsOnDisk(meta.label);
+      if (isDiskFull(err)) throw new AppError('DiskFull', `The disk is full, so "${meta.label}" was not saved. The project is as it was last saved.`, { detail: (err as Error).message, cause: err });
+      throw err;
+    }
     return change;
+  }
+
+  /**
+   * After a failed save: the in-memory project goes back to what project.json holds, and listeners are told,
+   * so the window never shows an edit that closing would silently drop. (If the file cannot be read either,
+   * the memory keeps the edit and the next save tries again.)
+   */
+  private async showWhatIsOnDisk(label: string): Promise<void> {
+    let onDisk: Project;
+    try {
+      onDisk = (await loadProject(this.dir)).project;
+    } catch {
+      return;
+    }
+    const before = this.project;
+    const patches = diffProject(before, onDisk);
+    if (!patches.length) return;
+    const change: ProjectChange = { projectId: onDisk.id, from: this.current, version: ++clock, origin: 'system', label: `Not saved: ${label}`, patches };
+    this.project = freeze(onDisk);
+    this.current = change.version;
+    this.emit('change', change);
   }
 
   /**
@@ -211,7 +238,9 @@ export class ProjectStore extends EventEmitter<{ change: [ProjectChange] }> {
   save(): Promise<void> {
     if (this.pendingWrite) return this.writing;
     this.pendingWrite = true;
-    this.writing = this.writing.then(async () => {
+    // After a failed write (a full disk) the chain must go on: `.then` on a rejected promise would skip every
+    // later save for as long as the project stays open.
+    this.writing = this.writing.catch(() => undefined).then(async () => {
       this.pendingWrite = false;
       try {
         await writeJsonAtomic(path.join(this.dir, PROJECT_FILE), this.project);
