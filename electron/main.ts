@@ -32,7 +32,8 @@ if (!primary) app.quit();
 
 const settings = new ElectronSettings();
 const secrets = new SafeStorageSecrets(process.env, confirmInMain);
-const log = createLog({ file: path.join(app.getPath('logs'), 'main.log'), secrets: () => secrets.all() });
+const logFile = path.join(app.getPath('logs'), 'main.log');
+const log = createLog({ file: logFile, secrets: () => secrets.all() });
 if (settings.repaired.length) log(`settings: reset to defaults at start (the file held values that do not pass): ${settings.repaired.join(', ')}`);
 const rendererDir = path.join(here, '..', 'dist-renderer');
 const windows = new Set<BrowserWindow>();
@@ -58,6 +59,8 @@ const storyreel = new Storyreel({
   settings,
   secrets,
   log,
+  logFile,
+  versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
   owner: 'app',
   env: process.env,
   // The animatic font ships in resources/fonts when packaged; from a checkout it is found in build/fonts.

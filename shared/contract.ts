@@ -107,6 +107,8 @@ export const contract = {
   calls: {
     app: {
       info: call(None, AppInfoSchema),
+      /** Text for a bug report: versions, ffmpeg, settings' state, redacted last log lines; prompts only if asked. */
+      diagnostics: call(z.object({ includePrompts: z.boolean() }).strict(), z.object({ text: z.string() })),
     },
     project: {
       get: call(None, ProjectViewSchema.nullable()),

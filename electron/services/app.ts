@@ -14,6 +14,7 @@ import { ExportService } from './export/service.ts';
 import { GenerationPlanner } from './generation/planner.ts';
 import { importReference } from './generation/references.ts';
 import type { Dialogs, HandlerContext } from './handlers/context.ts';
+import { buildDiagnostics } from './diagnostics.ts';
 import { buildHandlers } from './handlers/index.ts';
 import type { EngineTiming } from './jobs/engine.ts';
 import type { Log } from './log.ts';
@@ -47,6 +48,10 @@ export interface StoryreelOptions {
   /** Overrides settings.concurrency and the model's default. */
   concurrency?: number;
   fontFile?: string | null;
+  /** The log file, for "Copy diagnostics"; null when the log goes nowhere (tests). */
+  logFile?: string | null;
+  /** Runtime versions for diagnostics (Electron passes process.versions). */
+  versions?: Record<string, string | undefined>;
 }
 
 export const DEFAULT_CONCURRENCY = 2;
@@ -175,6 +180,19 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     };
   }
 
+  /** "Copy diagnostics" (diagnostics.ts): no key ever, prompts only when asked. */
+  async diagnostics(includePrompts: boolean): Promise<string> {
+    const project = this.session?.store.get();
+    return buildDiagnostics({
+      info: await this.info(),
+      versions: this.opts.versions ?? { node: process.versions.node },
+      logFile: this.opts.logFile ?? null,
+      secrets: () => this.opts.secrets.all(),
+      privateTexts: project ? [project.title, project.style, ...project.scenes.flatMap((s) => [s.prompt, s.caption ?? ''])] : [],
+      includePrompts,
+    });
+  }
+
   spent(session = this.current()): Promise<number> {
     return this.planner(session).spent();
   }
@@ -223,6 +241,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
       planner: (session) => this.planner(session),
       exports: (session) => this.exports(session),
       info: () => this.info(),
+      diagnostics: (includePrompts) => this.diagnostics(includePrompts),
       customModels: () => this.keys.customModels(),
       dialogs: this.opts.dialogs,
     };

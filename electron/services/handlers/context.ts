@@ -27,6 +27,7 @@ export interface HandlerContext {
   planner(session: Session): GenerationPlanner;
   exports(session: Session): ExportService;
   info(): Promise<AppInfo>;
+  diagnostics(includePrompts: boolean): Promise<string>;
   customModels(): CustomModels;
   dialogs: Dialogs | undefined;
 }

@@ -10,7 +10,7 @@ import { takeHandlers } from './takes.ts';
 
 export function buildHandlers(ctx: HandlerContext, settings: SettingsContext): Handlers {
   return {
-    app: { info: () => ctx.info() },
+    app: { info: () => ctx.info(), diagnostics: async ({ includePrompts }) => ({ text: await ctx.diagnostics(includePrompts) }) },
     project: projectHandlers(ctx),
     scenes: sceneHandlers(ctx),
     takes: takeHandlers(ctx),

@@ -4,6 +4,7 @@ import { openProject, updateProject } from '../actions.ts';
 import { useDraft } from '../hooks.ts';
 import { formatClock } from '../lib/format.ts';
 import { useStore } from '../store.ts';
+import { DiagnosticsButton } from './Diagnostics.tsx';
 import { Icon } from './ui.tsx';
 
 export function Header() {
@@ -24,6 +25,7 @@ export function Header() {
           Open…
         </button>
       )}
+      <DiagnosticsButton />
     </header>
   );
 }
