@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Storyreel } from './services/app.ts';
 import { confirmInMain } from './confirm.ts';
+import { createUpdates } from './updater.ts';
 import { bindIpc } from './ipc.ts';
 import { createLog } from './services/log.ts';
 import { drainAll, resolveFfmpeg } from './services/media/ffmpeg.ts';
@@ -52,6 +53,9 @@ function startupFfmpeg(): ReturnType<typeof resolveFfmpeg> {
   }
 }
 
+// Offered, never taken: a packaged build looks for a newer release once the window is up (updater.ts).
+const updates = createUpdates(log);
+
 const storyreel = new Storyreel({
   version: app.getVersion(),
   ffmpeg: startupFfmpeg(),
@@ -61,6 +65,7 @@ const storyreel = new Storyreel({
   log,
   logFile,
   versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
+  updates,
   owner: 'app',
   env: process.env,
   // The animatic font ships in resources/fonts when packaged; from a checkout it is found in build/fonts.
@@ -245,4 +250,6 @@ void app.whenReady().then(async () => {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
+  // A quiet look for a newer release, a minute after start (never a download: see updater.ts).
+  if (updates) setTimeout(() => void updates.check(), 60_000).unref();
 });

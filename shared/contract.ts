@@ -61,6 +61,20 @@ export const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
+/** Updates are offered, never taken: see electron/services/updates.ts. */
+export const UpdateStateSchema = z.object({
+  status: z.enum(['idle', 'checking', 'none', 'available', 'downloading', 'ready']),
+  current: z.string(),
+  version: z.string().nullable(),
+  /** The release page (notes, installers); the only link the notice opens. */
+  releaseUrl: z.string().nullable(),
+  /** false: notify-only (this build cannot install updates itself). */
+  canInstall: z.boolean(),
+  progress: z.number().min(0).max(1),
+  error: z.string().nullable(),
+});
+export type UpdateState = z.infer<typeof UpdateStateSchema>;
+
 export const AppInfoSchema = z.object({
   version: z.string(),
   ffmpeg: z.object({ ok: z.boolean(), version: z.string().nullable(), error: z.string().nullable() }),
@@ -109,6 +123,8 @@ export const contract = {
       info: call(None, AppInfoSchema),
       /** Text for a bug report: versions, ffmpeg, settings' state, redacted last log lines; prompts only if asked. */
       diagnostics: call(z.object({ includePrompts: z.boolean() }).strict(), z.object({ text: z.string() })),
+      /** check | download | install | dismiss; download and install only ever follow the creator's click. */
+      update: call(z.object({ action: z.enum(['state', 'check', 'download', 'install', 'dismiss']) }).strict(), UpdateStateSchema),
     },
     project: {
       get: call(None, ProjectViewSchema.nullable()),
@@ -210,6 +226,8 @@ export const contract = {
     change: ProjectChangeSchema,
     job: ProjectJobSchema,
     export: ProjectExportSchema,
+    /** A newer release was found, or a download moved on. */
+    update: UpdateStateSchema,
   },
 } as const;
 

@@ -26,6 +26,7 @@ import type { Provider } from './providers/types.ts';
 import { openProjectFile, type OpenedFile } from './serve.ts';
 import { Session, type ProviderCache } from './session.ts';
 import type { SettingsStore } from './settings-store.ts';
+import type { UpdateService } from './updates.ts';
 
 export { EnvSecrets, keyHint, type Secrets } from './providers/registry.ts';
 export { MemorySettings, parseDotenv, type SettingsStore } from './settings-store.ts';
@@ -50,6 +51,8 @@ export interface StoryreelOptions {
   fontFile?: string | null;
   /** The log file, for "Copy diagnostics"; null when the log goes nowhere (tests). */
   logFile?: string | null;
+  /** Looks for newer releases and offers them (electron/updater.ts in the app); none on the CLI. */
+  updates?: UpdateService | null;
   /** Runtime versions for diagnostics (Electron passes process.versions). */
   versions?: Record<string, string | undefined>;
 }
@@ -68,6 +71,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
     this.keys = new ProviderRegistry({ settings: opts.settings, secrets: opts.secrets, env: opts.env, confirm: () => opts.dialogs?.confirm, log: opts.log });
     this.ffPaths = opts.ffmpeg;
     this.ff = new Ffmpeg(opts.ffmpeg, opts.log);
+    opts.updates?.on('state', (state) => this.push('update', state));
   }
 
   /** Uses another ffmpeg from now on, after checking that it runs. Nothing changes if it does not. */
@@ -242,6 +246,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
       exports: (session) => this.exports(session),
       info: () => this.info(),
       diagnostics: (includePrompts) => this.diagnostics(includePrompts),
+      updates: this.opts.updates ?? null,
       customModels: () => this.keys.customModels(),
       dialogs: this.opts.dialogs,
     };

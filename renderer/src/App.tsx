@@ -6,6 +6,7 @@ import { Inspector } from './components/Inspector.tsx';
 import { SceneEditor } from './components/SceneEditor.tsx';
 import { Timeline } from './components/Timeline.tsx';
 import { Toasts } from './components/Toasts.tsx';
+import { UpdateNotice } from './components/UpdateNotice.tsx';
 import { Welcome } from './components/Welcome.tsx';
 import { useStore } from './store.ts';
 
@@ -16,6 +17,7 @@ export function App() {
     <div className="app">
       <Header />
       <FfmpegBanner />
+      <UpdateNotice />
       {!ready ? (
         <div className="loading" role="status">
           Opening project…

@@ -8,6 +8,7 @@ import type { GenerationPlanner } from '../generation/planner.ts';
 import type { NewProjectOptions } from '../projects/store.ts';
 import type { Confirm } from '../providers/registry.ts';
 import type { Session } from '../session.ts';
+import type { UpdateService } from '../updates.ts';
 
 export interface Dialogs {
   pickFolder(purpose: 'open' | 'create'): Promise<string | null>;
@@ -28,6 +29,8 @@ export interface HandlerContext {
   exports(session: Session): ExportService;
   info(): Promise<AppInfo>;
   diagnostics(includePrompts: boolean): Promise<string>;
+  /** The update service (notify-only without one: the CLI and the bridge have none unless given). */
+  updates: UpdateService | null;
   customModels(): CustomModels;
   dialogs: Dialogs | undefined;
 }

@@ -10,7 +10,19 @@ import { takeHandlers } from './takes.ts';
 
 export function buildHandlers(ctx: HandlerContext, settings: SettingsContext): Handlers {
   return {
-    app: { info: () => ctx.info(), diagnostics: async ({ includePrompts }) => ({ text: await ctx.diagnostics(includePrompts) }) },
+    app: {
+      info: () => ctx.info(),
+      diagnostics: async ({ includePrompts }) => ({ text: await ctx.diagnostics(includePrompts) }),
+      update: async ({ action }) => {
+        const u = ctx.updates;
+        if (!u) return { status: 'none', current: (await ctx.info()).version, version: null, releaseUrl: null, canInstall: false, progress: 0, error: null };
+        if (action === 'check') return u.check();
+        if (action === 'download') return u.download();
+        if (action === 'install') return u.install();
+        if (action === 'dismiss') return u.dismiss();
+        return u.state();
+      },
+    },
     project: projectHandlers(ctx),
     scenes: sceneHandlers(ctx),
     takes: takeHandlers(ctx),

@@ -9,6 +9,7 @@ import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/a
 import { createLog } from '../../electron/services/log.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject } from '../../electron/services/projects/store.ts';
+import { UpdateService } from '../../electron/services/updates.ts';
 import { openWindow, SHOTS } from '../helpers/e2e.ts';
 
 const KEY = 'sk-e2e-diag-0123456789abcdef';
@@ -48,6 +49,42 @@ test('Diagnostics… shows what would be copied: versions, ffmpeg, log lines; no
     await page.getByTestId('diagnostics-prompts').check();
     await boxHas(prompt);
     assert.ok(!(await box.inputValue()).includes(KEY));
+    assert.deepEqual(win.pageErrors, []);
+  } finally {
+    await win.close();
+    await app.shutdown();
+    await fs.rm(root, { recursive: true, force: true });
+  }
+});
+
+test('an update is offered in a notice: notify-only links to the release page; Later hides it; nothing downloads', { timeout: 90000 }, async () => {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-e2e-update-'));
+  let downloads = 0;
+  const updates = new UpdateService({
+    current: '1.4.0',
+    canInstall: false,
+    releaseUrl: (v) => `https://github.com/storyreel/storyreel/releases/tag/v${v}`,
+    source: { latest: async () => ({ version: '1.5.0' }), download: async () => void downloads++ },
+  });
+  const app = new Storyreel({ version: '1.4.0', ffmpeg: resolveFfmpeg({ env: process.env }), settings: new MemorySettings(), secrets: new EnvSecrets({}), log: () => undefined, owner: 'e2e', updates });
+  const dir = path.join(root, 'film');
+  await createProject(dir, { title: 'Harbour', size: '640x360', scenes: [{ prompt: 'A harbour at dawn', seconds: 2 }] });
+  await app.openProject(dir);
+  const win = await openWindow(app, { width: 1100, height: 700 });
+  try {
+    const { page } = win;
+    await page.getByTestId('scene-card').first().waitFor();
+    assert.equal(await page.getByTestId('update-notice').count(), 0, 'no notice before a newer release is known');
+    await updates.check(); // main's quiet look finds 1.5.0: the window hears it as an event
+    const notice = page.getByTestId('update-notice');
+    await notice.waitFor();
+    assert.match((await notice.textContent()) ?? '', /Storyreel 1\.5\.0 is available.*you have 1\.4\.0/);
+    assert.equal(await page.getByTestId('update-release-page').getAttribute('href'), 'https://github.com/storyreel/storyreel/releases/tag/v1.5.0');
+    assert.equal(await page.getByTestId('update-download').count(), 0, 'a notify-only build offers no download');
+    await page.screenshot({ path: path.join(SHOTS, 'update-notice.png') });
+    await page.getByTestId('update-later').click();
+    await notice.waitFor({ state: 'detached' });
+    assert.equal(downloads, 0, 'nothing was downloaded');
     assert.deepEqual(win.pageErrors, []);
   } finally {
     await win.close();
