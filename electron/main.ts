@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Storyreel } from './services/app.ts';
 import { confirmInMain } from './confirm.ts';
 import { createUpdates } from './updater.ts';
+import { crashReportUrl, shareCrashReports, startCrashReporter } from './crash.ts';
 import { bindIpc } from './ipc.ts';
 import { createLog } from './services/log.ts';
 import { drainAll, resolveFfmpeg } from './services/media/ffmpeg.ts';
@@ -31,7 +32,11 @@ protocol.registerSchemesAsPrivileged([
 const primary = app.requestSingleInstanceLock();
 if (!primary) app.quit();
 
-const settings = new ElectronSettings();
+const settings = new ElectronSettings((patch) => {
+  if (patch.shareCrashReports !== undefined) shareCrashReports(patch.shareCrashReports);
+});
+// Minidumps are written locally from the start; uploaded only if the creator opted in (crash.ts).
+startCrashReporter(settings.get().shareCrashReports);
 const secrets = new SafeStorageSecrets(process.env, confirmInMain);
 const logFile = path.join(app.getPath('logs'), 'main.log');
 const log = createLog({ file: logFile, secrets: () => secrets.all() });
@@ -66,6 +71,7 @@ const storyreel = new Storyreel({
   logFile,
   versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
   updates,
+  crashReports: { uploadAddress: crashReportUrl(), folder: app.getPath('crashDumps') },
   owner: 'app',
   env: process.env,
   // The animatic font ships in resources/fonts when packaged; from a checkout it is found in build/fonts.

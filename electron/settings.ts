@@ -17,7 +17,7 @@ export class ElectronSettings implements SettingsStore {
   });
   /** What the file held that did not pass the contract at start (reset to defaults and written back). */
   readonly repaired: string[];
-  constructor() {
+  constructor(private readonly onChange: (patch: Partial<Settings>) => void = () => undefined) {
     const { settings, repaired } = repairSettings(this.store.get('settings'), { baseUrlOk: (url) => originOf(url) !== null });
     this.repaired = repaired;
     if (repaired.length) this.store.set('settings', settings);
@@ -28,6 +28,7 @@ export class ElectronSettings implements SettingsStore {
   }
   update(patch: Partial<Settings>): Settings {
     this.store.set('settings', { ...this.get(), ...patch });
+    this.onChange(patch);
     return this.get();
   }
   lastProject(): string | null {

@@ -58,6 +58,8 @@ export const SettingsSchema = z.object({
   openaiBaseUrl: z.string().url().max(2000).nullable(),
   concurrency: z.number().int().min(1).max(8).nullable(),
   customModels: z.array(CustomModelSchema).max(50),
+  /** Upload crash reports (off unless the creator opts in; only where the build names an address). */
+  shareCrashReports: z.boolean(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -77,6 +79,8 @@ export type UpdateState = z.infer<typeof UpdateStateSchema>;
 
 export const AppInfoSchema = z.object({
   version: z.string(),
+  /** Where crash reports could go; null: they stay on this computer (crashDumps), whatever the setting. */
+  crashReports: z.object({ uploadAddress: z.string().nullable(), folder: z.string().nullable() }).optional(),
   ffmpeg: z.object({ ok: z.boolean(), version: z.string().nullable(), error: z.string().nullable() }),
   keys: z.array(KeyStatusSchema),
   settings: SettingsSchema,

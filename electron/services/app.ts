@@ -51,6 +51,8 @@ export interface StoryreelOptions {
   fontFile?: string | null;
   /** The log file, for "Copy diagnostics"; null when the log goes nowhere (tests). */
   logFile?: string | null;
+  /** Where crash reports go (Electron's crash reporter); absent on the CLI and in tests. */
+  crashReports?: { uploadAddress: string | null; folder: string | null };
   /** Looks for newer releases and offers them (electron/updater.ts in the app); none on the CLI. */
   updates?: UpdateService | null;
   /** Runtime versions for diagnostics (Electron passes process.versions). */
@@ -181,6 +183,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
       ffmpeg: await checkFfmpeg(this.ffPaths),
       keys: this.keys.statuses(),
       settings: this.opts.settings.get(),
+      ...(this.opts.crashReports ? { crashReports: this.opts.crashReports } : {}),
     };
   }
 

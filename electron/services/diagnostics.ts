@@ -57,6 +57,7 @@ export async function buildDiagnostics(d: DiagnosticsInput): Promise<string> {
     `ffmpeg: ${d.info.ffmpeg.ok ? d.info.ffmpeg.version : `not working (${d.info.ffmpeg.error ?? 'unknown'})`}`,
     `Project format: ${PROJECT_FORMAT_VERSION}`,
     `Settings: budget cap ${settings.budgetUsd === null ? 'none' : `$${settings.budgetUsd}`}, concurrency ${settings.concurrency ?? 'default'}, ffmpeg path ${settings.ffmpegPath ? 'set' : 'default'}, gateway address ${settings.openaiBaseUrl ? 'set' : 'none'}, ${settings.customModels.length} custom model(s)`,
+    `Crash reports: ${d.info.crashReports ? `${settings.shareCrashReports && d.info.crashReports.uploadAddress ? 'uploaded' : 'kept on this computer'} (${d.info.crashReports.folder ?? 'no folder'})` : 'not collected here'}`,
     `Keys: ${d.info.keys.map((k) => `${k.provider} ${k.set ? `set (${k.source})` : 'not set'}`).join('; ') || 'none'}`,
     `Prompts: ${d.includePrompts ? 'included' : 'hidden as [prompt]'}`,
     '',

@@ -2,7 +2,7 @@
 // .env reader the command line uses for keys.
 import { SettingsSchema, type Settings } from '../../shared/contract.ts';
 
-export const DEFAULT_SETTINGS: Settings = { budgetUsd: null, ffmpegPath: null, openaiBaseUrl: null, concurrency: null, customModels: [] };
+export const DEFAULT_SETTINGS: Settings = { budgetUsd: null, ffmpegPath: null, openaiBaseUrl: null, concurrency: null, customModels: [], shareCrashReports: false };
 
 /**
  * Settings as read from a file someone (or an older build) wrote: every field that does not pass the

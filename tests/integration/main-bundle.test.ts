@@ -58,6 +58,11 @@ test('the built main bundle binds every contract call and hardens its window', a
     assert.deepEqual(report.confirmFlow.gateway.value, { ...report.confirmFlow.keyAfter, authHeader: 'api-key', headers: ['x-route'], query: ['api-version'] }, 'the window learns names only');
     assert.match(stored, /openai-videos/);
     assert.equal(statSync(path.join(root, 'userData', 'keys.json')).mode & 0o777, 0o600, 'the keys file is readable by its owner only');
+    // Crash reports: written locally from the start, never uploaded (this build names no address), even
+    // after the creator opts in.
+    assert.equal(report.crashReporter.uploadToServer, false);
+    assert.deepEqual(report.crashReporter.switches, [false], 'opting in cannot upload without an address');
+    assert.deepEqual(report.crashOptIn, { uploadAddress: null, folder: path.join(root, 'crashDumps') });
     assert.deepEqual(report.channels, channels().map((c) => c.channel).sort(), 'one handler per contract call, no more');
     assert.equal(report.windows.length, 1);
     const prefs = report.windows[0];

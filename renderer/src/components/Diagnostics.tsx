@@ -2,6 +2,8 @@
 // key); the creator sees exactly what would be copied, and prompts are left out unless they tick the box.
 import { useEffect, useRef, useState } from 'react';
 import { getApi } from '../api.ts';
+import { updateSettings } from '../actions.ts';
+import { useStore } from '../store.ts';
 import { Modal } from './Modal.tsx';
 
 export function DiagnosticsButton() {
@@ -50,6 +52,7 @@ function DiagnosticsDialog({ onClose }: { onClose: () => void }) {
         <label className="check">
           <input type="checkbox" data-testid="diagnostics-prompts" checked={includePrompts} onChange={(e) => setIncludePrompts(e.target.checked)} /> Include prompts and titles
         </label>
+        <CrashReports />
         {error && <p className="field-error">{error}</p>}
         <textarea className="input diagnostics-text" data-testid="diagnostics-text" readOnly rows={14} value={text ?? 'Collecting…'} aria-label="Diagnostics text" />
       </div>
@@ -62,5 +65,28 @@ function DiagnosticsDialog({ onClose }: { onClose: () => void }) {
         </button>
       </div>
     </Modal>
+  );
+}
+
+/** Crash reports: kept on this computer; uploaded only if the creator ticks this and the build has an address. */
+function CrashReports() {
+  const info = useStore((s) => s.info);
+  const crash = info?.crashReports;
+  if (!crash) return null;
+  const share = info.settings.shareCrashReports;
+  return (
+    <div className="crash-reports">
+      <label className="check">
+        <input type="checkbox" data-testid="share-crash-reports" checked={share && crash.uploadAddress !== null} disabled={crash.uploadAddress === null} onChange={(e) => void updateSettings({ shareCrashReports: e.target.checked })} /> Send crash
+        reports to the Storyreel developers
+      </label>
+      <p className="muted">
+        {crash.uploadAddress === null
+          ? `This build has no address to send them to: crash reports stay on this computer${crash.folder ? ` in ${crash.folder}` : ''}.`
+          : share
+            ? `Sent to ${crash.uploadAddress}. They hold the app's memory at the crash, which can include prompts.`
+            : `Off: crash reports stay on this computer${crash.folder ? ` in ${crash.folder}` : ''}.`}
+      </p>
+    </div>
   );
 }
