@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ProjectChangeSchema } from './change.ts';
 import { AppErrorSchema } from './errors.ts';
 import { ExportSnapshotSchema, JobSnapshotSchema } from './jobs.ts';
-import { MAX_PROMPT_CHARS, ProjectSchema, SizeSchema, TransitionPatchSchema } from './project.ts';
+import { ContinuitySchema, MAX_CAPTION_CHARS, MAX_PROMPT_CHARS, ProjectSchema, SizeSchema, TransitionPatchSchema } from './project.ts';
 import { buildClient, eventChannel, RemoteError, type ChannelDef } from './client.ts';
 
 const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
@@ -117,6 +117,12 @@ const ScenePatch = z
     prompt: z.string().max(MAX_PROMPT_CHARS),
     seconds: z.number().int().positive().max(120),
     transition: TransitionPatchSchema,
+    /** Text shown during the scene (captions sidecars, burn-in); null clears it. */
+    caption: z.string().max(MAX_CAPTION_CHARS).nullable(),
+    continuity: ContinuitySchema,
+    /** The scene's own provider / model; null goes back to the project's. */
+    provider: z.string().min(1).max(100).nullable(),
+    model: z.string().min(1).max(200).nullable(),
   })
   .partial()
   .strict();

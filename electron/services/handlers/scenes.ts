@@ -1,12 +1,28 @@
 import type { Handlers } from '../../../shared/contract.ts';
+import { projectProblems, sceneTarget } from '../../../shared/capabilities.ts';
 import { importReference } from '../generation/references.ts';
+import { problemsError } from '../projects/rules.ts';
 import type { HandlerContext } from './context.ts';
+
+/** A scene's own provider/model must exist and make the project's frame size; refused in words otherwise. */
+function checkSceneTarget(ctx: HandlerContext, id: string, patch: { provider?: string | null; model?: string | null }): void {
+  const project = ctx.session().store.get();
+  const scene = ctx.session().store.scene(id);
+  const provider = patch.provider === undefined ? scene.provider : (patch.provider ?? undefined);
+  const model = patch.model === undefined ? (patch.provider !== undefined && patch.provider !== scene.provider ? undefined : scene.model) : (patch.model ?? undefined);
+  const target = sceneTarget(project, { provider, model });
+  const problems = projectProblems({ ...project, ...target }, ctx.customModels());
+  if (problems.length) throw problemsError(problems);
+}
 
 export function sceneHandlers(ctx: HandlerContext): Handlers['scenes'] {
   const store = () => ctx.session().store;
   return {
     add: async ({ afterId, prompt, seconds }) => store().addScene(afterId, prompt, seconds),
-    update: async ({ id, patch }) => store().updateScene(id, patch),
+    update: async ({ id, patch }) => {
+      if (patch.provider !== undefined || patch.model !== undefined) checkSceneTarget(ctx, id, patch);
+      return store().updateScene(id, patch);
+    },
     remove: async ({ id }) => ctx.session().removeScene(id),
     move: async ({ id, toIndex }) => store().moveScene(id, toIndex),
     pickReference: async ({ id }) => {

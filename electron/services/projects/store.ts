@@ -83,6 +83,9 @@ export interface ScenePatch {
   transition?: Scene['transition'];
   caption?: Scene['caption'];
   continuity?: Scene['continuity'];
+  /** null: back to the project's provider / model. */
+  provider?: string | null;
+  model?: string | null;
 }
 
 /** Changes made by the creator in the window (or the CLI acting for them). */
@@ -281,7 +284,18 @@ export class ProjectStore extends EventEmitter<{ change: [ProjectChange] }> {
     this.scene(id);
     return this.mutate(meta, [id], (p) => {
       const scene = p.scenes.find((s) => s.id === id)!;
-      Object.assign(scene, patch);
+      const { provider, model, ...rest } = patch;
+      Object.assign(scene, rest);
+      if (provider !== undefined) {
+        // Another provider without a model named: its default model (sceneTarget), not the old provider's.
+        if (provider === null) delete scene.provider;
+        else if (provider !== scene.provider) {
+          scene.provider = provider;
+          if (model === undefined) delete scene.model;
+        }
+      }
+      if (model === null) delete scene.model;
+      else if (model !== undefined) scene.model = model;
     });
   }
 
