@@ -50,6 +50,8 @@ export const JobSnapshotSchema = z.object({
   updatedAt: z.string(),
   error: AppErrorSchema.nullable(),
   takeId: z.string().nullable(),
+  /** Jobs ahead in the provider's queue while it waits there (fal says); null/absent when unknown. */
+  queuePosition: z.number().int().nonnegative().nullable().optional(),
 });
 export type JobSnapshot = z.infer<typeof JobSnapshotSchema>;
 

@@ -13,6 +13,7 @@ import { FAL_FAULTS_ALL, startFalEmulator } from '../emulators/fal/server.ts';
 import type { FalEmulator } from '../emulators/fal/server.ts';
 import { makeSolidPng } from '../emulators/kit/index.ts';
 import { whereKeyWent } from '../emulators/kit/testing.ts';
+import { sceneStatus } from '../../renderer/src/lib/status.ts';
 import { appFor, cli, jobsOnDisk, leaksOf, makeProject, spendOf, sumUsd, until } from '../helpers/module-cli.ts';
 import { probeStreams } from '../helpers/probe.ts';
 
@@ -243,4 +244,27 @@ test('the key goes only in the Authorization header to the queue and storage; ne
   assert.deepEqual([...new Set(went.map((w) => w.route))].filter((r) => !['submit', 'status', 'result', 'storage-initiate'].includes(String(r))), []);
   assert.ok(emu.stats.requests.some((r) => r.route === 'cdn') && emu.stats.requests.some((r) => r.route === 'storage-upload'));
   assert.deepEqual(await leaksOf(KEY, dir, { stdout: run.stdout, stderr: run.stderr, stdout2: rerun.stdout, stderr2: rerun.stderr }), []);
+});
+
+test('fal’s queue position reaches the job: "In queue · N ahead" while it waits, then generating', { timeout: 120000 }, async () => {
+  // The provider runs one job at a time: of four sent at once, the later ones wait in its queue.
+  const own = await startFalEmulator({ apiKey: KEY, faults: { queueing: { concurrency: 1 } }, timing: { queuedMs: 10, runningMs: 400 } });
+  try {
+    const dir = path.join(root, 'queue');
+    await makeProject(dir, { provider: 'fal', model: MODEL, size: '1280x720', scenes: Array.from({ length: 4 }, (_, i) => ({ prompt: `Queue ${i + 1}: a tram in the rain`, seconds: 4 })) });
+    const app = appFor(dir, { FAL_KEY: KEY, FAL_BASE_URL: own.url }, KEY);
+    const positions: Array<number | null | undefined> = [];
+    await app.openProject(dir);
+    app.current().engine.on('job', (s) => positions.push(s.queuePosition));
+    await app.generate([]);
+    await app.current().engine.idle();
+    const jobs = app.current().engine.list();
+    await app.shutdown();
+    assert.deepEqual(jobs.map((j) => j.state), ['ready', 'ready', 'ready', 'ready']);
+    assert.ok(positions.some((p) => typeof p === 'number' && p > 0), `a job saw jobs ahead of it: ${JSON.stringify(positions)}`);
+    assert.ok(jobs.every((j) => j.queuePosition === null), 'a finished job has no queue position');
+    assert.equal(sceneStatus({ ...jobs[0]!, state: 'running', queuePosition: 2 }).label, 'In queue · 2 ahead');
+  } finally {
+    await own.close();
+  }
 });

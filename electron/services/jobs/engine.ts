@@ -233,6 +233,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       outputs: [],
       reportedCostUsd: null,
       lastFrame: null,
+      queuePosition: null,
       state: 'queued',
       progress: 0,
       providerJobId: null,
@@ -490,8 +491,10 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
         case 'queued':
         case 'running': {
           const progress = Math.min(0.99, Math.max(job.progress, status.progress));
-          if (progress !== job.progress) {
+          const queuePosition = status.state === 'queued' ? (status.queuePosition ?? null) : null;
+          if (progress !== job.progress || queuePosition !== job.queuePosition) {
             job.progress = progress;
+            job.queuePosition = queuePosition;
             this.emit('job', snapshotOf(job));
           }
           // The server's own hint wins (down to a floor that keeps a buggy hint from hammering it).

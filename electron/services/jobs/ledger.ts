@@ -61,6 +61,8 @@ export const JobRecordSchema = z.object({
   reportedCostUsd: z.number().nullable().default(null),
   /** The provider's own last frame of the take, downloaded beside it (project-relative). */
   lastFrame: z.string().nullable().default(null),
+  /** Jobs ahead of this one in the provider's queue, while it waits there (not every provider says). */
+  queuePosition: z.number().int().nonnegative().nullable().default(null),
 });
 export type JobRecord = z.infer<typeof JobRecordSchema>;
 
@@ -80,6 +82,7 @@ export function snapshotOf(job: JobRecord): JobSnapshot {
     updatedAt: job.updatedAt,
     error: job.error,
     takeId: job.takeId,
+    queuePosition: job.state === 'submitted' || job.state === 'running' ? job.queuePosition : null,
   };
 }
 

@@ -60,7 +60,8 @@ export interface CreateRequest {
 }
 
 export type RemoteStatus =
-  | { state: 'queued' | 'running'; progress: number; pollAfterMs?: number }
+  /** `queuePosition`: jobs ahead of this one in the provider's queue (fal reports it), 0 = next. */
+  | { state: 'queued' | 'running'; progress: number; pollAfterMs?: number; queuePosition?: number }
   | {
       state: 'completed';
       expiresAt: number | null;

@@ -16,7 +16,7 @@ export interface SceneStatus {
   progress: number | null;
 }
 
-type JobLike = Pick<JobSnapshot, 'id' | 'sceneId' | 'state' | 'progress' | 'createdAt' | 'updatedAt' | 'error'>;
+type JobLike = Pick<JobSnapshot, 'id' | 'sceneId' | 'state' | 'progress' | 'createdAt' | 'updatedAt' | 'error'> & Partial<Pick<JobSnapshot, 'queuePosition'>>;
 
 /** The most recently created job for the scene (ties broken by last update). */
 export function latestJobFor<J extends JobLike>(jobs: Readonly<Record<string, J>>, sceneId: string): J | null {
@@ -58,6 +58,16 @@ export function sceneStatus(job: JobLike | null): SceneStatus {
     case 'submitted':
       return { state: job.state, tone: 'active', label: 'Submitting', sentence: 'Sending the request to the provider.', progress: job.progress };
     case 'running': {
+      if (typeof job.queuePosition === 'number') {
+        const ahead = job.queuePosition;
+        return {
+          state: job.state,
+          tone: 'waiting',
+          label: ahead === 0 ? 'Next in queue' : `In queue · ${ahead} ahead`,
+          sentence: ahead === 0 ? 'The provider has it and starts it next.' : `The provider has it; ${ahead} ${ahead === 1 ? 'job is' : 'jobs are'} ahead of it in its queue.`,
+          progress: 0,
+        };
+      }
       const p = pct(job.progress);
       return { state: job.state, tone: 'active', label: `Generating ${p}%`, sentence: `The provider is generating it (${p}%).`, progress: job.progress };
     }

@@ -235,7 +235,7 @@ export class FalProvider implements Provider {
     const { value } = await this.http.json<StatusReply>('GET', this.own(h.status), { op: 'status', signal });
     switch (value.status) {
       case 'IN_QUEUE':
-        return { state: 'queued', progress: 0 };
+        return typeof value.queue_position === 'number' && value.queue_position >= 0 ? { state: 'queued', progress: 0, queuePosition: Math.floor(value.queue_position) } : { state: 'queued', progress: 0 };
       case 'IN_PROGRESS':
         return { state: 'running', progress: 0 };
       case 'COMPLETED':
