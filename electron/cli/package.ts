@@ -35,7 +35,7 @@ export async function runPackage(args: string[], io: { out: (s: string) => void;
     io.err(`storyreel: --fps must be a frame rate such as 24, 25, 29.97 or 30, not "${values.fps}".\n`);
     return 2;
   }
-  const [{ toAppErrorShape }, { readProject }, { buildTimeline }, { Ffmpeg, resolveFfmpeg }, { conformFacts, writeConformPackage }] = await Promise.all([
+  const [{ toAppErrorShape }, { readProject }, { buildTimeline }, { Ffmpeg, resolveFfmpeg }, { conformFacts, defaultPackageDir, writeConformPackage }] = await Promise.all([
     import('../../shared/errors.ts'),
     import('../services/projects/store.ts'),
     import('../../shared/timeline.ts'),
@@ -49,9 +49,7 @@ export async function runPackage(args: string[], io: { out: (s: string) => void;
     const ff = new Ffmpeg(resolveFfmpeg({ userPath: process.env.STORYREEL_FFMPEG ?? null, env: process.env }));
     const facts = await conformFacts(ff, projectDir, timeline);
     const fps = fpsFlag ?? facts.fps;
-    const slug = project.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'film';
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-    const outDir = values.out ? path.resolve(values.out) : path.join(projectDir, 'exports', `${slug}-package-${stamp}`);
+    const outDir = values.out ? path.resolve(values.out) : defaultPackageDir(projectDir, project.title);
     const result = await writeConformPackage(projectDir, project, timeline, outDir, { fps, hasAudio: facts.hasAudio });
     const { cut } = result;
     io.out(`Conform package for "${project.title}": ${cut.clips.length} scene(s), ${cut.frames} frames at ${cut.rate.ntsc ? `${cut.rate.num}/${cut.rate.den}` : cut.rate.fps} fps, ${cut.transitions.length} transition(s).\n`);

@@ -10,6 +10,9 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { runPackage } from '../../electron/cli/package.ts';
+import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
+import { dispatch } from '../../electron/services/dispatch.ts';
+import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { writeConformPackage } from '../../electron/services/export/interchange/package.ts';
 import { readProject } from '../../electron/services/projects/store.ts';
 import { buildTimeline } from '../../shared/timeline.ts';
@@ -152,4 +155,35 @@ test('stopped half-way (a take copied, the rest not), nothing is left: no packag
   );
   assert.deepEqual(seen, ['media/S01_arbour_k3v9a1.mp4'], 'it had started writing');
   assert.deepEqual(await fs.readdir(parent), []);
+});
+
+test('the window asks over exports.package: a new folder under exports/, shown in the file manager; it cannot name a path', async () => {
+  const copy = path.join(root, 'window');
+  await fs.cp(projectDir, copy, { recursive: true });
+  const revealed: string[] = [];
+  const app = new Storyreel({
+    version: 'test',
+    ffmpeg: resolveFfmpeg({ env: process.env }),
+    settings: new MemorySettings(),
+    secrets: new EnvSecrets({}),
+    log: () => undefined,
+    owner: 'test',
+    dialogs: { pickFolder: async () => null, pickImage: async () => null, reveal: async (file) => (revealed.push(file), true) },
+  });
+  try {
+    await app.openProject(copy);
+    const handlers = app.handlers();
+    const refused = await dispatch(handlers, 'exports.package', { out: path.join(root, 'elsewhere') });
+    assert.equal(refused.ok, false, 'a path from the window is refused at the door');
+    const reply = await dispatch(handlers, 'exports.package', {});
+    assert.ok(reply.ok, JSON.stringify(reply));
+    const value = reply.value as { folder: string; files: string[]; scenes: number; frames: number; fps: number; revealed: boolean };
+    assert.match(value.folder, /^exports\/harbour-at-dawn-package-\d{4}-/);
+    assert.deepEqual([value.scenes, value.frames, value.fps, value.revealed], [3, 123, 30, true]);
+    assert.deepEqual(revealed, [path.join(copy, value.folder, 'README.txt')]);
+    for (const f of value.files) assert.ok((await fs.stat(path.join(copy, value.folder, f))).isFile(), f);
+    assert.deepEqual(timings(readEdl(await fs.readFile(path.join(copy, value.folder, 'film.edl'), 'utf8'), 30)), EXPECTED);
+  } finally {
+    await app.shutdown();
+  }
 });

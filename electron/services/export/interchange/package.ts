@@ -75,6 +75,12 @@ export async function conformFacts(ff: Pick<Ffmpeg, 'probe'>, projectDir: string
   return { fps, hasAudio };
 }
 
+/** Where a package goes by default: a new folder under the project's exports/, named for the film and the time. */
+export function defaultPackageDir(projectDir: string, title: string, now = new Date()): string {
+  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'film';
+  return path.join(projectDir, 'exports', `${slug}-package-${now.toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
+}
+
 /**
  * Writes the package into `outDir`, which must not exist yet (or be an empty folder). Refuses, writing
  * nothing, when a scene has no chosen take or its file is missing.
