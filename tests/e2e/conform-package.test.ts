@@ -7,17 +7,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { chromium, type Browser } from 'playwright';
+import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
 import { writeConformPackage } from '../../electron/services/export/interchange/package.ts';
+import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { readProject } from '../../electron/services/projects/store.ts';
 import { buildTimeline } from '../../shared/timeline.ts';
+import { startBridge, type Bridge } from '../bridge/server.ts';
 import { conformFixture } from '../helpers/conform-fixture.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.resolve('test-results', 'screenshots');
 let browser: Browser | undefined;
 let root: string | undefined;
+let app: Storyreel | undefined;
+let bridge: Bridge | undefined;
 after(async () => {
   await browser?.close();
+  await bridge?.close();
+  await app?.shutdown();
   if (root) await fs.rm(root, { recursive: true, force: true });
 });
 
@@ -78,4 +85,37 @@ test('a conform package folder, as an editor sees it: the files, the EDL and the
   await tab.getByText('002  AX       V     D 015').waitFor();
   await fs.mkdir(SHOTS, { recursive: true });
   await tab.screenshot({ path: path.join(SHOTS, 'conform-package.png') });
+});
+
+test('in the app: "Conform package for editors…" writes the package under exports/ and says where', async () => {
+  const STATIC = path.resolve('dist-renderer-bridge');
+  assert.ok(existsSync(path.join(STATIC, 'index.html')), 'dist-renderer-bridge is not built (npx vite build --mode bridge)');
+  root ??= await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-conform-shot-'));
+  const projectDir = path.join(root, 'in-app');
+  await conformFixture(projectDir);
+  const revealed: string[] = [];
+  app = new Storyreel({
+    version: 'e2e',
+    ffmpeg: resolveFfmpeg({ env: process.env }),
+    settings: new MemorySettings(),
+    secrets: new EnvSecrets({}),
+    log: () => undefined,
+    owner: 'e2e',
+    dialogs: { pickFolder: async () => null, pickImage: async () => null, reveal: async (file) => (revealed.push(file), true) },
+  });
+  await app.openProject(projectDir);
+  bridge = await startBridge(app, { staticDir: STATIC });
+  browser ??= await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(bridge.pageUrl);
+  await page.getByTestId('conform-package').click();
+  const done = page.getByTestId('conform-done');
+  await done.waitFor();
+  const folder = (await fs.readdir(path.join(projectDir, 'exports'))).find((n) => n.startsWith('harbour-at-dawn-package-'));
+  assert.ok(folder, 'the package folder is under exports/');
+  assert.match((await done.textContent()) ?? '', /Package written: 3 scenes, 3 takes.*film\.otio · film\.fcpxml · film\.xml · film\.edl · film\.srt · film\.vtt · README\.txt/);
+  assert.ok(((await done.textContent()) ?? '').includes(folder));
+  assert.deepEqual(revealed, [path.join(projectDir, 'exports', folder, 'README.txt')]);
+  await fs.mkdir(SHOTS, { recursive: true });
+  await page.getByRole('region', { name: 'Export' }).screenshot({ path: path.join(SHOTS, 'conform-package-button.png') });
 });
