@@ -11,7 +11,7 @@ export const PACKAGE_HELP = `  storyreel package <project-dir> [--out DIR] [--fp
       --fps N               the cut's frame rate (default: the chosen takes' own)
 `;
 
-/** Runs the command; returns the exit code (0 written, 1 refused with the reason, 2 bad usage). */
+/** Runs the command; returns the exit code (0 written, 1 refused with the reason, 2 bad usage, 130 stopped). */
 export async function runPackage(args: string[], io: { out: (s: string) => void; err: (s: string) => void } = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
   let values: { out?: string | undefined; fps?: string | undefined; help?: boolean | undefined };
   let positionals: string[];
@@ -43,6 +43,11 @@ export async function runPackage(args: string[], io: { out: (s: string) => void;
     import('../services/export/interchange/package.ts'),
   ]);
   const projectDir = path.resolve(dir);
+  // Ctrl-C stops the copying; the package folder is then not written at all (no half of it is left).
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const project = await readProject(projectDir);
     const timeline = buildTimeline(project);
@@ -50,7 +55,7 @@ export async function runPackage(args: string[], io: { out: (s: string) => void;
     const facts = await conformFacts(ff, projectDir, timeline);
     const fps = fpsFlag ?? facts.fps;
     const outDir = values.out ? path.resolve(values.out) : defaultPackageDir(projectDir, project.title);
-    const result = await writeConformPackage(projectDir, project, timeline, outDir, { fps, hasAudio: facts.hasAudio });
+    const result = await writeConformPackage(projectDir, project, timeline, outDir, { fps, hasAudio: facts.hasAudio, signal: stop.signal });
     const { cut } = result;
     io.out(`Conform package for "${project.title}": ${cut.clips.length} scene(s), ${cut.frames} frames at ${cut.rate.ntsc ? `${cut.rate.num}/${cut.rate.den}` : cut.rate.fps} fps, ${cut.transitions.length} transition(s).\n`);
     for (const c of cut.clips) io.out(`  scene ${c.index + 1}: ${c.media.relPath}  source ${c.sourceIn}–${c.sourceOut}, film ${c.recordIn}–${c.recordOut}\n`);
@@ -59,6 +64,9 @@ export async function runPackage(args: string[], io: { out: (s: string) => void;
   } catch (err) {
     const e = toAppErrorShape(err);
     io.err(`storyreel: ${e.message}${e.code === 'Internal' && e.detail ? `\n  (${e.detail})` : ''}\n`);
-    return 1;
+    return e.code === 'Aborted' ? 130 : 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
