@@ -197,3 +197,39 @@ test('captions follow trims and transitions, and never overlap each other', () =
   assert.match(toSrt(p, t), /00:01:07,750/);
   for (let i = 1; i < cues.length; i++) assert.ok(cues[i]!.startMs >= cues[i - 1]!.endMs);
 });
+
+test('FCPXML holds to the 1.10 DTD for every element it uses: allowed children in order, required attributes, refs that resolve', () => {
+  const { p, t } = film();
+  const { root } = parseXml(toFcpxml(cutOf(p, t)));
+  // Transcribed from Apple's FCPXMLv1_10.dtd: each element's content model (as a regex over child names) and required attributes.
+  const dtd: Record<string, { children: RegExp; required: string[] }> = {
+    fcpxml: { children: /^(resources )?library $/, required: ['version'] },
+    resources: { children: /^((asset|effect|format|media|locator) )*$/, required: [] },
+    format: { children: /^$/, required: ['id'] },
+    effect: { children: /^$/, required: ['id', 'uid'] },
+    asset: { children: /^(media-rep )+(metadata )?$/, required: ['id'] },
+    'media-rep': { children: /^(bookmark )?$/, required: ['src'] },
+    library: { children: /^((event|smart-collection) )*$/, required: [] },
+    event: { children: /^((clip|audition|mc-clip|ref-clip|sync-clip|asset-clip|collection-folder|keyword-collection|smart-collection|project) )*$/, required: [] },
+    project: { children: /^sequence $/, required: [] },
+    sequence: { children: /^(note )?spine (metadata )?$/, required: ['format'] },
+    spine: { children: /^((audio|video|clip|title|mc-clip|ref-clip|sync-clip|asset-clip|audition|gap|transition) )*$/, required: [] },
+    'asset-clip': { children: /^$/, required: ['ref'] },
+    transition: { children: /^(filter-video )?(filter-audio )?$/, required: ['duration'] },
+    'filter-video': { children: /^$/, required: ['ref'] },
+    'filter-audio': { children: /^$/, required: ['ref'] },
+  };
+  const ids = new Set<string>();
+  const refs: string[] = [];
+  const visit = (e: ReturnType<typeof parseXml>['root']) => {
+    const rule = dtd[e.name];
+    assert.ok(rule, `<${e.name}> is an element this test knows`);
+    assert.match(e.children.map((c) => c.name + ' ').join(''), rule.children, `<${e.name}>'s children`);
+    for (const a of rule.required) assert.ok(e.attrs[a], `<${e.name}> has ${a}`);
+    if (e.attrs.id) ids.add(e.attrs.id);
+    for (const a of ['ref', 'format']) if (e.attrs[a]) refs.push(e.attrs[a]!);
+    e.children.forEach(visit);
+  };
+  visit(root);
+  for (const r of refs) assert.ok(ids.has(r), `${r} resolves`);
+});
