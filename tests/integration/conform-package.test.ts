@@ -187,3 +187,18 @@ test('the window asks over exports.package: a new folder under exports/, shown i
     await app.shutdown();
   }
 });
+
+test('a take that is a link out of the project is refused like any other read of a take; nothing is written', async () => {
+  const linked = path.join(root, 'linked');
+  await fs.cp(projectDir, linked, { recursive: true });
+  const outside = path.join(root, 'secret.mp4');
+  await fs.writeFile(outside, 'not for the editor');
+  await fs.rm(path.join(linked, 'media', `${FIXTURE_TAKES[2]}.mp4`));
+  await fs.symlink(outside, path.join(linked, 'media', `${FIXTURE_TAKES[2]}.mp4`));
+  const parent = path.join(root, 'out-linked');
+  await fs.mkdir(parent);
+  const { io, err } = capture();
+  assert.equal(await runPackage([linked, '--out', path.join(parent, 'pkg'), '--fps', '30'], io), 1);
+  assert.match(err.join(''), /Scene 3's chosen take \(media\/take_x5w2c3\.mp4\) is not a file inside the project's media folder/);
+  assert.deepEqual(await fs.readdir(parent), []);
+});

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { AppError } from '../../../../shared/errors.ts';
 import type { Project } from '../../../../shared/project.ts';
 import type { Timeline } from '../../../../shared/timeline.ts';
-import { insideRoot } from '../../fsutil.ts';
+import { containedFile, insideRoot } from '../../fsutil.ts';
 import type { Ffmpeg } from '../../media/ffmpeg.ts';
 import { captionCues, toSrt, toVtt } from './captions.ts';
 import { buildCut, packageMediaName, type Cut } from './cut.ts';
@@ -50,12 +50,15 @@ async function chosenFiles(projectDir: string, timeline: Timeline): Promise<Map<
   if (unchosen.length) throw new AppError('NothingToExport', `Scene ${unchosen.join(', ')} ${unchosen.length > 1 ? 'have' : 'has'} no chosen take yet. Choose a take for every scene, then make the package.`);
   const files = new Map<string, string>();
   for (const s of timeline.scenes) {
-    const abs = insideRoot(projectDir, s.take!.file);
-    const stat = abs ? await fs.stat(abs).catch(() => null) : null;
-    if (!abs || !stat?.isFile()) {
-      throw new AppError('MediaInvalid', `Scene ${s.index + 1}'s chosen take (${s.take!.file}) is missing from the project folder. Choose another take or generate the scene again; no package was written.`);
+    // The same check as every other read of a take: a regular file inside media/, links resolved.
+    const real = await containedFile(projectDir, s.take!.file, ['media']);
+    if (!real) {
+      const lexical = insideRoot(projectDir, s.take!.file);
+      const there = lexical ? await fs.lstat(lexical).then(() => true, () => false) : false;
+      const why = there ? 'is not a file inside the project\'s media folder' : 'is missing from the project folder';
+      throw new AppError('MediaInvalid', `Scene ${s.index + 1}'s chosen take (${s.take!.file}) ${why}. Choose another take or generate the scene again; no package was written.`);
     }
-    files.set(s.take!.id, abs);
+    files.set(s.take!.id, real);
   }
   return files;
 }
