@@ -37,7 +37,7 @@ export default tseslint.config(
   // The Electron side may import anything but the window's code; it too reaches ffmpeg through the services.
   // (A later block wins for a file two blocks match: electron/cli.ts gets the services' zone below.)
   zone(['electron/*.ts'], { paths: ['renderer/**'], packages: ['fluent-ffmpeg'], why: 'the renderer is reached over IPC, and fluent-ffmpeg only behind electron/services/media/ffmpeg.ts.' }),
-  zone(['electron/services/**/*.ts', 'electron/cli.ts'], services),
+  zone(['electron/services/**/*.ts', 'electron/cli.ts', 'electron/cli/**/*.ts'], services),
   // The one door to fluent-ffmpeg.
   zone(['electron/services/media/ffmpeg.ts'], { ...services, packages: ['electron', 'electron-store'] }),
   // shared/ is imported by both processes: pure TypeScript and zod only.

@@ -84,6 +84,10 @@ Usage:
       --force-unlock        open the project even though Storyreel on another computer holds its lock
                             (only when that computer is off or done with it)
 
+  storyreel package <project-dir> [--out DIR] [--fps N]
+      Write a conform package for an editor (the chosen takes, the cut as OTIO, FCPXML, Premiere XML
+      and EDL, the captions as SRT/VTT): storyreel package --help.
+
   storyreel --help | --version
 
 Keys (openai-videos): OPENAI_API_KEY or STORYREEL_API_KEY, from the environment or a .env file in the
@@ -360,6 +364,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'render') return render(rest);
+  if (cmd === 'package') return (await import('./cli/package.ts')).runPackage(rest);
   fail(`Unknown command "${cmd}". Run storyreel --help.`);
 }
 

@@ -193,6 +193,11 @@ export const contract = {
       list: call(None, z.array(ProjectExportSchema)),
       /** Shows the exported file in the system's file manager (Electron only). */
       reveal: call(z.object({ exportId: Id }).strict(), z.object({ ok: z.boolean() })),
+      /**
+       * Writes a conform package for editors (the chosen takes and the cut as OTIO, FCPXML, Premiere XML,
+       * EDL, SRT and VTT) into a new folder under the project's exports/, and shows it in the file manager.
+       */
+      package: call(None, z.object({ folder: z.string(), files: z.array(z.string()), scenes: z.number().int(), frames: z.number().int(), fps: z.number(), revealed: z.boolean() })),
     },
     settings: {
       /**

@@ -157,3 +157,6 @@ export const clearKey = (provider: string) =>
     await refreshInfo();
     return status;
   });
+
+/** Writes a conform package for editors (main picks the folder under exports/ and shows it). */
+export const makeConformPackage = () => attempt(() => getApi().exports.package({}));

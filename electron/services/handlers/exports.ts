@@ -1,4 +1,8 @@
+import path from 'node:path';
 import type { Handlers } from '../../../shared/contract.ts';
+import { buildTimeline } from '../../../shared/timeline.ts';
+import { conformFacts, defaultPackageDir, writeConformPackage } from '../export/interchange/package.ts';
+import { relativePosix } from '../fsutil.ts';
 import type { HandlerContext } from './context.ts';
 
 export function exportHandlers(ctx: HandlerContext): Handlers['exports'] {
@@ -22,6 +26,19 @@ export function exportHandlers(ctx: HandlerContext): Handlers['exports'] {
     reveal: async ({ exportId }) => {
       const file = open().service.outputPath(exportId);
       return { ok: (await ctx.dialogs?.reveal(file)) ?? false };
+    },
+    package: async () => {
+      // The window names no path: the package always goes to a new folder under the project's exports/.
+      const session = ctx.session();
+      session.assertOpen();
+      const project = session.store.get();
+      const timeline = buildTimeline(project);
+      const dir = session.store.dir;
+      const facts = await conformFacts(session.ff, dir, timeline);
+      const result = await writeConformPackage(dir, project, timeline, defaultPackageDir(dir, project.title), { fps: facts.fps, hasAudio: facts.hasAudio });
+      session.log(`conform package written: ${result.dir}`);
+      const revealed = (await ctx.dialogs?.reveal(path.join(result.dir, 'README.txt'))) ?? false;
+      return { folder: relativePosix(dir, result.dir), files: result.files, scenes: result.cut.clips.length, frames: result.cut.frames, fps: result.cut.rate.fps, revealed };
     },
   };
 }

@@ -7,6 +7,7 @@ import { getApi } from '../api.ts';
 import { describeAppError } from '../lib/errors.ts';
 import { formatClock, formatEta, formatPercent, joinForDisplay, listScenes } from '../lib/format.ts';
 import { useStore } from '../store.ts';
+import { ConformPackageButton } from './ConformPackageButton.tsx';
 import { ErrorText, Icon, ProgressBar } from './ui.tsx';
 
 function latestExport(exports: Record<string, ExportSnapshot>): ExportSnapshot | null {
@@ -49,6 +50,7 @@ export function ExportPanel() {
         </p>
       )}
       {current && <ExportStatus snapshot={current} />}
+      <ConformPackageButton disabled={blocker !== null} />
     </section>
   );
 }
