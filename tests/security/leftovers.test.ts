@@ -72,6 +72,16 @@ test('opening a project removes old temp files and partial exports, and keeps ev
     await fs.writeFile(path.join(dir, rel), Buffer.alloc(1000));
     await fs.utimes(path.join(dir, rel), past, past);
   }
+  // A conform package a crash left half-written: a hidden folder with files in it.
+  const pkg = 'exports/.Harbour-conform.4242.0a0b0c0d.part';
+  await fs.mkdir(path.join(dir, pkg, 'media'), { recursive: true });
+  await fs.writeFile(path.join(dir, pkg, 'media', 'S01.mp4'), Buffer.alloc(1000));
+  await fs.utimes(path.join(dir, pkg), past, past);
+  const keptFolder = 'exports/Harbour-conform';
+  await fs.mkdir(path.join(dir, keptFolder), { recursive: true });
+  await fs.utimes(path.join(dir, keptFolder), past, past);
+  old.push(pkg);
+  kept.push(keptFolder);
   // Written by this very process just now: not a leftover of an earlier one.
   const fresh = '.project.json.4243.55667788.tmp';
   await fs.writeFile(path.join(dir, fresh), 'x');

@@ -8,6 +8,8 @@ import path from 'node:path';
 const ATOMIC_TEMP = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
 /** A hidden partial export and its concat list (stitch exportFilm): `.<film>.mp4.<8 hex>.part[.ffconcat]`. */
 const PARTIAL_EXPORT = /^\..+\.[0-9a-f]{8}\.part(?:\.ffconcat)?$/;
+/** A conform package being written (export/interchange/package.ts): a hidden folder `.<name>.<pid>.<8 hex>.part/`. */
+const PARTIAL_PACKAGE = /^\..+\.\d+\.[0-9a-f]{8}\.part$/;
 /** A thumbnail or last frame being fetched beside a take (jobs engine). Paid downloads live elsewhere and resume. */
 const PARTIAL_STILL = /\.(?:thumb|last)\.part$/;
 
@@ -54,6 +56,19 @@ export async function removeLeftovers(dir: string, opts: { olderThan?: number; l
   await sweep(path.join(dir, '.storyreel'), ATOMIC_TEMP, 3);
   await sweep(path.join(dir, 'exports'), PARTIAL_EXPORT, 0);
   await sweep(path.join(dir, 'media'), PARTIAL_STILL, 0);
+  // Half-written conform packages: whole hidden folders, only in exports/, only older than this process.
+  try {
+    for (const entry of await fs.readdir(path.join(dir, 'exports'), { withFileTypes: true })) {
+      if (!entry.isDirectory() || !PARTIAL_PACKAGE.test(entry.name)) continue;
+      const full = path.join(dir, 'exports', entry.name);
+      const stat = await fs.lstat(full);
+      if (!stat.isDirectory() || stat.mtimeMs >= before) continue;
+      await fs.rm(full, { recursive: true, force: true });
+      removed.push(`exports/${entry.name}/`);
+    }
+  } catch {
+    // no exports/ yet, or a folder that is not ours to remove: leave it
+  }
   if (removed.length) opts.log?.(`project ${dir}: removed ${removed.length} leftover file(s) from an earlier run (${(bytes / 1e6).toFixed(1)} MB)`);
   return removed;
 }
