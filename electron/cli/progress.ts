@@ -37,6 +37,8 @@ export class Progress {
   private readonly jobs = new Map<string, JobSnapshot>();
   private readonly lastState = new Map<string, string>();
   private line = '';
+  /** How many jobs this run waits for, known before they are all created (so the bar never says "0 of 1"). */
+  private expected = 0;
   private drawnAt = 0;
   private readonly started = Date.now();
 
@@ -52,6 +54,10 @@ export class Progress {
     this.clear();
     this.stream.write(text + '\n');
     if (redraw) this.draw(redraw);
+  }
+
+  expect(jobs: number): void {
+    this.expected = jobs;
   }
 
   job(job: JobSnapshot): void {
@@ -70,8 +76,9 @@ export class Progress {
   private generating(force: boolean): void {
     const all = [...this.jobs.values()];
     const count = (...states: string[]) => all.filter((j) => states.includes(j.state)).length;
-    const fraction = all.length ? all.reduce((a, j) => a + doneFraction(j), 0) / all.length : 0;
-    const parts = [`${count('ready')} of ${all.length} ready`];
+    const total = Math.max(this.expected, all.length);
+    const fraction = total ? all.reduce((a, j) => a + doneFraction(j), 0) / total : 0;
+    const parts = [`${count('ready')} of ${total} ready`];
     const busy = count('submitted', 'running', 'downloading');
     if (busy) parts.push(`${busy} generating`);
     if (count('queued')) parts.push(`${count('queued')} waiting`);

@@ -152,6 +152,7 @@ export async function render(args: string[]): Promise<number> {
         await agreeToPaidWork({ yes: values.yes === true, maxSpend, what: `${n}${price}`, totalUsd: d.formatUsd(est.totalUsd), command: `storyreel render ${given}` });
       }
       out(`Generating ${n}${est.totalUsd > 0 ? `${price}.` : ' — free.'}`);
+      progress.expect(resumed.length + est.lines.length);
       for (const id of await planner.generate([])) progress.job(session.engine.get(id)!);
     }
     await session.engine.idle();
