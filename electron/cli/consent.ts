@@ -12,9 +12,9 @@ export interface Consent {
   command: string;
 }
 
-/** Returns when the paid work may be sent; otherwise refuses (nothing was sent). */
-export async function agreeToPaidWork(c: Consent, io: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream } = process): Promise<void> {
-  if (c.yes || c.maxSpend !== null) return;
+/** Returns when the paid work may be sent (true: the creator was asked and said yes); otherwise refuses. */
+export async function agreeToPaidWork(c: Consent, io: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream } = process): Promise<boolean> {
+  if (c.yes || c.maxSpend !== null) return false;
   if (!io.stdin.isTTY || !io.stdout.isTTY) {
     refuse(
       `This would generate ${c.what}, and there is no terminal to ask you on, so nothing was sent. ` +
@@ -25,9 +25,10 @@ export async function agreeToPaidWork(c: Consent, io: { stdin: NodeJS.ReadStream
   const rl = createInterface({ input: io.stdin, output: io.stdout });
   let answer = '';
   try {
-    answer = await rl.question(`Generate ${c.what}? Paid work is billed by the provider. [y/N] `);
+    answer = await rl.question(`Paid work: ${c.what}.\nSend it to the provider (it bills you)? [y/N] `);
   } finally {
     rl.close();
   }
   if (!/^\s*y(es)?\s*$/i.test(answer)) refuse('Nothing was sent. Run the same command again and answer y, or add --yes.', 1);
+  return true;
 }

@@ -148,10 +148,12 @@ export async function render(args: string[]): Promise<number> {
         const over = `${d.formatUsd(est.totalUsd)}, which goes over your budget of ${d.formatUsd(est.budgetUsd ?? 0)} by ${d.formatUsd(est.overBudgetUsd)} (--max-spend; already spent on this project: ${d.formatUsd(est.spentUsd)})`;
         refuse(withNextStep(`Generating ${n} would cost ${over}. Nothing was sent.`, 'BudgetExceeded'));
       }
+      let asked = false;
       if (est.totalUsd > 0) {
-        await agreeToPaidWork({ yes: values.yes === true, maxSpend, what: `${n}${price}`, totalUsd: d.formatUsd(est.totalUsd), command: `storyreel render ${given}` });
+        asked = await agreeToPaidWork({ yes: values.yes === true, maxSpend, what: `${n}${price}`, totalUsd: d.formatUsd(est.totalUsd), command: `storyreel render ${given}` });
       }
-      out(`Generating ${n}${est.totalUsd > 0 ? `${price}.` : ' — free.'}`);
+      // After a yes to the question the estimate is on screen already.
+      out(`Generating ${n}${asked ? '.' : est.totalUsd > 0 ? `${price}.` : ' — free.'}`);
       progress.expect(resumed.length + est.lines.length);
       for (const id of await planner.generate([])) progress.job(session.engine.get(id)!);
     }
