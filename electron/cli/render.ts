@@ -64,6 +64,12 @@ export async function render(args: string[]): Promise<number> {
   const onDisk = (await d.loadProject(projectDir)).project;
   const provider = values.provider ?? onDisk.provider;
   const custom = customModelFlags(values, provider, values.model ?? (values.provider && values.provider !== onDisk.provider ? null : onDisk.model));
+  // --provider and --model: the same rules as the window (a new provider brings its default model, and the
+  // size moves to one the model makes), checked now; kept in project.json only with --save.
+  const patch = values.provider || values.model || custom ? { ...(values.provider ? { provider: values.provider } : {}), ...(values.model || custom ? { model: custom?.id ?? values.model } : {}) } : null;
+  const runSettings = patch ? d.applyProjectPatch(onDisk, patch, custom ? [custom] : []) : null;
+  // The run's model sets how many jobs run at once (the stored project's model would, otherwise).
+  const jobsAtOnce = concurrency ?? (runSettings ? d.modelProfile(runSettings.provider, runSettings.model, custom ? [custom] : [])?.concurrency : undefined);
 
   // --base-url replaces the chosen provider's host: the /v1/videos setting, or a module's *_BASE_URL.
   const mod = values.provider ? d.providerModule(values.provider) : undefined;
@@ -80,7 +86,7 @@ export async function render(args: string[]): Promise<number> {
 
   const settings = new d.MemorySettings({ budgetUsd: maxSpend, openaiBaseUrl: mod ? null : (values['base-url'] ?? null) });
   if (custom) settings.update({ customModels: [custom] });
-  const app = new d.Storyreel({ version: version(), ffmpeg: ffPaths, settings, secrets, log, owner: 'command line', env, concurrency, timing: timingFromEnv(env) });
+  const app = new d.Storyreel({ version: version(), ffmpeg: ffPaths, settings, secrets, log, owner: 'command line', env, concurrency: jobsAtOnce, timing: timingFromEnv(env) });
   const progress = new Progress(process.stdout, (sceneId) => {
     const i = app.current().store.get().scenes.findIndex((s) => s.id === sceneId);
     return i >= 0 ? `scene ${i + 1}` : 'a deleted scene';
@@ -110,18 +116,13 @@ export async function render(args: string[]): Promise<number> {
     const session = app.current();
     if (!session.store.get().scenes.length) refuse(`${path.join(projectDir, 'project.json')} has no scenes, so there is nothing to render. Add scenes to it (see "Project format" in the README), then run: storyreel render ${given}`);
     for (const note of session.store.loadNotes) out(`Note: ${note}.`);
-    // --provider and --model: the same rules as the window (a new provider brings its default model, and the
-    // size moves to one the model makes). Kept in project.json only with --save; otherwise this run's view.
+    // --provider and --model: written with --save; otherwise this run's view of the project, never saved.
     let view: ((p: Project) => Project) | undefined;
-    if (values.provider || values.model || custom) {
-      const patch = { ...(values.provider ? { provider: values.provider } : {}), ...(values.model || custom ? { model: custom?.id ?? values.model } : {}) };
-      if (values.save) {
-        await app.handlers().project.update(patch);
-        out(`Saved in project.json: ${session.store.get().provider}/${session.store.get().model} at ${session.store.get().size}.`);
-      } else {
-        const s = d.applyProjectPatch(session.store.get(), patch, app.keys.customModels());
-        view = (p) => ({ ...p, provider: s.provider, model: s.model, size: s.size });
-      }
+    if (patch && values.save) {
+      await app.handlers().project.update(patch);
+      out(`Saved in project.json: ${session.store.get().provider}/${session.store.get().model} at ${session.store.get().size}.`);
+    } else if (runSettings) {
+      view = (p) => ({ ...p, provider: runSettings.provider, model: runSettings.model, size: runSettings.size });
     }
     const planner = new d.GenerationPlanner(session, { budgetUsd: () => settings.get().budgetUsd, customModels: () => app.keys.customModels(), view });
     const project = () => (view ? view(session.store.get()) : session.store.get());
