@@ -20,10 +20,11 @@ Usage:
       and export the film. Unfinished jobs from an earlier run are resumed first, never resent.
       --out FILE            where to write the MP4 (default: <project-dir>/exports/<title>-<time>.mp4);
                             its folder must exist (checked before anything is generated)
-      --provider ID         preview (offline, default) | openai-videos | fal | gemini | ark | openrouter
+      --provider ID         preview (offline, free) | openai-videos | fal | gemini | ark | openrouter
+                            (default: the project's own; a new project is on preview)
       --model NAME          model for the provider (gateways accept any name)
-      --save                keep --provider, --model and --size in project.json (without it they apply
-                            to this run only)
+      --save                keep --provider and --model (and the size they need) in project.json;
+                            without it they apply to this run only
       --yes, -y             agree to the estimate without being asked (needed for paid work when not
                             on a terminal, unless --max-spend is given)
       --max-spend USD       refuse to submit work that would bring this project's spend over USD (also
