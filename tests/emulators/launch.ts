@@ -22,22 +22,36 @@ const PROVIDERS = Object.keys(PROVIDER_EMULATORS) as Provider[];
 const first = process.argv[2];
 const name = first && !first.startsWith('--') ? first : 'openai-videos';
 
-if (name === 'openai-videos') {
-  await import('./openai-videos/standalone.ts');
-} else if (name === 'all') {
-  // Every provider emulator at once (a film mixing providers): --port N puts fal on N, gemini on N+1, …
-  const basePort = arg('port');
-  const started: Array<{ provider: Provider; emu: KitEmulator }> = [];
-  for (const [i, provider] of PROVIDERS.entries()) {
-    const port = basePort === undefined ? undefined : Number(basePort) === 0 ? 0 : Number(basePort) + i;
-    started.push({ provider, emu: await startProvider(provider, port) });
+try {
+  if (name === 'openai-videos') {
+    await import('./openai-videos/standalone.ts');
+  } else if (name === 'all') {
+    // Every provider emulator at once (a film mixing providers): --port N puts fal on N, gemini on N+1, …
+    const basePort = arg('port');
+    const started: Array<{ provider: Provider; emu: KitEmulator }> = [];
+    for (const [i, provider] of PROVIDERS.entries()) {
+      const port = basePort === undefined ? undefined : Number(basePort) === 0 ? 0 : Number(basePort) + i;
+      started.push({ provider, emu: await startProvider(provider, port) });
+    }
+    console.log(`  all: ${started.map(({ provider, emu }) => `${PROVIDER_EMULATORS[provider].baseVar}=${emu.url} ${PROVIDER_EMULATORS[provider].keyVar}=${emu.apiKey}`).join(' ')}`);
+    stopOnSignal(started);
+  } else {
+    if (!(PROVIDERS as string[]).includes(name)) usage(`unknown emulator '${name}'`);
+    const provider = name as Provider;
+    stopOnSignal([{ provider, emu: await startProvider(provider, arg('port') === undefined ? undefined : Number(arg('port'))) }]);
   }
-  console.log(`  all: ${started.map(({ provider, emu }) => `${PROVIDER_EMULATORS[provider].baseVar}=${emu.url} ${PROVIDER_EMULATORS[provider].keyVar}=${emu.apiKey}`).join(' ')}`);
-  stopOnSignal(started);
-} else {
-  if (!(PROVIDERS as string[]).includes(name)) usage(`unknown emulator '${name}'`);
-  const provider = name as Provider;
-  stopOnSignal([{ provider, emu: await startProvider(provider, arg('port') === undefined ? undefined : Number(arg('port'))) }]);
+} catch (err) {
+  busyPort(err);
+  throw err;
+}
+
+/** A port already taken ends in one line that says which and what to type, not an EADDRINUSE trace. */
+function busyPort(err: unknown): void {
+  const e = err as { code?: string; port?: number };
+  if (e?.code !== 'EADDRINUSE') return;
+  const next = (e.port ?? 4010) + 100;
+  console.error(`Port ${e.port} on 127.0.0.1 is already in use (an emulator still running? \`lsof -i :${e.port}\` shows what holds it).\nChoose another: npm run emulator -- ${first && !first.startsWith('--') ? `${first} ` : ''}--port ${next}`);
+  process.exit(1);
 }
 
 function stopOnSignal(started: Array<{ provider: Provider; emu: KitEmulator }>): void {

@@ -59,7 +59,8 @@ export interface Run {
 
 /** `storyreel <args>` in `cwd` with `env` added (a hung run is killed well inside the test timeout). */
 export function cli(cwd: string, args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, OPENAI_API_KEY: '', STORYREEL_API_KEY: '', ...env } });
+  // Paid work needs the creator's yes when not on a terminal: these tests agree with --yes (cli-first-hour tests the refusal).
+  const child = spawn(process.execPath, [BIN, ...args, ...(args[0] === 'render' ? ['--yes'] : [])], { cwd, env: { ...process.env, OPENAI_API_KEY: '', STORYREEL_API_KEY: '', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

@@ -75,7 +75,8 @@ export interface Run {
 
 /** Runs bin/storyreel.mjs in `cwd` with `env` added. */
 export function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv): { child: ReturnType<typeof spawn>; done: Promise<Run> } {
-  const child = spawn(process.execPath, [path.resolve('bin/storyreel.mjs'), ...args], { cwd, env: { ...process.env, OPENAI_API_KEY: '', STORYREEL_API_KEY: '', ...env } });
+  // Paid work needs the creator's yes when not on a terminal: these tests agree with --yes (cli-first-hour tests the refusal).
+  const child = spawn(process.execPath, [path.resolve('bin/storyreel.mjs'), ...args, ...(args[0] === 'render' ? ['--yes'] : [])], { cwd, env: { ...process.env, OPENAI_API_KEY: '', STORYREEL_API_KEY: '', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

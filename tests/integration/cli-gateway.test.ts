@@ -26,7 +26,8 @@ after(async () => {
 });
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: root, env: { ...process.env, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: '', STORYREEL_API_KEY: '', ...env } });
+  // Paid work off a terminal needs the creator's yes (cli-first-hour.test.ts tests the refusal).
+  const child = spawn(process.execPath, [BIN, ...args, ...(args[0] === 'render' ? ['--yes'] : [])], { cwd: root, env: { ...process.env, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: '', STORYREEL_API_KEY: '', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -73,7 +74,7 @@ test('without the gateway headers the gateway refuses, and nothing was created',
   assert.equal(gw.stats.creates, 0);
 });
 
-test('--base-url: plain http only for this computer, never file: or javascript:; reserved headers refused', async () => {
+test('--base-url: plain http only for this computer, never file: or javascript:; reserved headers refused (usage errors, exit 2)', async () => {
   const dir = await project('refused', 'sora-2', '1280x720', [4]);
   for (const [args, message] of [
     [['--base-url', 'http://gateway.example/v1'], /http:\/\/ is allowed only for this computer/],
@@ -84,7 +85,7 @@ test('--base-url: plain http only for this computer, never file: or javascript:;
     [['--auth-header', 'x-key'], /bearer or api-key/],
   ] as Array<[string[], RegExp]>) {
     const r = await run(['render', dir, ...args, '--no-export']);
-    assert.equal(r.code, 1, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
     assert.match(r.stderr, message, args.join(' '));
   }
 });
@@ -95,7 +96,7 @@ test('a gateway model described on the command line is estimated and capped at i
   const args = ['render', dir, '--base-url', gw.url, '--header', `x-route: ${ROUTE}`, '--auth-header', 'api-key', '--query', 'api-version=2025-04-01'];
   const r = await run([...args, '--model', 'veo-3.1-fast', '--price-per-second', '0.4', '--durations', '5,10', '--sizes', '1920x1080', '--max-spend', '5']);
   assert.equal(r.code, 1, r.stdout + r.stderr);
-  assert.match(r.stdout, /openai-videos\/veo-3\.1-fast at 1920x1080 — estimated \$6\.00 \(15 s × \$0\.40\/s\)/);
+  assert.match(r.stderr, /openai-videos\/veo-3\.1-fast at 1920x1080 would cost \$6\.00/);
   assert.match(r.stderr, /\$6\.00, which goes over your budget of \$5\.00 by \$1\.00/);
   assert.equal(gw.stats.creates, 0);
   // Its durations hold too: a model described as 5/10 s refuses 4 s before anything is sent.

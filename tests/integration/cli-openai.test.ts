@@ -36,7 +36,8 @@ interface Run {
 }
 
 function start(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  // Paid work off a terminal needs the creator's yes (cli-first-hour.test.ts tests the refusal).
+  const child = spawn(process.execPath, [BIN, ...args, ...(args[0] === 'render' ? ['--yes'] : [])], {
     cwd: root,
     env: { ...process.env, OPENAI_API_KEY: SENTINEL, OPENAI_BASE_URL: emu.url, STORYREEL_API_KEY: '', ...env },
   });

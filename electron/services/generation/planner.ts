@@ -6,7 +6,7 @@ import { estimateCost, formatUsd, generationProblems, roundUsd, sceneTarget, typ
 import type { EstimateView } from '../../../shared/contract.ts';
 import { AppError, toAppErrorShape, type AppErrorShape } from '../../../shared/errors.ts';
 import { isTerminal, type JobSnapshot } from '../../../shared/jobs.ts';
-import { chosenTakeOf, fullPrompt } from '../../../shared/project.ts';
+import { chosenTakeOf, fullPrompt, type Project } from '../../../shared/project.ts';
 import type { JobSpec } from '../jobs/engine.ts';
 import { problemsError } from '../projects/rules.ts';
 import type { Session } from '../session.ts';
@@ -17,6 +17,11 @@ export interface PlannerOptions {
   budgetUsd(): number | null;
   /** The creator's own gateway models (price, durations, sizes). */
   customModels(): CustomModels;
+  /**
+   * The project as this run sees it, when it differs from the file: the command line's --provider and
+   * --model without --save apply to its run only, so they are never written. Default: the file's.
+   */
+  view?(stored: Project): Project;
 }
 
 export class GenerationPlanner {
@@ -37,9 +42,15 @@ export class GenerationPlanner {
     return roundUsd(ledgerSpend.reduce((a, e) => a + e.usd, 0) + inFlight);
   }
 
+  /** The project the plan is made for: the file's, or the run's view of it (PlannerOptions.view). */
+  private project(): Project {
+    const stored = this.session.store.get();
+    return this.opts.view ? this.opts.view(stored) : stored;
+  }
+
   /** Every provider the given scenes are generated with (a scene may name its own). */
   private providersFor(sceneIds: string[]): string[] {
-    const project = this.session.store.get();
+    const project = this.project();
     return [...new Set(project.scenes.filter((s) => sceneIds.includes(s.id)).map((s) => sceneTarget(project, s).provider))];
   }
 
@@ -62,7 +73,7 @@ export class GenerationPlanner {
   }
 
   async estimate(sceneIds: string[], takes = 1): Promise<EstimateView> {
-    const project = this.session.store.get();
+    const project = this.project();
     const targets = this.targetScenes(sceneIds);
     const est = estimateCost(project, targets, takes, this.opts.customModels());
     const spentUsd = await this.spent();
@@ -113,7 +124,7 @@ export class GenerationPlanner {
   private async admit(sceneIds: string[], takes: number): Promise<string[]> {
     const session = this.session;
     session.assertOpen();
-    const project = session.store.get();
+    const project = this.project();
     const targets = this.targetScenes(sceneIds);
     if (!targets.length) return [];
     const busy = this.busyScenes();
