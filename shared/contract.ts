@@ -21,6 +21,17 @@ export const ProjectViewSchema = z.object({
 });
 export type ProjectView = z.infer<typeof ProjectViewSchema>;
 
+export const RecentProjectSchema = z.object({ dir: z.string(), title: z.string(), openedAt: z.string() });
+export type RecentProjectView = z.infer<typeof RecentProjectSchema>;
+
+/**
+ * What the application menu asks the window to do. `undo`/`redo` are the storyboard's (a text field with
+ * focus takes them as text edits instead); `openRecent` carries the folder.
+ */
+export const MENU_COMMANDS = ['new', 'open', 'openRecent', 'close', 'reveal', 'undo', 'redo', 'cleanup'] as const;
+export const MenuCommandSchema = z.object({ command: z.enum(MENU_COMMANDS), dir: z.string().optional() });
+export type MenuCommand = z.infer<typeof MenuCommandSchema>;
+
 export const AuthHeaderSchema = z.enum(['bearer', 'api-key']);
 export const KeyStatusSchema = z.object({
   provider: z.string(),
@@ -155,6 +166,16 @@ export const contract = {
       open: call(None, ProjectViewSchema.nullable()),
       /** Shows the system's folder picker and creates a new project there. null = dismissed. */
       create: call(z.object({ title: z.string().max(200).optional() }).strict(), ProjectViewSchema.nullable()),
+      /** The projects opened lately, most recent first; folders that no longer hold a project are left out. */
+      recent: call(None, z.array(RecentProjectSchema)),
+      /** Opens a project from the recent list (only those: any other folder goes through the picker). */
+      openRecent: call(z.object({ dir: z.string().min(1).max(4000) }).strict(), ProjectViewSchema),
+      /** Takes a folder off the recent list (the project itself is not touched). */
+      forgetRecent: call(z.object({ dir: z.string().min(1).max(4000) }).strict(), z.array(RecentProjectSchema)),
+      /** Closes the open project; every window shows the Welcome screen. */
+      close: call(None, z.object({ ok: z.boolean() })),
+      /** Shows the open project's folder in the system's file manager (Electron only). */
+      reveal: call(None, z.object({ ok: z.boolean() })),
     },
     scenes: {
       add: call(
@@ -235,14 +256,16 @@ export const contract = {
     },
   },
   events: {
-    /** The whole project: when one is opened (and on resync). */
-    project: ProjectViewSchema,
+    /** The whole project: when one is opened (and on resync); null when it was closed. */
+    project: ProjectViewSchema.nullable(),
     /** What an edit changed (edits reply with the same change). */
     change: ProjectChangeSchema,
     job: ProjectJobSchema,
     export: ProjectExportSchema,
     /** A newer release was found, or a download moved on. */
     update: UpdateStateSchema,
+    /** A command from the application menu (or its keyboard shortcut), for the window to carry out. */
+    menu: MenuCommandSchema,
   },
 } as const;
 

@@ -80,7 +80,9 @@ export const useStore = create<StoreState>()((set) => ({
       const same = cur !== null && cur.project.id === view.project.id;
       // Replies and events can cross: never go back to an older snapshot of the same project.
       if (same && view.version < cur.version) return {};
-      return { view, selectedSceneId: keepSelection(s.selectedSceneId, view), ...(same ? {} : other) };
+      // "No project is open" said before this one opened no longer holds.
+      const toasts = s.toasts.some((t) => t.code === 'NoProject') ? { toasts: s.toasts.filter((t) => t.code !== 'NoProject') } : {};
+      return { view, selectedSceneId: keepSelection(s.selectedSceneId, view), ...(same ? {} : other), ...toasts };
     }),
 
   applyChange: (change) => {
