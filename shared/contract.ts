@@ -47,6 +47,8 @@ export const KeyStatusSchema = z.object({
   /** Names of the extra headers and default query parameters sent with the key (never their values). */
   headers: z.array(z.string()),
   query: z.array(z.string()),
+  /** The address (scheme://host:port) this provider's requests go to now; null when none is set. */
+  target: z.string().nullable().optional(),
 });
 export type KeyStatus = z.infer<typeof KeyStatusSchema>;
 

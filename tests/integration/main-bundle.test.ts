@@ -27,7 +27,7 @@ test('the built main bundle binds every contract call and hardens its window', a
     // A key saved from the window: sealed with safeStorage into electron-store's file, answered with a hint.
     assert.deepEqual(report.keySet, {
       ok: true,
-      value: { provider: 'openai-videos', set: true, hint: `••••${KEY.slice(-4)}`, source: 'app', origin: null, authHeader: 'bearer', headers: [], query: [] },
+      value: { provider: 'openai-videos', set: true, hint: `••••${KEY.slice(-4)}`, source: 'app', origin: null, authHeader: 'bearer', headers: [], query: [], target: null },
     });
     // Main's own message box decides where the key may go and whether the cap may be loosened.
     const flow = report.confirmFlow;
