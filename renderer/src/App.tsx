@@ -1,3 +1,4 @@
+import { ConfirmCancel } from './components/ConfirmCancel.tsx';
 import { ConfirmDelete } from './components/ConfirmDelete.tsx';
 import { ConfirmSpend } from './components/ConfirmSpend.tsx';
 import { FfmpegBanner } from './components/FfmpegBanner.tsx';
@@ -38,6 +39,7 @@ export function App() {
       )}
       <ConfirmDelete />
       <ConfirmSpend />
+      <ConfirmCancel />
       <NewProjectDialog />
       <Toasts />
     </div>

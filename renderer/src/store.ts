@@ -8,6 +8,7 @@ import { applyPatches } from '../../shared/change.ts';
 import type { AppInfo, ProjectChange, ProjectExport, ProjectJob, ProjectView, StoryreelApi, EstimateView } from '../../shared/contract.ts';
 import { isTerminal } from '../../shared/jobs.ts';
 import { describeError } from './lib/errors.ts';
+import { recalledSelection, rememberSelection } from './lib/selection-memory.ts';
 import type { ShownError } from './lib/errors.ts';
 
 export interface Toast extends ShownError {
@@ -51,10 +52,12 @@ export interface StoreState {
   dismissToast(id: number): void;
 }
 
-/** The selected scene if it is still there, else the first scene. */
+/** The selected scene if it is still there, else the one selected last time (before a reload), else the first. */
 function keepSelection(selected: string | null, view: ProjectView): string | null {
   const scenes = view.project.scenes;
-  return selected !== null && scenes.some((sc) => sc.id === selected) ? selected : (scenes[0]?.id ?? null);
+  if (selected !== null && scenes.some((sc) => sc.id === selected)) return selected;
+  const recalled = recalledSelection(view.project.id);
+  return recalled !== null && scenes.some((sc) => sc.id === recalled) ? recalled : (scenes[0]?.id ?? null);
 }
 
 let toastSeq = 0;
@@ -119,7 +122,11 @@ export const useStore = create<StoreState>()((set) => ({
 
   applyInfo: (info) => set({ info }),
 
-  select: (sceneId) => set({ selectedSceneId: sceneId }),
+  select: (sceneId) =>
+    set((s) => {
+      if (s.view) rememberSelection(s.view.project.id, sceneId);
+      return { selectedSceneId: sceneId };
+    }),
   askDelete: (sceneId) => set({ pendingDelete: sceneId }),
   askSpend: (pending) => set({ pendingSpend: pending }),
 

@@ -6,12 +6,13 @@ import type { ErrorCode } from '../../../shared/errors.ts';
 import { MAX_PROMPT_CHARS, fullPrompt } from '../../../shared/project.ts';
 import type { Scene } from '../../../shared/project.ts';
 import { buildTimeline } from '../../../shared/timeline.ts';
-import { cancelJob, generate, updateScene } from '../actions.ts';
+import { generate, updateScene } from '../actions.ts';
 import { useDraft, useEstimate } from '../hooks.ts';
 import { formatClock, formatMoney } from '../lib/format.ts';
 import { activeJobsFor, sceneStatus } from '../lib/status.ts';
 import { useStore, type StoreState } from '../store.ts';
 import { useShallow } from 'zustand/react/shallow';
+import { requestCancel } from './ConfirmCancel.tsx';
 import { ReferenceField } from './ReferenceField.tsx';
 import { ResendUnknown } from './ResendUnknown.tsx';
 import { SceneModelPicker, useSceneModel } from './SceneModelPicker.tsx';
@@ -182,7 +183,7 @@ function SceneJobs({ sceneId }: { sceneId: string }) {
             <StatusChip tone={st.tone}>{st.label}</StatusChip>
             {job.state === 'unknown' ? <p className="job-note small">{st.sentence}</p> : <ProgressBar value={job.progress} label={st.sentence} className="job-progress" />}
             {job.state === 'unknown' && <ResendUnknown job={job} sceneNumber={sceneNumber} />}
-            <button type="button" className="btn btn-sm btn-ghost" data-testid="cancel-job" onClick={() => void cancelJob(job.id)}>
+            <button type="button" className="btn btn-sm btn-ghost" data-testid="cancel-job" onClick={() => requestCancel([job.id])}>
               Cancel
             </button>
           </li>
