@@ -21,6 +21,8 @@ export const ProjectViewSchema = z.object({
 });
 export type ProjectView = z.infer<typeof ProjectViewSchema>;
 
+export const UnusedFileSchema = z.object({ path: z.string(), bytes: z.number() });
+
 export const RecentProjectSchema = z.object({ dir: z.string(), title: z.string(), openedAt: z.string() });
 export type RecentProjectView = z.infer<typeof RecentProjectSchema>;
 
@@ -233,6 +235,12 @@ export const contract = {
           .refine((p) => Object.values(p).every((v) => v !== undefined), { message: 'a setting needs a value: use null to clear it' }),
         AppInfoSchema,
       ),
+    },
+    cleanup: {
+      /** Files under media/ nothing in the project refers to any more, with their sizes (nothing is removed). */
+      preview: call(None, z.object({ files: z.array(UnusedFileSchema), bytes: z.number() })),
+      /** Removes those of the listed files that are still unused now. */
+      run: call(z.object({ paths: z.array(z.string().min(1).max(4000)).max(10000) }).strict(), z.object({ files: z.array(UnusedFileSchema), bytes: z.number() })),
     },
     keys: {
       /** The key goes to main once and is never sent back. */

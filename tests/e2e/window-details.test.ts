@@ -98,3 +98,20 @@ test('cancelling paid jobs asks first and says their cost is already counted; th
   await page.getByTestId('cancel-all').waitFor({ state: 'detached' });
   assert.ok(app.current().engine.list().every((j) => j.state === 'canceled'));
 });
+
+test('Clean up unused media shows what it frees, then removes only that', { timeout: 60000 }, async () => {
+  await fs.mkdir(path.join(dir, 'media', 'refs'), { recursive: true });
+  await fs.writeFile(path.join(dir, 'media', 'scene_deleted-job_old.mp4'), Buffer.alloc(300_000));
+  await fs.writeFile(path.join(dir, 'media', 'refs', 'scene_deleted-ref_x.png'), Buffer.alloc(2_000));
+  await page.getByTestId('cleanup-open').click();
+  await page.getByTestId('cleanup').waitFor();
+  assert.match((await page.locator('#cleanup-title').textContent()) ?? '', /^Free 295 KB\?$/);
+  assert.match((await page.getByTestId('cleanup-body').textContent()) ?? '', /2 files.*media\/refs\/scene_deleted-ref_x\.png.*media\/scene_deleted-job_old\.mp4/s);
+  assert.ok(await page.getByTestId('cleanup-cancel').evaluate((el) => el === el.ownerDocument.activeElement), 'the safe button has the focus');
+  await page.screenshot({ path: path.resolve('test-results', 'screenshots', 'cleanup-unused-media.png') });
+  await page.getByTestId('cleanup-confirm').click();
+  await page.getByTestId('cleanup-done').waitFor();
+  assert.match((await page.getByTestId('cleanup-done').textContent()) ?? '', /Freed 295 KB \(2 files\)/);
+  assert.deepEqual(await fs.readdir(path.join(dir, 'media', 'refs')), []);
+  assert.equal(await fs.stat(path.join(dir, 'media', 'scene_deleted-job_old.mp4')).then(() => true, () => false), false);
+});
