@@ -1,6 +1,6 @@
 // The Electron main process: lifecycle, the hardened window, and wiring. Thin on purpose: the work lives in
 // electron/services/, which the command-line interface and the tests run without Electron.
-import { app, BrowserWindow, dialog, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, Menu, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -9,9 +9,13 @@ import { Storyreel } from './services/app.ts';
 import { confirmInMain } from './confirm.ts';
 import { createUpdates } from './updater.ts';
 import { crashReportUrl, shareCrashReports, startCrashReporter } from './crash.ts';
+import { eventChannel, type EventPayload, type MenuCommand } from '../shared/contract.ts';
 import { bindIpc } from './ipc.ts';
+import { buildMenuTemplate, type MenuAction } from './menu.ts';
 import { createLog } from './services/log.ts';
 import { drainAll, resolveFfmpeg } from './services/media/ffmpeg.ts';
+import { newProjectFolder } from './services/projects/naming.ts';
+import { holdsProject } from './services/projects/recent.ts';
 import { createProject, readProject } from './services/projects/store.ts';
 import { byteRange, contentType } from './services/serve.ts';
 import { SafeStorageSecrets } from './secrets.ts';
@@ -41,6 +45,7 @@ const secrets = new SafeStorageSecrets(process.env, confirmInMain);
 const logFile = path.join(app.getPath('logs'), 'main.log');
 const log = createLog({ file: logFile, secrets: () => secrets.all() });
 if (settings.repaired.length) log(`settings: reset to defaults at start (the file held values that do not pass): ${settings.repaired.join(', ')}`);
+const logDir = path.dirname(logFile);
 const rendererDir = path.join(here, '..', 'dist-renderer');
 const windows = new Set<BrowserWindow>();
 
@@ -72,21 +77,25 @@ const storyreel = new Storyreel({
   versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
   updates,
   crashReports: { uploadAddress: crashReportUrl(), folder: app.getPath('crashDumps') },
+  recent: settings,
   owner: 'app',
   env: process.env,
   // The animatic font ships in resources/fonts when packaged; from a checkout it is found in build/fonts.
   fontFile: app.isPackaged ? path.join(process.resourcesPath, 'fonts', 'DejaVuSans.ttf') : null,
   dialogs: {
-    pickFolder: async (purpose) => {
+    pickFolder: async (purpose, suggestedName) => {
       const focused = BrowserWindow.getFocusedWindow();
-      const opts = {
-        title: purpose === 'open' ? 'Open a Storyreel project' : 'Choose a folder for the new project',
-        properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'>,
-      };
+      if (purpose === 'create') {
+        // A new film gets a folder of its own, named after its title, under Documents/Storyreel by default
+        // (never inside the project open now, nor the example).
+        const defaultPath = await newProjectFolder(projectsHome(), suggestedName ?? 'Untitled film', async (d) => existsSync(d));
+        const opts = { title: 'Where to save the new project', buttonLabel: 'Create project', defaultPath, properties: ['createDirectory', 'showOverwriteConfirmation'] as Array<'createDirectory' | 'showOverwriteConfirmation'> };
+        const result = focused ? await dialog.showSaveDialog(focused, opts) : await dialog.showSaveDialog(opts);
+        return result.canceled ? null : (result.filePath ?? null);
+      }
+      const opts = { title: 'Open a Storyreel project', properties: ['openDirectory'] as Array<'openDirectory'>, defaultPath: projectsHome() };
       const result = focused ? await dialog.showOpenDialog(focused, opts) : await dialog.showOpenDialog(opts);
-      const dir = result.canceled ? null : (result.filePaths[0] ?? null);
-      if (dir) settings.setLastProject(dir);
-      return dir;
+      return result.canceled ? null : (result.filePaths[0] ?? null);
     },
     pickImage: async () => {
       const focused = BrowserWindow.getFocusedWindow();
@@ -106,26 +115,91 @@ const storyreel = new Storyreel({
   },
 });
 
-/** First start: copy the example film into Documents so a new user has something to play with. */
+/** Where new projects go by default (and where the example film is copied). */
+function projectsHome(): string {
+  return path.join(app.getPath('documents'), 'Storyreel');
+}
+
+/**
+ * At start: the project open last, else the most recent one still there. Only when there is nothing else
+ * (a first start, or every project moved away), the example film, copied into Documents to play with.
+ */
 async function openInitialProject(): Promise<void> {
+  const recent = (await storyreel.recent.list()).map((r) => r.dir);
   const last = settings.lastProject();
-  if (last && existsSync(path.join(last, 'project.json'))) {
+  const candidates = [...new Set([...(last && (await holdsProject(last)) ? [last] : []), ...recent])];
+  for (const dir of candidates) {
     try {
-      await storyreel.openProject(last);
+      await storyreel.openProject(dir);
       return;
     } catch (err) {
-      log(`could not reopen ${last}: ${(err as Error).message}`);
+      log(`could not reopen ${dir}: ${(err as Error).message}`);
     }
   }
-  const target = path.join(app.getPath('documents'), 'Storyreel', 'Example film');
+  // Something was there but none of it opens (locked by another copy, newer format): show the Welcome screen.
+  if (candidates.length) return;
+  const target = path.join(projectsHome(), 'Example film');
   if (!existsSync(path.join(target, 'project.json'))) {
     const exampleDir = path.join(app.isPackaged ? process.resourcesPath : app.getAppPath(), 'examples', 'first-film');
     const example = await readProject(exampleDir);
     await createProject(target, { title: example.title, style: example.style, size: example.size, scenes: example.scenes.map((s) => ({ prompt: s.prompt, seconds: s.seconds })) });
   }
   await storyreel.openProject(target);
-  settings.setLastProject(target);
 }
+
+// ---- the application menu (electron/menu.ts builds it; main carries out what is not the window's) ----
+
+/** Sends a menu command to the window in front (the one the creator is looking at). */
+function toWindow(command: MenuCommand): void {
+  const win = BrowserWindow.getFocusedWindow() ?? [...windows][0];
+  if (win && !win.isDestroyed()) win.webContents.send(eventChannel('menu'), command);
+}
+
+async function runMenu(action: MenuAction): Promise<void> {
+  switch (action.kind) {
+    case 'window':
+      return toWindow(action.command);
+    case 'clearRecent':
+      storyreel.recent.clear();
+      if (process.platform !== 'linux') app.clearRecentDocuments();
+      return installMenu();
+    case 'readme': {
+      // From a checkout the README next to the app; a packaged app has none, so the published one.
+      const local = path.join(app.getAppPath(), 'README.md');
+      if (!app.isPackaged && existsSync(local)) await shell.openPath(local);
+      else await shell.openExternal('https://github.com/storyreel/storyreel/blob/main/README.md');
+      return;
+    }
+    case 'logs':
+      await fs.mkdir(logDir, { recursive: true });
+      await shell.openPath(logDir);
+      return;
+    case 'diagnostics':
+      // The same text the window's Diagnostics… dialog copies (services/diagnostics.ts): no key, no prompts.
+      clipboard.writeText(await storyreel.diagnostics(false));
+      return;
+  }
+}
+
+function installMenu(): void {
+  const template = buildMenuTemplate(
+    { platform: process.platform, appName: app.getName(), hasProject: storyreel.view() !== null, recent: storyreel.recent.peek(), devTools: !app.isPackaged, home: app.getPath('home') },
+    (action) => void runMenu(action).catch((err: Error) => log(`menu ${action.kind}: ${err.message}`)),
+  );
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+// A project opened or closed: the menu's enabled items and Open Recent follow, and so do the OS's recent documents.
+storyreel.on('event', (event, payload) => {
+  if (event !== 'project') return;
+  const view = payload as EventPayload<'project'>;
+  if (view) {
+    settings.setLastProject(view.dir);
+    // The OS's own recent list (Dock and taskbar jump list); Linux has none.
+    if (process.platform !== 'linux') app.addRecentDocument(view.dir);
+  }
+  if (app.isReady()) installMenu();
+});
 
 function isTrustedSender(event: IpcMainInvokeEvent): boolean {
   return isAppUrl(event.senderFrame?.url ?? '');
@@ -225,13 +299,8 @@ app.on('window-all-closed', () => {
 // macOS: a *.storyreel project folder opened from Finder (the file association in electron-builder.yml).
 app.on('open-file', (event, dir) => {
   event.preventDefault();
-  void storyreel.openProject(dir).then(
-    (view) => {
-      settings.setLastProject(dir);
-      storyreel.emit('event', 'project', view);
-    },
-    (err: Error) => log(`could not open ${dir.slice(0, 500)}: ${err.message}`),
-  );
+  // openProject tells every window (the 'project' event) and puts the folder on the recent list.
+  void storyreel.openProject(dir).catch((err: Error) => log(`could not open ${dir.slice(0, 500)}: ${err.message}`));
 });
 
 app.on('second-instance', () => {
@@ -252,6 +321,7 @@ void app.whenReady().then(async () => {
   } catch (err) {
     log(`start-up: ${(err as Error).message}`);
   }
+  installMenu();
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

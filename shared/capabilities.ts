@@ -82,7 +82,7 @@ export const PROVIDERS: readonly ProviderProfile[] = [
   },
   {
     id: 'openai-videos',
-    label: '/v1/videos (OpenAI-compatible gateway)',
+    label: 'OpenAI-compatible gateway (/v1/videos)',
     needsKey: true,
     openModelList: true,
     defaultModel: 'sora-2',

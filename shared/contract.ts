@@ -21,6 +21,19 @@ export const ProjectViewSchema = z.object({
 });
 export type ProjectView = z.infer<typeof ProjectViewSchema>;
 
+export const UnusedFileSchema = z.object({ path: z.string(), bytes: z.number() });
+
+export const RecentProjectSchema = z.object({ dir: z.string(), title: z.string(), openedAt: z.string() });
+export type RecentProjectView = z.infer<typeof RecentProjectSchema>;
+
+/**
+ * What the application menu asks the window to do. `undo`/`redo` are the storyboard's (a text field with
+ * focus takes them as text edits instead); `openRecent` carries the folder.
+ */
+export const MENU_COMMANDS = ['new', 'open', 'openRecent', 'close', 'reveal', 'undo', 'redo', 'cleanup'] as const;
+export const MenuCommandSchema = z.object({ command: z.enum(MENU_COMMANDS), dir: z.string().optional() });
+export type MenuCommand = z.infer<typeof MenuCommandSchema>;
+
 export const AuthHeaderSchema = z.enum(['bearer', 'api-key']);
 export const KeyStatusSchema = z.object({
   provider: z.string(),
@@ -36,6 +49,8 @@ export const KeyStatusSchema = z.object({
   /** Names of the extra headers and default query parameters sent with the key (never their values). */
   headers: z.array(z.string()),
   query: z.array(z.string()),
+  /** The address (scheme://host:port) this provider's requests go to now; null when none is set. */
+  target: z.string().nullable().optional(),
 });
 export type KeyStatus = z.infer<typeof KeyStatusSchema>;
 
@@ -155,6 +170,16 @@ export const contract = {
       open: call(None, ProjectViewSchema.nullable()),
       /** Shows the system's folder picker and creates a new project there. null = dismissed. */
       create: call(z.object({ title: z.string().max(200).optional() }).strict(), ProjectViewSchema.nullable()),
+      /** The projects opened lately, most recent first; folders that no longer hold a project are left out. */
+      recent: call(None, z.array(RecentProjectSchema)),
+      /** Opens a project from the recent list (only those: any other folder goes through the picker). */
+      openRecent: call(z.object({ dir: z.string().min(1).max(4000) }).strict(), ProjectViewSchema),
+      /** Takes a folder off the recent list (the project itself is not touched). */
+      forgetRecent: call(z.object({ dir: z.string().min(1).max(4000) }).strict(), z.array(RecentProjectSchema)),
+      /** Closes the open project; every window shows the Welcome screen. */
+      close: call(None, z.object({ ok: z.boolean() })),
+      /** Shows the open project's folder in the system's file manager (Electron only). */
+      reveal: call(None, z.object({ ok: z.boolean() })),
     },
     scenes: {
       add: call(
@@ -211,6 +236,12 @@ export const contract = {
         AppInfoSchema,
       ),
     },
+    cleanup: {
+      /** Files under media/ nothing in the project refers to any more, with their sizes (nothing is removed). */
+      preview: call(None, z.object({ files: z.array(UnusedFileSchema), bytes: z.number() })),
+      /** Removes those of the listed files that are still unused now. */
+      run: call(z.object({ paths: z.array(z.string().min(1).max(4000)).max(10000) }).strict(), z.object({ files: z.array(UnusedFileSchema), bytes: z.number() })),
+    },
     keys: {
       /** The key goes to main once and is never sent back. */
       set: call(z.object({ provider: z.string().min(1).max(100), key: z.string().min(8).max(500) }).strict(), KeyStatusSchema),
@@ -235,14 +266,16 @@ export const contract = {
     },
   },
   events: {
-    /** The whole project: when one is opened (and on resync). */
-    project: ProjectViewSchema,
+    /** The whole project: when one is opened (and on resync); null when it was closed. */
+    project: ProjectViewSchema.nullable(),
     /** What an edit changed (edits reply with the same change). */
     change: ProjectChangeSchema,
     job: ProjectJobSchema,
     export: ProjectExportSchema,
     /** A newer release was found, or a download moved on. */
     update: UpdateStateSchema,
+    /** A command from the application menu (or its keyboard shortcut), for the window to carry out. */
+    menu: MenuCommandSchema,
   },
 } as const;
 

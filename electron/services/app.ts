@@ -19,6 +19,7 @@ import { buildHandlers } from './handlers/index.ts';
 import type { EngineTiming } from './jobs/engine.ts';
 import type { Log } from './log.ts';
 import { checkFfmpeg, Ffmpeg } from './media/ffmpeg.ts';
+import { MemoryRecentStore, RecentProjects, type RecentStore } from './projects/recent.ts';
 import { createProject, type NewProjectOptions, type ProjectStore } from './projects/store.ts';
 import { PreviewProvider } from './providers/preview.ts';
 import { ProviderRegistry, type Secrets } from './providers/registry.ts';
@@ -57,6 +58,8 @@ export interface StoryreelOptions {
   updates?: UpdateService | null;
   /** Runtime versions for diagnostics (Electron passes process.versions). */
   versions?: Record<string, string | undefined>;
+  /** Where the recent-projects list is kept (electron-store in the app); in memory when absent. */
+  recent?: RecentStore;
 }
 
 export const DEFAULT_CONCURRENCY = 2;
@@ -67,9 +70,12 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
   private session: Session | null = null;
   /** Keys, where they may go, gateway settings and models: providers/registry.ts. */
   readonly keys: ProviderRegistry;
+  /** The projects opened lately, most recent first (projects/recent.ts). */
+  readonly recent: RecentProjects;
 
   constructor(readonly opts: StoryreelOptions) {
     super();
+    this.recent = new RecentProjects(opts.recent ?? new MemoryRecentStore());
     this.keys = new ProviderRegistry({ settings: opts.settings, secrets: opts.secrets, env: opts.env, confirm: () => opts.dialogs?.confirm, log: opts.log });
     this.ffPaths = opts.ffmpeg;
     this.ff = new Ffmpeg(opts.ffmpeg, opts.log);
@@ -127,6 +133,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
       session.store.on('change', (change) => this.push('change', change));
       session.engine.on('job', (snapshot) => this.push('job', session.scoped(snapshot)));
       const view = this.view()!;
+      this.recent.add(session.dir, view.project.title);
       // Every window follows the project that is open now (and drops what it mirrored of the last one).
       this.push('project', view);
       session.resume();
@@ -140,7 +147,14 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
   async closeProject(): Promise<void> {
     const s = this.session;
     this.session = null;
+    if (s) this.recent.retitle(s.dir, s.store.get().title);
     await s?.close();
+  }
+
+  /** Closes the open project and tells every window there is none (they show the Welcome screen). */
+  async closeAndAnnounce(): Promise<void> {
+    await this.closeProject();
+    this.push('project', null);
   }
 
   private concurrency(project: Project): number {
@@ -245,6 +259,8 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
       view: () => this.view(),
       openProject: (dir) => this.openProject(dir),
       createProject: (dir, opts) => this.createProject(dir, opts),
+      closeProject: () => this.closeAndAnnounce(),
+      recent: this.recent,
       planner: (session) => this.planner(session),
       exports: (session) => this.exports(session),
       info: () => this.info(),

@@ -8,6 +8,7 @@ import { applyPatches } from '../../shared/change.ts';
 import type { AppInfo, ProjectChange, ProjectExport, ProjectJob, ProjectView, StoryreelApi, EstimateView } from '../../shared/contract.ts';
 import { isTerminal } from '../../shared/jobs.ts';
 import { describeError } from './lib/errors.ts';
+import { recalledSelection, rememberSelection } from './lib/selection-memory.ts';
 import type { ShownError } from './lib/errors.ts';
 
 export interface Toast extends ShownError {
@@ -51,10 +52,12 @@ export interface StoreState {
   dismissToast(id: number): void;
 }
 
-/** The selected scene if it is still there, else the first scene. */
+/** The selected scene if it is still there, else the one selected last time (before a reload), else the first. */
 function keepSelection(selected: string | null, view: ProjectView): string | null {
   const scenes = view.project.scenes;
-  return selected !== null && scenes.some((sc) => sc.id === selected) ? selected : (scenes[0]?.id ?? null);
+  if (selected !== null && scenes.some((sc) => sc.id === selected)) return selected;
+  const recalled = recalledSelection(view.project.id);
+  return recalled !== null && scenes.some((sc) => sc.id === recalled) ? recalled : (scenes[0]?.id ?? null);
 }
 
 let toastSeq = 0;
@@ -80,7 +83,9 @@ export const useStore = create<StoreState>()((set) => ({
       const same = cur !== null && cur.project.id === view.project.id;
       // Replies and events can cross: never go back to an older snapshot of the same project.
       if (same && view.version < cur.version) return {};
-      return { view, selectedSceneId: keepSelection(s.selectedSceneId, view), ...(same ? {} : other) };
+      // "No project is open" said before this one opened no longer holds.
+      const toasts = s.toasts.some((t) => t.code === 'NoProject') ? { toasts: s.toasts.filter((t) => t.code !== 'NoProject') } : {};
+      return { view, selectedSceneId: keepSelection(s.selectedSceneId, view), ...(same ? {} : other), ...toasts };
     }),
 
   applyChange: (change) => {
@@ -117,7 +122,11 @@ export const useStore = create<StoreState>()((set) => ({
 
   applyInfo: (info) => set({ info }),
 
-  select: (sceneId) => set({ selectedSceneId: sceneId }),
+  select: (sceneId) =>
+    set((s) => {
+      if (s.view) rememberSelection(s.view.project.id, sceneId);
+      return { selectedSceneId: sceneId };
+    }),
   askDelete: (sceneId) => set({ pendingDelete: sceneId }),
   askSpend: (pending) => set({ pendingSpend: pending }),
 

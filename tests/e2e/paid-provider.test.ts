@@ -94,7 +94,7 @@ test('paid generation: key as a hint only, base URL, cost confirmed first, moder
   // No key yet: asking for work says what to do, and nothing is sent.
   await page.getByTestId('generate-all').click();
   await page.getByTestId('error-banner').waitFor();
-  assert.match(await page.getByTestId('error-banner').innerText(), /No API key.*Add an API key in Settings/s);
+  assert.match(await page.getByTestId('error-banner').innerText(), /No API key.*Add an API key in the API keys panel/s);
   await page.getByTestId('error-dismiss').first().click();
 
   // The key goes in once; the window shows only its last four characters from then on.

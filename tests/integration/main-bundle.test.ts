@@ -27,7 +27,7 @@ test('the built main bundle binds every contract call and hardens its window', a
     // A key saved from the window: sealed with safeStorage into electron-store's file, answered with a hint.
     assert.deepEqual(report.keySet, {
       ok: true,
-      value: { provider: 'openai-videos', set: true, hint: `••••${KEY.slice(-4)}`, source: 'app', origin: null, authHeader: 'bearer', headers: [], query: [] },
+      value: { provider: 'openai-videos', set: true, hint: `••••${KEY.slice(-4)}`, source: 'app', origin: null, authHeader: 'bearer', headers: [], query: [], target: null },
     });
     // Main's own message box decides where the key may go and whether the cap may be loosened.
     const flow = report.confirmFlow;
@@ -87,6 +87,19 @@ test('the built main bundle binds every contract call and hardens its window', a
     assert.equal(report.permission, false, 'permissions are denied by default');
     assert.match(report.csp, /default-src 'none'/);
     assert.match(report.csp, /script-src 'self'/);
+    // The application menu: File/Edit/View/Help, New and Open by keyboard, the example on Open Recent, and
+    // its commands reaching the window over the contract's menu event.
+    const menu = report.menu;
+    assert.ok(menu, 'main sets an application menu');
+    assert.deepEqual(menu.top.filter((l: string) => ['File', 'Edit', 'View', 'Help'].includes(l)), ['File', 'Edit', 'View', 'Help']);
+    const file = (label: string) => menu.file.find((i: { label: string | null }) => i.label === label);
+    assert.equal(file('New Project…').accelerator, 'CmdOrCtrl+N');
+    assert.equal(file('Open Project…').accelerator, 'CmdOrCtrl+O');
+    assert.equal(file('Close Project').enabled, true, 'a project is open (the example)');
+    assert.match(menu.recent[0].label, /^The Last Lighthouse — /, 'the example film is on Open Recent');
+    assert.deepEqual(menu.sent, [['event.menu', { command: 'new' }], ['event.menu', { command: 'undo' }]]);
+    assert.match(menu.clipboard, /^Storyreel diagnostics\nStoryreel 0\.0\.0-test/, 'Copy Diagnostics puts the diagnostics text on the clipboard');
+    assert.ok(!menu.clipboard.includes(KEY.slice(0, -4)) && !menu.clipboard.includes(KEY.slice(-4)), 'diagnostics carry no key, not even its hint');
   } finally {
     await fs.rm(root, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@ import { AppError, toAppErrorShape } from '../../../shared/errors.ts';
 import type { ExportSnapshot } from '../../../shared/jobs.ts';
 import { buildTimeline } from '../../../shared/timeline.ts';
 import { newId, relativePosix } from '../fsutil.ts';
+import { exportStem } from '../projects/naming.ts';
 import { exportFilm } from '../media/stitch.ts';
 import type { Session } from '../session.ts';
 
@@ -30,7 +31,7 @@ export class ExportService {
     const clips = timeline.scenes.map((s) => ({ file: path.join(session.store.dir, s.take!.file), seconds: s.length, label: `Scene ${s.index + 1}'s chosen take` }));
     const total = timeline.total;
     const id = newId('export');
-    const slug = project.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'film';
+    const slug = exportStem(project.title, project.id); // a CJK or Arabic title: named by the project's id, not a bare 'film'
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
     const outAbs = outFile ?? path.join(session.store.dir, 'exports', `${slug}-${stamp}.mp4`);
     const outRel = relativePosix(session.store.dir, outAbs);

@@ -6,12 +6,14 @@ import type { AppInfo, ProjectView } from '../../../shared/contract.ts';
 import type { ExportService } from '../export/service.ts';
 import type { GenerationPlanner } from '../generation/planner.ts';
 import type { NewProjectOptions } from '../projects/store.ts';
+import type { RecentProjects } from '../projects/recent.ts';
 import type { Confirm } from '../providers/registry.ts';
 import type { Session } from '../session.ts';
 import type { UpdateService } from '../updates.ts';
 
 export interface Dialogs {
-  pickFolder(purpose: 'open' | 'create'): Promise<string | null>;
+  /** `suggestedName`: the new project's title, for a folder picker that proposes a name (a save dialog). */
+  pickFolder(purpose: 'open' | 'create', suggestedName?: string): Promise<string | null>;
   /** An image file (PNG, JPEG or WebP) chosen by the user; null when dismissed. */
   pickImage(): Promise<string | null>;
   reveal(file: string): Promise<boolean>;
@@ -25,6 +27,9 @@ export interface HandlerContext {
   view(): ProjectView | null;
   openProject(dir: string): Promise<ProjectView>;
   createProject(dir: string, opts: NewProjectOptions): Promise<ProjectView>;
+  /** Closes the open project; every window then shows the Welcome screen. */
+  closeProject(): Promise<void>;
+  recent: RecentProjects;
   planner(session: Session): GenerationPlanner;
   exports(session: Session): ExportService;
   info(): Promise<AppInfo>;

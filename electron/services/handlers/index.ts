@@ -1,6 +1,7 @@
 // Every contract group bound to its handler module.
 import type { Handlers } from '../../../shared/contract.ts';
 import type { HandlerContext } from './context.ts';
+import { cleanupHandlers } from './cleanup.ts';
 import { exportHandlers } from './exports.ts';
 import { jobHandlers } from './jobs.ts';
 import { projectHandlers } from './project.ts';
@@ -29,5 +30,6 @@ export function buildHandlers(ctx: HandlerContext, settings: SettingsContext): H
     jobs: jobHandlers(ctx),
     exports: exportHandlers(ctx),
     ...settingsHandlers(ctx, settings),
+    cleanup: cleanupHandlers(ctx),
   };
 }

@@ -231,7 +231,7 @@ export class ProviderRegistry {
     if (bound !== base.origin) {
       throw new AppError(
         'NotConfirmed',
-        `${bound ? `Your API key was saved for ${bound}. ` : ''}Storyreel will not send it to ${base.origin} until you confirm that address (Settings → API key → Confirm address).`,
+        `${bound ? `Your API key was saved for ${bound}. ` : ''}Storyreel will not send it to ${base.origin} until you confirm that address (API keys panel → Confirm address).`,
       );
     }
     if (mod) {
@@ -259,6 +259,7 @@ export class ProviderRegistry {
       authHeader: g.authHeader,
       headers: Object.keys(g.headers).sort(),
       query: Object.keys(g.query).sort(),
+      target: originOf(this.rawBase(provider)),
     };
   }
 

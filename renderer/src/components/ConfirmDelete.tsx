@@ -10,7 +10,8 @@ export function ConfirmDelete() {
   const index = useStore((s) => s.view?.project.scenes.findIndex((sc) => sc.id === s.pendingDelete) ?? -1);
   const takes = useStore((s) => s.view?.project.scenes.find((sc) => sc.id === s.pendingDelete)?.takes.length ?? 0);
   const askDelete = useStore((s) => s.askDelete);
-  const confirmRef = useRef<HTMLButtonElement>(null);
+  // The safe button has the focus: an Enter pressed out of habit keeps the scene.
+  const keepRef = useRef<HTMLButtonElement>(null);
 
   if (!pending || index < 0) return null;
 
@@ -22,16 +23,16 @@ export function ConfirmDelete() {
   };
 
   return (
-    <Modal titleId="confirm-title" bodyId="confirm-body" testId="confirm-delete" initialFocus={confirmRef} onClose={() => askDelete(null)}>
+    <Modal titleId="confirm-title" bodyId="confirm-body" testId="confirm-delete" initialFocus={keepRef} onClose={() => askDelete(null)}>
       <h2 id="confirm-title">Delete scene {index + 1}?</h2>
       <p id="confirm-body" className="muted">
         {takes > 0 ? `Its prompt and ${takes} ${takes === 1 ? 'take' : 'takes'} leave the storyboard.` : 'Its prompt leaves the storyboard.'}
       </p>
       <div className="modal-actions">
-        <button type="button" className="btn" onClick={() => askDelete(null)}>
+        <button ref={keepRef} type="button" className="btn" data-testid="confirm-delete-no" onClick={() => askDelete(null)}>
           Keep it
         </button>
-        <button ref={confirmRef} type="button" className="btn btn-danger-solid" data-testid="confirm-delete-yes" onClick={() => void confirm()}>
+        <button type="button" className="btn btn-danger-solid" data-testid="confirm-delete-yes" onClick={() => void confirm()}>
           Delete
         </button>
       </div>

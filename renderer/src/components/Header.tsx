@@ -1,6 +1,7 @@
-// Top bar: brand, the project's title (editable), and how long the film runs.
+// Top bar: brand, the project's title (editable), how long the film runs, and New/Open while a project is open.
 import { buildTimeline } from '../../../shared/timeline.ts';
 import { openProject, updateProject } from '../actions.ts';
+import { askNewProject } from '../projects.ts';
 import { useDraft } from '../hooks.ts';
 import { formatClock } from '../lib/format.ts';
 import { useStore } from '../store.ts';
@@ -20,7 +21,12 @@ export function Header() {
       <div className="spacer" />
       {hasProject && <ProjectDir />}
       {hasProject && (
-        <button type="button" className="btn btn-sm btn-ghost" data-testid="open-project" title="Open another project" onClick={() => void openProject()}>
+        <button type="button" className="btn btn-sm btn-ghost" data-testid="header-new-project" title="Start a new film (Ctrl+N)" onClick={askNewProject}>
+          New…
+        </button>
+      )}
+      {hasProject && (
+        <button type="button" className="btn btn-sm btn-ghost" data-testid="open-project" title="Open another project (Ctrl+O)" onClick={() => void openProject()}>
           <Icon name="folder" />
           Open…
         </button>

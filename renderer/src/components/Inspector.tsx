@@ -2,6 +2,7 @@
 import { BudgetPanel } from './BudgetPanel.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
 import { KeyPanel } from './KeyPanel.tsx';
+import { MediaCleanup } from './MediaCleanup.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
 
 export function Inspector() {
@@ -11,6 +12,7 @@ export function Inspector() {
       <SettingsPanel />
       <KeyPanel />
       <BudgetPanel />
+      <MediaCleanup />
     </aside>
   );
 }

@@ -1,29 +1,58 @@
-// The API key for the project's provider. The key goes to main once and is never shown again; only a hint,
-// the address it is bound to, and the names of the gateway headers and query parameters saved with it.
+// API keys, one per provider. Each key goes to main once and is never shown again; the window sees only a
+// hint (••••last4), where the key came from, and the address it is sent to. The providers this film uses come
+// first and open; the others are folded below, each with its own status.
 import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { PROVIDERS, type ProviderProfile } from '../../../shared/capabilities.ts';
 import type { KeyStatus } from '../../../shared/contract.ts';
-import { confirmAddress, clearKey, setGateway, setKey, updateSettings } from '../actions.ts';
-import { useCapabilities, useCustomModels } from '../hooks.ts';
-import { formatMoney } from '../lib/format.ts';
+import { confirmAddress, clearKey, setKey, updateSettings } from '../actions.ts';
 import { useStore } from '../store.ts';
+import { GatewayFields } from './GatewayFields.tsx';
 import { Icon } from './ui.tsx';
 
-/** scheme://host:port of a URL, or null. Only for display: main decides where the key goes. */
-function originOf(url: string | null | undefined): string | null {
-  if (!url) return null;
-  try {
-    return new URL(url).origin;
-  } catch {
-    return null;
-  }
+const KEYED = PROVIDERS.filter((p) => p.needsKey);
+
+/** The providers the open film uses: the project's, then any a scene names. */
+function useProvidersInUse(): string[] {
+  return useStore(useShallow((s) => [...new Set([s.view?.project.provider ?? '', ...(s.view?.project.scenes ?? []).map((sc) => sc.provider ?? '')])].filter(Boolean)));
 }
 
 export function KeyPanel() {
-  const { provider } = useCapabilities();
-  const status = useStore((s) => s.info?.keys.find((k) => k.provider === provider?.id) ?? null);
+  const projectProvider = useStore((s) => s.view?.project.provider ?? '');
+  const inUse = useProvidersInUse();
+  const keys = useStore((s) => s.info?.keys);
+  const used = KEYED.filter((p) => inUse.includes(p.id));
+  const others = KEYED.filter((p) => !inUse.includes(p.id));
+  const withKey = others.filter((p) => keys?.some((k) => k.provider === p.id && k.set)).length;
+  return (
+    <section className="panel" aria-labelledby="key-title">
+      <h2 id="key-title" className="panel-title">
+        API keys
+      </h2>
+      {used.length === 0 && <p className="muted small">This film uses Preview, which runs on this computer and needs no key. Add a key to generate with a paid model.</p>}
+      {used.map((p) => (
+        <ProviderKey key={p.id} provider={p} primary={p.id === projectProvider} />
+      ))}
+      <details className="key-others" data-testid="key-others" open={used.length === 0 || undefined}>
+        <summary>
+          {used.length ? 'Other providers' : 'Providers'} <span className="muted">({withKey} of {others.length} with a key)</span>
+        </summary>
+        {others.map((p) => (
+          <ProviderKey key={p.id} provider={p} primary={false} />
+        ))}
+      </details>
+    </section>
+  );
+}
+
+/** One provider's key: its status, where it is sent, the form to save or clear it. */
+function ProviderKey({ provider, primary }: { provider: ProviderProfile; primary: boolean }) {
+  const status = useStore((s) => s.info?.keys.find((k) => k.provider === provider.id) ?? null);
   const [key, setKeyText] = useState('');
   const [saving, setSaving] = useState(false);
-  if (!provider) return null;
+  // The project's provider keeps the plain test ids; the others carry their provider's id.
+  const tid = (base: string) => (primary ? base : `${base}-${provider.id}`);
+  const inputId = `api-key-${provider.id}`;
 
   const save = async () => {
     if (key.trim().length < 8) return;
@@ -34,69 +63,60 @@ export function KeyPanel() {
   };
 
   return (
-    <section className="panel" aria-labelledby="key-title">
-      <h2 id="key-title" className="panel-title">
-        API key
-      </h2>
-      {!provider.needsKey ? (
-        <p className="muted small">{provider.label} runs on this computer and needs no key.</p>
-      ) : (
-        <>
-          <p className="key-status" data-testid="key-status">
-            {status?.set ? (
-              <>
-                <span className="key-hint">{status.hint ?? '••••'}</span>
-                <span className="muted">{status.source === 'env' ? 'from the environment' : status.source === 'session' ? 'for this session only (no keyring to store it safely)' : 'saved'}</span>
-              </>
-            ) : (
-              <span className="muted">No key set for {provider.id}.</span>
-            )}
-          </p>
-          {status?.set && status.origin && (
-            <p className="muted small key-origin" data-testid="key-origin">
-              Sent only to {status.origin}
-            </p>
-          )}
-          <form
-            className="key-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void save();
-            }}
-          >
-            <label className="sr-only" htmlFor="api-key">
-              API key for {provider.label}
-            </label>
-            <input
-              id="api-key"
-              type="password"
-              className="input"
-              data-testid="api-key"
-              autoComplete="off"
-              spellCheck={false}
-              placeholder={status?.set ? 'Replace key…' : 'Paste key…'}
-              value={key}
-              onChange={(e) => setKeyText(e.target.value)}
-            />
-            <button type="submit" className="btn btn-sm" data-testid="api-key-save" disabled={saving || key.trim().length < 8}>
-              Save
-            </button>
-            {status?.set && (status.source === 'app' || status.source === 'session') && (
-              <button type="button" className="btn btn-sm btn-ghost" data-testid="api-key-clear" onClick={() => void clearKey(provider.id)}>
-                Clear
-              </button>
-            )}
-          </form>
-          {provider.id === 'openai-videos' && (
-            <>
-              <BaseUrlField />
-              {status?.set && <AddressCheck status={status} />}
-              {status && <GatewayFields status={status} />}
-            </>
-          )}
-        </>
+    <div className="provider-key" data-testid="provider-key" data-provider={provider.id} data-set={status?.set ? 'true' : 'false'}>
+      <div className="provider-key-head">
+        <span className="provider-key-name">{provider.label}</span>
+        <span className={`key-state ${status?.set ? 'is-set' : ''}`}>{status?.set ? 'key set' : 'no key'}</span>
+      </div>
+      <p className="key-status" data-testid={tid('key-status')}>
+        {status?.set ? (
+          <>
+            <span className="key-hint">{status.hint ?? '••••'}</span>
+            <span className="muted">{status.source === 'env' ? 'from the environment' : status.source === 'session' ? 'for this session only (no keyring to store it safely)' : 'saved'}</span>
+          </>
+        ) : (
+          <span className="muted">No key set.</span>
+        )}
+      </p>
+      {status?.set && status.origin && (
+        <p className="muted small key-origin" data-testid={tid('key-origin')}>
+          Sent only to {status.origin}
+        </p>
       )}
-    </section>
+      <form
+        className="key-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <label className="sr-only" htmlFor={inputId}>
+          API key for {provider.label}
+        </label>
+        <input
+          id={inputId}
+          type="password"
+          className="input"
+          data-testid={tid('api-key')}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={status?.set ? 'Replace key…' : 'Paste key…'}
+          value={key}
+          onChange={(e) => setKeyText(e.target.value)}
+        />
+        <button type="submit" className="btn btn-sm" data-testid={tid('api-key-save')} disabled={saving || key.trim().length < 8}>
+          Save
+        </button>
+        {status?.set && (status.source === 'app' || status.source === 'session') && (
+          <button type="button" className="btn btn-sm btn-ghost" data-testid={tid('api-key-clear')} onClick={() => void clearKey(provider.id)}>
+            Clear
+          </button>
+        )}
+      </form>
+      {provider.id === 'openai-videos' && <BaseUrlField />}
+      {status?.set && <AddressCheck status={status} testId={tid('key-address-warning')} buttonTestId={tid('key-confirm-address')} />}
+      {provider.id === 'openai-videos' && status && <GatewayFields status={status} />}
+    </div>
   );
 }
 
@@ -139,14 +159,14 @@ function BaseUrlField() {
   );
 }
 
-/** When the key is bound to another address than the base URL: main asks the creator before it goes there. */
-function AddressCheck({ status }: { status: KeyStatus }) {
-  const base = useStore((s) => s.info?.settings.openaiBaseUrl ?? null);
-  const origin = originOf(base);
+/** When the key is bound to another address than the one in force: main asks the creator before it goes there. */
+function AddressCheck({ status, testId, buttonTestId }: { status: KeyStatus; testId: string; buttonTestId: string }) {
+  const openaiBase = useStore((s) => s.info?.settings.openaiBaseUrl ?? null);
+  const origin = status.target ?? (status.provider === 'openai-videos' ? originOf(openaiBase) : null);
   const [asking, setAsking] = useState(false);
   if (!origin || origin === status.origin) return null;
   return (
-    <div className="issue issue-action" role="note" data-testid="key-address-warning">
+    <div className="issue issue-action" role="note" data-testid={testId}>
       <Icon name="warn" />
       <span>
         {status.origin ? `Your key was saved for ${status.origin}.` : 'Your key is not bound to an address yet.'} It is not sent to {origin} until you confirm.
@@ -154,7 +174,7 @@ function AddressCheck({ status }: { status: KeyStatus }) {
       <button
         type="button"
         className="btn btn-sm"
-        data-testid="key-confirm-address"
+        data-testid={buttonTestId}
         disabled={asking}
         onClick={() => {
           setAsking(true);
@@ -167,145 +187,12 @@ function AddressCheck({ status }: { status: KeyStatus }) {
   );
 }
 
-/** Name/value rows for headers or query parameters: names are shown, values go to main and stay there. */
-function NamedValues({ kind, names, onSet }: { kind: 'header' | 'query'; names: string[]; onSet(name: string, value: string | null): Promise<unknown> }) {
-  const [name, setName] = useState('');
-  const [value, setValue] = useState('');
-  const label = kind === 'header' ? 'Extra headers' : 'Query parameters';
-  const add = async () => {
-    if (!name.trim()) return;
-    const ok = await onSet(name.trim(), value);
-    if (ok) {
-      setName('');
-      setValue('');
-    }
-  };
-  return (
-    <div className="field gateway-list">
-      <span className="field-label">{label}</span>
-      {names.length > 0 && (
-        <ul className="gateway-names" data-testid={`gateway-${kind}-names`}>
-          {names.map((n) => (
-            <li key={n}>
-              <code>{n}</code>
-              <span className="muted small">{kind === 'header' ? 'value kept in main' : 'set'}</span>
-              <button type="button" className="btn btn-sm btn-ghost" aria-label={`Remove ${n}`} onClick={() => void onSet(n, null)}>
-                Remove
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-      <form
-        className="key-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void add();
-        }}
-      >
-        <label className="sr-only" htmlFor={`gateway-${kind}-name`}>
-          {kind === 'header' ? 'Header name' : 'Parameter name'}
-        </label>
-        <input id={`gateway-${kind}-name`} className="input" data-testid={`gateway-${kind}-name`} placeholder={kind === 'header' ? 'x-route' : 'api-version'} spellCheck={false} autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />
-        <label className="sr-only" htmlFor={`gateway-${kind}-value`}>
-          Value
-        </label>
-        <input
-          id={`gateway-${kind}-value`}
-          className="input"
-          type={kind === 'header' ? 'password' : 'text'}
-          data-testid={`gateway-${kind}-value`}
-          placeholder={kind === 'header' ? 'value' : '2025-04-01'}
-          spellCheck={false}
-          autoComplete="off"
-          value={value}
-          onChange={(e) => setValue(e.target.value)}
-        />
-        <button type="submit" className="btn btn-sm" data-testid={`gateway-${kind}-add`} disabled={!name.trim()}>
-          Add
-        </button>
-      </form>
-    </div>
-  );
-}
-
-/** How a gateway wants to be spoken to, kept next to the key in main, and the price of a model it serves. */
-function GatewayFields({ status }: { status: KeyStatus }) {
-  const provider = status.provider;
-  const open = status.headers.length > 0 || status.query.length > 0 || status.authHeader !== 'bearer';
-  return (
-    <details className="gateway" data-testid="gateway-settings" open={open || undefined}>
-      <summary data-testid="gateway-settings-toggle">Gateway settings</summary>
-      <div className="field">
-        <label className="field-label" htmlFor="gateway-auth">
-          How the key is sent
-        </label>
-        <select id="gateway-auth" className="input select" data-testid="gateway-auth" value={status.authHeader} onChange={(e) => void setGateway({ provider, authHeader: e.target.value as KeyStatus['authHeader'] })}>
-          <option value="bearer">Authorization: Bearer</option>
-          <option value="api-key">api-key header</option>
-        </select>
-      </div>
-      <NamedValues kind="header" names={status.headers} onSet={(name, value) => setGateway({ provider, headers: { [name]: value } })} />
-      <NamedValues kind="query" names={status.query} onSet={(name, value) => setGateway({ provider, query: { [name]: value } })} />
-      <p className="field-hint">Sent with the key on every request, and only to the address the key is confirmed for. Header values never come back to this window.</p>
-      <CustomModelFields />
-    </details>
-  );
-}
-
-const numberList = (text: string) =>
-  text
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .map(Number);
-const sizeList = (text: string) => text.split(/[\s,]+/).filter(Boolean);
-
-/** A model the gateway serves that Storyreel does not know: its price per second, lengths and sizes. */
-function CustomModelFields() {
-  const { provider, model } = useCapabilities();
-  const modelId = useStore((s) => s.view?.project.model ?? '');
-  const custom = useCustomModels();
-  const mine = custom.find((m) => m.provider === provider?.id && m.id === modelId);
-  const [draft, setDraft] = useState<{ price: string; durations: string; sizes: string } | null>(null);
-  if (!provider?.openModelList || !model || provider.models.some((m) => m.id === modelId)) return null;
-  const shown = draft ?? {
-    price: mine ? String(mine.pricePerSecond) : '',
-    durations: (mine?.durations ?? model.durations).join(', '),
-    sizes: (mine?.sizes ?? model.sizes).join(', '),
-  };
-  const price = Number(shown.price);
-  const valid = shown.price.trim() !== '' && price >= 0 && numberList(shown.durations).every((d) => Number.isInteger(d) && d > 0) && sizeList(shown.sizes).every((x) => /^\d{2,5}x\d{2,5}$/.test(x));
-  const save = async () => {
-    if (!valid) return;
-    const entry = { provider: provider.id, id: modelId, pricePerSecond: price, durations: numberList(shown.durations), sizes: sizeList(shown.sizes) };
-    const info = await updateSettings({ customModels: [...custom.filter((m) => !(m.provider === provider.id && m.id === modelId)), entry] });
-    if (info) setDraft(null);
-  };
-  const edit = (patch: Partial<typeof shown>) => setDraft({ ...shown, ...patch });
-  return (
-    <form
-      className="custom-model"
-      data-testid="custom-model"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
-      <span className="field-label">{modelId}: price and limits</span>
-      <div className="custom-model-grid">
-        <label htmlFor="custom-price">Price per second (USD)</label>
-        <input id="custom-price" className="input" inputMode="decimal" data-testid="custom-price" placeholder="0.10" value={shown.price} onChange={(e) => edit({ price: e.target.value })} />
-        <label htmlFor="custom-durations">Lengths (s)</label>
-        <input id="custom-durations" className="input" data-testid="custom-durations" placeholder="5, 10" value={shown.durations} onChange={(e) => edit({ durations: e.target.value })} />
-        <label htmlFor="custom-sizes">Sizes</label>
-        <input id="custom-sizes" className="input" data-testid="custom-sizes" placeholder="1280x720, 1920x1080" value={shown.sizes} onChange={(e) => edit({ sizes: e.target.value })} />
-      </div>
-      <p className="field-hint">
-        {mine ? `Estimates and the budget cap use ${formatMoney(mine.pricePerSecond)}/s.` : `Until you save a price, ${modelId} is estimated like ${provider.fallbackModel}.`} Set what your gateway charges.
-      </p>
-      <button type="submit" className="btn btn-sm" data-testid="custom-save" disabled={!valid || draft === null}>
-        Save price and limits
-      </button>
-    </form>
-  );
+/** scheme://host:port of a URL, or null. Only for display: main decides where the key goes. */
+function originOf(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
 }

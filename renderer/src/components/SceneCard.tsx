@@ -2,7 +2,7 @@
 // first words), number, duration, problems, and the latest job's status and progress.
 import { useEffect, useRef } from 'react';
 import type { DragEvent, KeyboardEvent } from 'react';
-import { sceneProblems } from '../../../shared/capabilities.ts';
+import { sceneProblems, sceneTarget } from '../../../shared/capabilities.ts';
 import { chosenTakeOf } from '../../../shared/project.ts';
 import type { Scene, Take } from '../../../shared/project.ts';
 import { getApi } from '../api.ts';
@@ -10,6 +10,7 @@ import { firstWords } from '../lib/format.ts';
 import { latestJobFor, sceneStatus } from '../lib/status.ts';
 import type { CardBox } from '../lib/timeline.ts';
 import { useStore } from '../store.ts';
+import { SceneModelBadge } from './SceneModelPicker.tsx';
 import { ProgressBar, StatusChip } from './ui.tsx';
 
 interface Props {
@@ -36,7 +37,7 @@ export function SceneCard({ scene, index, box, selected, focusable, dragging, on
     if (selected) ref.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }, [selected]);
 
-  const problems = sceneProblems({ provider, model, size }, scene, index);
+  const problems = sceneProblems({ size, ...sceneTarget({ provider, model }, scene) }, scene, index);
   const hardProblem = problems.find((p) => p.field !== 'prompt');
   const chosen = chosenTakeOf(scene);
   const shownTake = chosen ?? scene.takes.at(-1) ?? null;
@@ -97,6 +98,7 @@ export function SceneCard({ scene, index, box, selected, focusable, dragging, on
         {shownTake ? <TakeFrame take={shownTake} dim={!chosen} /> : <Placeholder prompt={scene.prompt} />}
         <span className="card-num">{index + 1}</span>
         <span className="card-dur">{scene.seconds}s</span>
+        <SceneModelBadge scene={scene} />
         {hardProblem && (
           <span className="card-flag" title={hardProblem.message}>
             !

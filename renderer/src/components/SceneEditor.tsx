@@ -1,19 +1,21 @@
 // The panel under the strip for the selected scene: prompt, duration, generate, takes.
 import { useState } from 'react';
-import { sceneProblems } from '../../../shared/capabilities.ts';
+import { sceneProblems, sceneTarget } from '../../../shared/capabilities.ts';
 import { NEXT_STEP } from '../../../shared/errors.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { MAX_PROMPT_CHARS, fullPrompt } from '../../../shared/project.ts';
 import type { Scene } from '../../../shared/project.ts';
 import { buildTimeline } from '../../../shared/timeline.ts';
-import { cancelJob, generate, updateScene } from '../actions.ts';
-import { useCapabilities, useDraft, useEstimate } from '../hooks.ts';
+import { generate, updateScene } from '../actions.ts';
+import { useDraft, useEstimate } from '../hooks.ts';
 import { formatClock, formatMoney } from '../lib/format.ts';
 import { activeJobsFor, sceneStatus } from '../lib/status.ts';
 import { useStore, type StoreState } from '../store.ts';
 import { useShallow } from 'zustand/react/shallow';
+import { requestCancel } from './ConfirmCancel.tsx';
 import { ReferenceField } from './ReferenceField.tsx';
 import { ResendUnknown } from './ResendUnknown.tsx';
+import { SceneModelPicker, useSceneModel } from './SceneModelPicker.tsx';
 import { TakeList } from './TakeList.tsx';
 import { ErrorText, Icon, ProgressBar, StatusChip } from './ui.tsx';
 
@@ -55,6 +57,7 @@ export function SceneEditor() {
         <div className="editor-left">
           <PromptField key={scene.id} scene={scene} />
           <ReferenceField scene={scene} />
+          <SceneModelPicker scene={scene} />
           <SceneControls scene={scene} index={index} />
           <SceneJobs sceneId={scene.id} />
           <SceneIssues scene={scene} index={index} />
@@ -99,8 +102,10 @@ function PromptField({ scene }: { scene: Scene }) {
 const TAKE_COUNTS = [1, 2, 3, 4];
 
 function SceneControls({ scene, index }: { scene: Scene; index: number }) {
-  const { model } = useCapabilities();
-  const project = useStore(useShallow((s) => ({ provider: s.view?.project.provider ?? '', model: s.view?.project.model ?? '', size: s.view?.project.size ?? '' })));
+  // The scene's own model when it has one (a film may mix models), else the project's.
+  const model = useSceneModel(scene);
+  const projectWide = useStore(useShallow((s) => ({ provider: s.view?.project.provider ?? '', model: s.view?.project.model ?? '', size: s.view?.project.size ?? '' })));
+  const project = { ...projectWide, ...sceneTarget(projectWide, scene) };
   const [takes, setTakes] = useState(1);
   const { estimate, failed } = useEstimate([scene.id], takes);
   const durations = model?.durations ?? [];
@@ -178,7 +183,7 @@ function SceneJobs({ sceneId }: { sceneId: string }) {
             <StatusChip tone={st.tone}>{st.label}</StatusChip>
             {job.state === 'unknown' ? <p className="job-note small">{st.sentence}</p> : <ProgressBar value={job.progress} label={st.sentence} className="job-progress" />}
             {job.state === 'unknown' && <ResendUnknown job={job} sceneNumber={sceneNumber} />}
-            <button type="button" className="btn btn-sm btn-ghost" data-testid="cancel-job" onClick={() => void cancelJob(job.id)}>
+            <button type="button" className="btn btn-sm btn-ghost" data-testid="cancel-job" onClick={() => requestCancel([job.id])}>
               Cancel
             </button>
           </li>
@@ -189,7 +194,8 @@ function SceneJobs({ sceneId }: { sceneId: string }) {
 }
 
 function SceneIssues({ scene, index }: { scene: Scene; index: number }) {
-  const project = useStore(useShallow((s) => ({ provider: s.view?.project.provider ?? '', model: s.view?.project.model ?? '', size: s.view?.project.size ?? '' })));
+  const projectWide = useStore(useShallow((s) => ({ provider: s.view?.project.provider ?? '', model: s.view?.project.model ?? '', size: s.view?.project.size ?? '' })));
+  const project = { ...projectWide, ...sceneTarget(projectWide, scene) };
   const problems = sceneProblems(project, scene, index).map((p) => ({ ...p, message: p.message.replace(`Scene ${index + 1}`, 'This scene') }));
   const err = scene.lastError;
   if (problems.length === 0 && !err) return null;

@@ -6,6 +6,8 @@ import { updateProject, updateScene } from '../actions.ts';
 import { useCapabilities, useCustomModels, useDraft } from '../hooks.ts';
 import { describeSize, formatMoney } from '../lib/format.ts';
 import { useStore } from '../store.ts';
+import { retirementNotice } from '../lib/retirement.ts';
+import { RetirementNotice } from './RetirementNotice.tsx';
 import { Icon } from './ui.tsx';
 
 const CUSTOM = '__custom__';
@@ -16,7 +18,9 @@ export function SettingsPanel() {
   );
   const { provider, model } = useCapabilities();
   const custom = useCustomModels();
-  const problems = projectProblems({ provider: providerId, model: modelId, size }, custom);
+  // A retired model is said once, by the notice with its Switch button.
+  const retired = retirementNotice(providerId, modelProfile(providerId, modelId, custom))?.retired === true;
+  const problems = projectProblems({ provider: providerId, model: modelId, size }, custom).filter((p) => !(retired && p.field === 'model'));
 
   const changeProvider = (id: string) => {
     const p = providerProfile(id);
@@ -49,6 +53,7 @@ export function SettingsPanel() {
         </select>
       </div>
       {provider && <ModelField key={providerId} providerId={providerId} modelId={modelId} onChange={changeModel} />}
+      <RetirementNotice providerId={providerId} modelId={modelId} onSwitch={(t) => void updateProject(t)} />
       <div className="field">
         <label className="field-label" htmlFor="settings-size">
           Frame size
@@ -138,7 +143,7 @@ function ModelField({ providerId, modelId, onChange }: { providerId: string; mod
               if (e.key === 'Enter') commitCustom();
             }}
           />
-          <p className="field-hint">Set its price, lengths and sizes under API key → Gateway settings; until then it is priced and limited like {provider.fallbackModel}.</p>
+          <p className="field-hint">Set its price, lengths and sizes under API keys → Gateway settings; until then it is priced and limited like {provider.fallbackModel}.</p>
         </>
       )}
     </div>

@@ -4,7 +4,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { generationProblems } from '../../../shared/capabilities.ts';
 import { chosenTakeOf } from '../../../shared/project.ts';
 import { formatMoney } from '../lib/format.ts';
-import { addScene, cancelJob, generate } from '../actions.ts';
+import { addScene, generate } from '../actions.ts';
+import { requestCancel } from './ConfirmCancel.tsx';
 import { useEstimate } from '../hooks.ts';
 import { activeJobsFor } from '../lib/status.ts';
 import { useStore } from '../store.ts';
@@ -81,7 +82,11 @@ function GenerateAll() {
 
   let estimateText: string;
   if (!project || project.scenes.length === 0) estimateText = '$0.00 · no scenes yet';
-  else if (nothing && activeIds.length > 0) estimateText = '$0.00 · the rest is generating';
+  // Said as it is: how many are generating, and how many are ready only when some are (not "the rest").
+  else if (nothing && activeIds.length > 0) {
+    const ready = project.scenes.filter((sc) => sc.takes.length > 0).length;
+    estimateText = `Nothing more to send · ${activeIds.length} generating${ready ? `, ${ready} ready` : ''}`;
+  }
   else if (nothing && unconfirmed > 0) estimateText = `$0.00 · ${unconfirmed} not confirmed by the provider`;
   else if (nothing) estimateText = '$0.00 · every scene has a take';
   else if (total === null) estimateText = failed ? 'Estimate unavailable' : 'Estimating…';
@@ -90,7 +95,7 @@ function GenerateAll() {
   return (
     <div className="generate-all">
       {activeIds.length > 0 && (
-        <button type="button" className="btn btn-sm btn-ghost" data-testid="cancel-all" onClick={() => activeIds.forEach((id) => void cancelJob(id))}>
+        <button type="button" className="btn btn-sm btn-ghost" data-testid="cancel-all" onClick={() => requestCancel(activeIds)}>
           <Icon name="stop" />
           Cancel {activeIds.length} running
         </button>
