@@ -7,6 +7,8 @@ import { chosenTakeOf } from '../../../shared/project.ts';
 import type { Scene, Take } from '../../../shared/project.ts';
 import { getApi } from '../api.ts';
 import { firstWords } from '../lib/format.ts';
+
+const formatSeconds = (s: number) => `${Math.round(s * 10) / 10}s`;
 import { latestJobFor, sceneStatus } from '../lib/status.ts';
 import type { CardBox } from '../lib/timeline.ts';
 import { useStore } from '../store.ts';
@@ -96,7 +98,8 @@ export function SceneCard({ scene, index, box, selected, focusable, dragging, on
       <div className="card-frame">
         {shownTake ? <TakeFrame take={shownTake} dim={!chosen} /> : <Placeholder prompt={scene.prompt} />}
         <span className="card-num">{index + 1}</span>
-        <span className="card-dur">{scene.seconds}s</span>
+        {/* Its length on the film (the trimmed take), which is what the card's width shows. */}
+        <span className="card-dur" title={`${scene.seconds} s asked of the provider`}>{formatSeconds(box.end - box.start)}</span>
         {hardProblem && (
           <span className="card-flag" title={hardProblem.message}>
             !

@@ -9,6 +9,7 @@ import { dropTarget, gapAt, layoutTimeline, stepIndex, DEFAULT_TIMELINE } from '
 import type { TimelineLayout } from '../lib/timeline.ts';
 import { useStore } from '../store.ts';
 import { SceneCard } from './SceneCard.tsx';
+import { Playhead } from './Playhead.tsx';
 import { TimeRuler } from './TimeRuler.tsx';
 import { TimelineToolbar } from './TimelineToolbar.tsx';
 import { Icon } from './ui.tsx';
@@ -173,6 +174,7 @@ export function Timeline() {
           </button>
         </div>
         <TimeRuler layout={layout} />
+        <Playhead layout={layout} />
       </div>
       <p id="timeline-help" className="sr-only">
         Left and right arrows move between scenes. Alt with an arrow moves the scene itself. Delete removes it. Enter edits the prompt.

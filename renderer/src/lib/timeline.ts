@@ -114,3 +114,26 @@ export function stepIndex(from: number, delta: number, count: number): number | 
   const to = Math.min(count - 1, Math.max(0, from + delta));
   return to === from ? null : to;
 }
+
+/** x on the strip of film time `t`: inside the card that plays then (the outgoing one inside a transition). */
+export function xAtTime(layout: TimelineLayout, t: number): number {
+  const { cards } = layout;
+  if (!cards.length) return DEFAULT_TIMELINE.edge;
+  for (const card of cards) {
+    if (t < card.end || card === cards.at(-1)) {
+      const span = card.end - card.start;
+      const f = span > 0 ? Math.min(1, Math.max(0, (t - card.start) / span)) : 0;
+      return card.x + f * card.width;
+    }
+  }
+  return cards.at(-1)!.x + cards.at(-1)!.width;
+}
+
+/** Film time under strip x (the inverse of xAtTime; a gap between cards is the later card's start). */
+export function timeAtX(layout: TimelineLayout, x: number): number {
+  for (const card of layout.cards) {
+    if (x < card.x) return card.start;
+    if (x <= card.x + card.width) return card.start + ((x - card.x) / card.width) * (card.end - card.start);
+  }
+  return layout.cards.at(-1)?.end ?? 0;
+}
