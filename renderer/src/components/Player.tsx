@@ -8,13 +8,20 @@ import type { CSSProperties } from 'react';
 import { parseSize } from '../../../shared/project.ts';
 import { buildTimeline, type Timeline } from '../../../shared/timeline.ts';
 import { getApi } from '../api.ts';
-import { firstWords, formatClock } from '../lib/format.ts';
+import { firstWords } from '../lib/format.ts';
 import { frameAt, mixStyle, seek, setRate, shuttle, togglePlay, usePlayback, type Frame } from '../lib/playback.ts';
 import { isTextField } from '../lib/undo.ts';
 import { useStore } from '../store.ts';
 import { Icon } from './ui.tsx';
 
 const DRIFT = 0.35;
+
+/** m:ss.t — tenths, as an editor reads a playhead (floored, so the end of the film is not shown early). */
+export function timecode(t: number): string {
+  const tenths = Math.floor(Math.max(0, t) * 10 + 1e-6);
+  const s = Math.floor(tenths / 10);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}.${tenths % 10}`;
+}
 
 interface SlotLook {
   file: string | null;
@@ -150,7 +157,7 @@ export function Player() {
           {playing ? 'Pause' : 'Play'}
         </button>
         <span className="transport-time" data-testid="player-time">
-          {formatClock(time)} / {formatClock(timeline.total)}
+          {timecode(time)} / {timecode(timeline.total)}
         </span>
         {rate !== 0 && rate !== 1 && <span className="transport-rate">{rate > 0 ? `${rate}×` : `◀ ${-rate}×`}</span>}
       </div>
@@ -168,7 +175,7 @@ function usePlaybackKeys(total: number): void {
       if (useStore.getState().pendingDelete || useStore.getState().pendingSpend) return;
       const tag = (document.activeElement as HTMLElement | null)?.tagName;
       if (e.key === ' ') {
-        if (tag === 'BUTTON' || tag === 'SELECT' || tag === 'A' || tag === 'SUMMARY') return;
+        if (tag === 'BUTTON' || tag === 'SELECT' || tag === 'INPUT' || tag === 'A' || tag === 'SUMMARY') return;
         e.preventDefault();
         togglePlay(totalRef.current);
         return;

@@ -12,6 +12,7 @@ import { SceneCard } from './SceneCard.tsx';
 import { Playhead } from './Playhead.tsx';
 import { TimeRuler } from './TimeRuler.tsx';
 import { TimelineToolbar } from './TimelineToolbar.tsx';
+import { Boundary } from './TransitionPicker.tsx';
 import { Icon } from './ui.tsx';
 
 const EMPTY: Scene[] = [];
@@ -39,7 +40,8 @@ export function Timeline() {
   const selectedId = useStore((s) => s.selectedSceneId);
   const select = useStore((s) => s.select);
   const askDelete = useStore((s) => s.askDelete);
-  const layout = useMemo(() => layoutTimeline(buildTimeline({ scenes })), [scenes]);
+  const timeline = useMemo(() => buildTimeline({ scenes }), [scenes]);
+  const layout = useMemo(() => layoutTimeline(timeline), [timeline]);
   const [drag, setDrag] = useState<{ from: number; gap: number | null } | null>(null);
   const [announcement, setAnnouncement] = useState('');
 
@@ -121,11 +123,25 @@ export function Timeline() {
           onDragOver={onDragOver}
           onDrop={onDrop}
         >
-          {layout.cards.slice(1).map((box) => (
-            <div key={`t-${box.id}`} className="transition-marker" style={{ left: box.x - DEFAULT_TIMELINE.gap }} aria-hidden="true">
-              <span>cut</span>
-            </div>
-          ))}
+          {timeline.boundaries.map((b) => {
+            const a = layout.cards[b.index];
+            const next = layout.cards[b.index + 1];
+            const scene = scenes[b.index];
+            if (!a || !next || !scene) return null;
+            const px = (card: typeof a) => (card.end > card.start ? (b.overlap / (card.end - card.start)) * card.width : 0);
+            return (
+              <Boundary
+                key={`t-${scene.id}`}
+                index={b.index}
+                sceneId={scene.id}
+                transition={scene.transition}
+                timeline={timeline}
+                x={a.x + a.width}
+                width={next.x - (a.x + a.width)}
+                overlap={{ left: px(a), right: px(next) }}
+              />
+            );
+          })}
           <div className="strip-cards" role="listbox" aria-orientation="horizontal" aria-label="Scenes in film order" aria-describedby="timeline-help">
             {layout.cards.map((box) => {
               const scene = scenes[box.index];
