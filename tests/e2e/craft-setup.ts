@@ -109,4 +109,13 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
   }
 }
 
+/** Waits until every video in the page has a frame to show (before a screenshot a creator would look at). */
+export async function framesLoaded(page: Page): Promise<void> {
+  await waitFor(
+    () => page.locator('video[src]').evaluateAll((els) => els.every((e) => (e as unknown as { readyState: number }).readyState >= 2)),
+    20000,
+    'every video shows a frame',
+  );
+}
+
 export const prompts = async (dir: string) => (await readProject(dir)).scenes.map((s) => s.prompt);

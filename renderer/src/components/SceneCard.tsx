@@ -12,6 +12,7 @@ const formatSeconds = (s: number) => `${Math.round(s * 10) / 10}s`;
 import { latestJobFor, sceneStatus } from '../lib/status.ts';
 import type { CardBox } from '../lib/timeline.ts';
 import { useStore } from '../store.ts';
+import { HoverScrub } from './HoverScrub.tsx';
 import { ProgressBar, StatusChip } from './ui.tsx';
 
 interface Props {
@@ -19,20 +20,25 @@ interface Props {
   index: number;
   box: CardBox;
   selected: boolean;
+  /** One of several scenes picked for an action (Ctrl/Shift+click). */
+  picked?: boolean;
   focusable: boolean;
   dragging: boolean;
   onSelect(): void;
+  /** A click, with its modifiers (multi-select). */
+  onPick?(e: { ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }): void;
   onKeyDown(e: KeyboardEvent<HTMLDivElement>): void;
   onDragStart(e: DragEvent<HTMLDivElement>): void;
   onDragEnd(): void;
 }
 
-export function SceneCard({ scene, index, box, selected, focusable, dragging, onSelect, onKeyDown, onDragStart, onDragEnd }: Props) {
+export function SceneCard({ scene, index, box, selected, picked = false, focusable, dragging, onSelect, onPick, onKeyDown, onDragStart, onDragEnd }: Props) {
   const provider = useStore((s) => s.view?.project.provider ?? '');
   const model = useStore((s) => s.view?.project.model ?? '');
   const size = useStore((s) => s.view?.project.size ?? '');
   const job = useStore((s) => latestJobFor(s.jobs, scene.id));
   const ref = useRef<HTMLDivElement>(null);
+  const byPointer = useRef(false);
 
   useEffect(() => {
     if (selected) ref.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
@@ -82,21 +88,29 @@ export function SceneCard({ scene, index, box, selected, focusable, dragging, on
       aria-selected={selected}
       aria-label={label}
       tabIndex={focusable ? 0 : -1}
-      className={`card ${selected ? 'is-selected' : ''} ${dragging ? 'is-dragging' : ''} ${hardProblem ? 'has-problem' : ''} tone-${status.tone}`}
+      className={`card ${selected ? 'is-selected' : ''} ${picked ? 'is-picked' : ''} ${dragging ? 'is-dragging' : ''} ${hardProblem ? 'has-problem' : ''} tone-${status.tone}`}
       style={{ left: box.x, width: box.width }}
       data-testid="scene-card"
       data-scene-id={scene.id}
       data-status={status.state}
       data-index={index}
+      data-picked={picked ? 'true' : undefined}
       draggable
-      onClick={onSelect}
-      onFocus={onSelect}
+      onPointerDown={() => (byPointer.current = true)}
+      onClick={(e) => {
+        byPointer.current = false;
+        if (onPick) onPick(e);
+        else onSelect();
+      }}
+      // Focus from the keyboard selects; from a click, the click decides (Shift/Ctrl pick from the selection).
+      onFocus={() => !selected && !byPointer.current && onSelect()}
       onKeyDown={onKeyDown}
       onDragStart={onDragStart}
       onDragEnd={onDragEnd}
     >
       <div className="card-frame">
         {shownTake ? <TakeFrame take={shownTake} dim={!chosen} /> : <Placeholder prompt={scene.prompt} />}
+        {shownTake && <HoverScrub take={shownTake} />}
         <span className="card-num">{index + 1}</span>
         {/* Its length on the film (the trimmed take), which is what the card's width shows. */}
         <span className="card-dur" title={`${scene.seconds} s asked of the provider`}>{formatSeconds(box.end - box.start)}</span>

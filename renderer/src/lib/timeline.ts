@@ -137,3 +137,43 @@ export function timeAtX(layout: TimelineLayout, x: number): number {
   }
   return layout.cards.at(-1)?.end ?? 0;
 }
+
+/** Zoom: pixels per second, from "fit the film" up to close work on one scene. */
+export const MIN_PPS = 2;
+export const MAX_PPS = 160;
+
+/** Layout options at a zoom: cards shrink with it down to a compact width, so a long film can fit. */
+export function zoomOptions(pxPerSecond: number): TimelineOptions {
+  const pps = Math.min(MAX_PPS, Math.max(MIN_PPS, pxPerSecond));
+  return { ...DEFAULT_TIMELINE, pxPerSecond: pps, minCardWidth: Math.round(Math.min(DEFAULT_TIMELINE.minCardWidth, Math.max(44, pps * 3))), gap: pps < 12 ? 14 : DEFAULT_TIMELINE.gap };
+}
+
+/** The zoom at which the whole film fits `width` px (scenes at their minimum width included). */
+export function fitZoom(timeline: Pick<Timeline, 'scenes' | 'total'>, width: number): number {
+  let lo = MIN_PPS;
+  let hi = MAX_PPS;
+  for (let i = 0; i < 24; i++) {
+    const mid = (lo + hi) / 2;
+    if (layoutTimeline(timeline, zoomOptions(mid)).width <= width) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Indexes of the cards that overlap [left, right] px, plus `overscan` px either side (virtualised strip). */
+export function visibleRange(layout: TimelineLayout, left: number, right: number, overscan = 400): { from: number; to: number } {
+  const { cards } = layout;
+  const lo = left - overscan;
+  const hi = right + overscan;
+  // Cards are sorted by x: binary search the first one that ends after lo.
+  let a = 0;
+  let b = cards.length;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    if (cards[m]!.x + cards[m]!.width < lo) a = m + 1;
+    else b = m;
+  }
+  let to = a;
+  while (to < cards.length && cards[to]!.x <= hi) to++;
+  return { from: a, to };
+}
