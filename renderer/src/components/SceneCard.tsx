@@ -1,6 +1,6 @@
 // One scene on the storyboard strip: its frame (chosen take, latest take, or a placeholder with the prompt's
 // first words), number, duration, problems, and the latest job's status and progress.
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import type { DragEvent, KeyboardEvent } from 'react';
 import { sceneProblems } from '../../../shared/capabilities.ts';
 import { chosenTakeOf } from '../../../shared/project.ts';
@@ -32,7 +32,15 @@ interface Props {
   onDragEnd(): void;
 }
 
-export function SceneCard({ scene, index, box, selected, picked = false, focusable, dragging, onSelect, onPick, onKeyDown, onDragStart, onDragEnd }: Props) {
+/**
+ * Re-renders only when what it shows changes; its handlers are fresh closures over the strip's latest state
+ * (Timeline routes them through a ref), so a drag step over a long film does not re-render every card.
+ */
+export const SceneCard = memo(SceneCardView, (a, b) =>
+  a.scene === b.scene && a.index === b.index && a.box.x === b.box.x && a.box.width === b.box.width && a.box.start === b.box.start && a.box.end === b.box.end &&
+  a.selected === b.selected && a.picked === b.picked && a.focusable === b.focusable && a.dragging === b.dragging);
+
+function SceneCardView({ scene, index, box, selected, picked = false, focusable, dragging, onSelect, onPick, onKeyDown, onDragStart, onDragEnd }: Props) {
   const provider = useStore((s) => s.view?.project.provider ?? '');
   const model = useStore((s) => s.view?.project.model ?? '');
   const size = useStore((s) => s.view?.project.size ?? '');

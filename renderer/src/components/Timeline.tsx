@@ -139,6 +139,17 @@ export function Timeline() {
     }
   };
 
+  // Cards are memoised (a drag step must not re-render 200 of them): their handlers call the latest logic here.
+  const live = useRef({ keyDown: onCardKeyDown, pick: (_id: string, _e: { ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }) => {} });
+  live.current = {
+    keyDown: onCardKeyDown,
+    pick: (id, e) => {
+      const mods = { toggle: e.ctrlKey || e.metaKey, range: e.shiftKey };
+      usePicked.setState({ ids: pickAfterClick(order, picked, selectedId, id, mods) });
+      if (!mods.range) select(id);
+    },
+  };
+
   const onDragOver = (e: DragEvent<HTMLDivElement>) => {
     if (!drag || !e.dataTransfer.types.includes(DRAG_TYPE)) return;
     e.preventDefault();
@@ -212,12 +223,8 @@ export function Timeline() {
                   focusable={scene.id === selectedId || (selectedId === null && box.index === 0)}
                   dragging={drag?.from === box.index}
                   onSelect={() => select(scene.id)}
-                  onPick={(e) => {
-                    const mods = { toggle: e.ctrlKey || e.metaKey, range: e.shiftKey };
-                    usePicked.setState({ ids: pickAfterClick(order, picked, selectedId, scene.id, mods) });
-                    if (!mods.range) select(scene.id);
-                  }}
-                  onKeyDown={(e) => onCardKeyDown(e, box.index, scene.id)}
+                  onPick={(e) => live.current.pick(scene.id, e)}
+                  onKeyDown={(e) => live.current.keyDown(e, box.index, scene.id)}
                   onDragStart={(e) => {
                     e.dataTransfer.setData(DRAG_TYPE, scene.id);
                     e.dataTransfer.effectAllowed = 'move';
@@ -250,7 +257,7 @@ export function Timeline() {
             <Icon name="plus" />
           </button>
         </div>
-        <TimeRuler layout={layout} />
+        <TimeRuler layout={layout} from={Math.floor((viewport.left - 800) / 400) * 400} to={Math.ceil((viewport.left + viewport.width + 800) / 400) * 400} />
         <Playhead layout={layout} />
       </div>
       <p id="timeline-help" className="sr-only">
