@@ -142,6 +142,13 @@ const ScenePatch = z
   .partial()
   .strict();
 
+/** What Undo and Redo would do now, in words ("Undo delete scene 3"); null = nothing to undo or redo. */
+export const HistoryStateSchema = z.object({ undo: z.string().nullable(), redo: z.string().nullable() });
+export type HistoryState = z.infer<typeof HistoryStateSchema>;
+const Ids = z.array(Id).min(1).max(500);
+/** The part of a take the film uses, in seconds from the take's start; null = all of it. */
+const TrimInput = z.object({ in: z.number().nonnegative().max(3600), out: z.number().positive().max(3600) }).strict().nullable();
+
 export const contract = {
   calls: {
     app: {
@@ -192,10 +199,18 @@ export const contract = {
       /** Shows the system's image picker; the image is copied into media/refs/. null = dismissed. */
       pickReference: call(z.object({ id: Id }).strict(), ProjectChangeSchema.nullable()),
       clearReference: call(z.object({ id: Id }).strict(), ProjectChangeSchema),
+      /** Copies each scene (and its takes) right after itself, in one undoable step. */
+      duplicate: call(z.object({ ids: Ids }).strict(), ProjectChangeSchema),
+      /** Splits a scene in two at `at` seconds into it (its chosen take, trimmed in two). */
+      split: call(z.object({ id: Id, at: z.number().positive().max(3600) }).strict(), ProjectChangeSchema),
+      removeMany: call(z.object({ ids: Ids }).strict(), ProjectChangeSchema),
+      /** Moves the scenes, in film order, to sit together from `toIndex` of the scenes left. */
+      moveMany: call(z.object({ ids: Ids, toIndex: z.number().int().min(0) }).strict(), ProjectChangeSchema),
     },
     takes: {
       choose: call(z.object({ sceneId: Id, takeId: Id.nullable() }).strict(), ProjectChangeSchema),
       rate: call(z.object({ sceneId: Id, takeId: Id, rating: z.number().int().min(0).max(5) }).strict(), ProjectChangeSchema),
+      trim: call(z.object({ sceneId: Id, takeId: Id, trim: TrimInput }).strict(), ProjectChangeSchema),
     },
     jobs: {
       /** Empty sceneIds = every scene without a chosen take. */
@@ -242,6 +257,11 @@ export const contract = {
       /** Removes those of the listed files that are still unused now. */
       run: call(z.object({ paths: z.array(z.string().min(1).max(4000)).max(10000) }).strict(), z.object({ files: z.array(UnusedFileSchema), bytes: z.number() })),
     },
+    history: {
+      undo: call(None, ProjectChangeSchema.nullable()),
+      redo: call(None, ProjectChangeSchema.nullable()),
+      state: call(None, HistoryStateSchema),
+    },
     keys: {
       /** The key goes to main once and is never sent back. */
       set: call(z.object({ provider: z.string().min(1).max(100), key: z.string().min(8).max(500) }).strict(), KeyStatusSchema),
@@ -276,6 +296,8 @@ export const contract = {
     update: UpdateStateSchema,
     /** A command from the application menu (or its keyboard shortcut), for the window to carry out. */
     menu: MenuCommandSchema,
+    /** Undo/redo labels after every step the creator can undo (and after an undo or redo). */
+    history: HistoryStateSchema,
   },
 } as const;
 

@@ -72,3 +72,32 @@ export function buildTimeline(project: Pick<Project, 'scenes'>): Timeline {
   });
   return { scenes, boundaries, total: t, complete: scenes.every((s) => s.take !== null) };
 }
+
+/**
+ * The longest transition the boundary after scene `index` can hold: half of the shorter neighbour (what
+ * buildTimeline clamps to). null when there is no scene after it.
+ */
+export function maxTransitionSeconds(timeline: Pick<Timeline, 'scenes'>, index: number): number | null {
+  const a = timeline.scenes[index];
+  const b = timeline.scenes[index + 1];
+  if (!a || !b) return null;
+  return Math.floor(Math.min(a.length, b.length) * 50) / 100;
+}
+
+/** Why a transition of `seconds` does not fit the boundary after scene `index`, in words; null when it fits. */
+export function transitionProblem(timeline: Pick<Timeline, 'scenes'>, index: number, seconds: number): string | null {
+  const most = maxTransitionSeconds(timeline, index);
+  if (most === null) return 'The last scene has no scene after it to blend into.';
+  if (seconds <= most + 1e-9) return null;
+  return `A ${seconds} s transition is too long here: it can be at most ${most} s (half of the shorter of scenes ${index + 1} and ${index + 2}).`;
+}
+
+/** Shortest part of a take the film may keep, in seconds. */
+export const MIN_TRIM_SECONDS = 0.1;
+
+/** Why a trim of a take `seconds` long does not fit, in words; null when it does. */
+export function trimProblem(seconds: number, trim: { in: number; out: number }): string | null {
+  if (trim.in < 0 || trim.out > seconds + 1e-6) return `The trim must stay inside the take (0 to ${Math.round(seconds * 100) / 100} s).`;
+  if (trim.out - trim.in < MIN_TRIM_SECONDS) return `The trim must keep at least ${MIN_TRIM_SECONDS} s (in ${trim.in} s, out ${trim.out} s).`;
+  return null;
+}

@@ -131,6 +131,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
       if (this.session) await this.closeProject();
       this.session = session;
       session.store.on('change', (change) => this.push('change', change));
+      session.history.on('state', (state) => this.push('history', state));
       session.engine.on('job', (snapshot) => this.push('job', session.scoped(snapshot)));
       const view = this.view()!;
       this.recent.add(session.dir, view.project.title);

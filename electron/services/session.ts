@@ -14,6 +14,7 @@ import { verifyVideo } from './media/stitch.ts';
 import { Mutex } from './mutex.ts';
 import { removeLeftovers } from './projects/leftovers.ts';
 import { acquireLock, type ProjectLock } from './projects/lock.ts';
+import { ProjectHistory } from './projects/history.ts';
 import { ProjectStore } from './projects/store.ts';
 import type { Provider } from './providers/types.ts';
 
@@ -67,7 +68,12 @@ export class Session {
     readonly providers: ProviderCache,
     private readonly lock: ProjectLock,
     private readonly deps: SessionDeps,
-  ) {}
+  ) {
+    this.history = new ProjectHistory(store);
+  }
+
+  /** The creator's undo and redo for this project (projects/history.ts). */
+  readonly history: ProjectHistory;
 
   /** Opens a project and takes its lock; call resume() to pick up the unfinished jobs in its ledger. */
   static async open(dir: string, deps: SessionDeps, opts: { forceUnlock?: boolean } = {}): Promise<Session> {
@@ -141,8 +147,14 @@ export class Session {
 
   /** Removes a scene, cancelling its unfinished jobs first so none of them lands a take on nothing. */
   async removeScene(id: string): Promise<ProjectChange> {
-    for (const job of this.engine.records()) if (job.sceneId === id && !isTerminal(job.state)) await this.engine.cancel(job.id);
+    await this.cancelJobsOf([id]);
     return this.store.removeScene(id);
+  }
+
+  /** Cancels the unfinished jobs of these scenes (before they are removed). */
+  async cancelJobsOf(sceneIds: readonly string[]): Promise<void> {
+    const ids = new Set(sceneIds);
+    for (const job of this.engine.records()) if (ids.has(job.sceneId) && !isTerminal(job.state)) await this.engine.cancel(job.id);
   }
 
   /** Stops the exports and the engine (the ledger keeps every unfinished job), saves, and lets go of the lock. */

@@ -5,6 +5,7 @@ import { RemoteError } from '../../shared/client.ts';
 import type { CallInput, ProjectChange, ProjectView } from '../../shared/contract.ts';
 import { getApi } from './api.ts';
 import { resyncProject, useStore } from './store.ts';
+import { tracked } from './lib/undo.ts';
 
 const store = () => useStore.getState();
 
@@ -26,7 +27,7 @@ const withView = async (p: Promise<ProjectView | null>): Promise<ProjectView | n
 
 /** An edit's change (the same one also arrives as an event; it is applied once). */
 const withChange = async <T extends ProjectChange | null>(p: Promise<T>): Promise<T> => {
-  const change = await p;
+  const change = await tracked(p);
   if (change && !store().applyChange(change)) await resyncProject(getApi());
   return change;
 };

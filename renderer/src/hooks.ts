@@ -4,6 +4,7 @@ import type { EstimateView } from '../../shared/contract.ts';
 import type { CustomModels, ModelProfile, ProviderProfile } from '../../shared/capabilities.ts';
 import { modelProfile, providerProfile } from '../../shared/capabilities.ts';
 import { getApi } from './api.ts';
+import { noteUnsent } from './lib/undo.ts';
 import { useStore } from './store.ts';
 
 /**
@@ -27,6 +28,7 @@ export function useDraft(value: string, commit: (v: string) => Promise<unknown>,
     const v = unsent.current;
     if (v === null) return;
     unsent.current = null;
+    noteUnsent(-1);
     inFlight.current += 1;
     void commitRef.current(v).finally(() => {
       inFlight.current -= 1;
@@ -36,6 +38,7 @@ export function useDraft(value: string, commit: (v: string) => Promise<unknown>,
   const change = useCallback(
     (v: string) => {
       setDraft(v);
+      if (unsent.current === null) noteUnsent(1);
       unsent.current = v;
       if (timer.current) clearTimeout(timer.current);
       timer.current = setTimeout(flush, delay);

@@ -4,6 +4,7 @@ import { App } from './App.tsx';
 import { loadApi } from './api.ts';
 import { StartupError } from './components/StartupError.tsx';
 import { connectStore } from './store.ts';
+import { connectUndo } from './lib/undo.ts';
 import './styles.css';
 
 const container = document.getElementById('root');
@@ -27,6 +28,7 @@ async function start(): Promise<void> {
       <App />
     </StrictMode>,
   );
+  connectUndo(api);
   await connectStore(api);
 }
 

@@ -6,7 +6,7 @@
 // Everything lives in one temp folder, removed at the end; the only network is 127.0.0.1.
 //
 //   npm run bench                 all of them
-//   npm run bench -- export jobs  only those (names: export, autosave, jobs, ledger, edit, cli)
+//   npm run bench -- export jobs  only those (names: export, autosave, jobs, ledger, edit, cli, timeline)
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import { autosaveBench } from './autosave.bench.ts';
@@ -15,9 +15,10 @@ import { editBench } from './edit.bench.ts';
 import { exportBench } from './export.bench.ts';
 import { jobsBench } from './jobs.bench.ts';
 import { ledgerBench } from './ledger.bench.ts';
+import { timelineBench } from './timeline.bench.ts';
 import { fmtMs, killChildren, makeRunRoot, now, table, type Bench, type BenchResult } from './lib.ts';
 
-const ALL: Bench[] = [exportBench, autosaveBench, jobsBench, ledgerBench, editBench, cliBench];
+const ALL: Bench[] = [exportBench, autosaveBench, jobsBench, ledgerBench, editBench, cliBench, timelineBench];
 /** A run takes about a minute; past this something is stuck, and the run ends itself. */
 const WATCHDOG_MS = 300_000;
 

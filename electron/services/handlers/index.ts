@@ -3,6 +3,7 @@ import type { Handlers } from '../../../shared/contract.ts';
 import type { HandlerContext } from './context.ts';
 import { cleanupHandlers } from './cleanup.ts';
 import { exportHandlers } from './exports.ts';
+import { historyHandlers } from './history.ts';
 import { jobHandlers } from './jobs.ts';
 import { projectHandlers } from './project.ts';
 import { sceneHandlers } from './scenes.ts';
@@ -29,6 +30,7 @@ export function buildHandlers(ctx: HandlerContext, settings: SettingsContext): H
     takes: takeHandlers(ctx),
     jobs: jobHandlers(ctx),
     exports: exportHandlers(ctx),
+    history: historyHandlers(ctx),
     ...settingsHandlers(ctx, settings),
     cleanup: cleanupHandlers(ctx),
   };

@@ -2,6 +2,7 @@ import type { Handlers } from '../../../shared/contract.ts';
 import { projectProblems, sceneTarget } from '../../../shared/capabilities.ts';
 import { importReference } from '../generation/references.ts';
 import { problemsError } from '../projects/rules.ts';
+import { checkTransition, duplicateScenes, moveScenes, removeScenes, splitScene } from '../projects/craft.ts';
 import type { HandlerContext } from './context.ts';
 
 /** A scene's own provider/model must exist and make the project's frame size; refused in words otherwise. */
@@ -21,6 +22,7 @@ export function sceneHandlers(ctx: HandlerContext): Handlers['scenes'] {
     add: async ({ afterId, prompt, seconds }) => store().addScene(afterId, prompt, seconds),
     update: async ({ id, patch }) => {
       if (patch.provider !== undefined || patch.model !== undefined) checkSceneTarget(ctx, id, patch);
+      if (patch.transition) checkTransition(store(), id, patch.transition);
       return store().updateScene(id, patch);
     },
     remove: async ({ id }) => ctx.session().removeScene(id),
@@ -32,5 +34,14 @@ export function sceneHandlers(ctx: HandlerContext): Handlers['scenes'] {
       return file ? importReference(session, id, file) : null;
     },
     clearReference: async ({ id }) => store().setReference(id, null),
+    duplicate: async ({ ids }) => duplicateScenes(store(), ids),
+    split: async ({ id, at }) => splitScene(store(), id, at),
+    removeMany: async ({ ids }) => {
+      const session = ctx.session();
+      ids.forEach((id) => session.store.scene(id));
+      await session.cancelJobsOf(ids);
+      return removeScenes(session.store, ids);
+    },
+    moveMany: async ({ ids, toIndex }) => moveScenes(store(), ids, toIndex),
   };
 }

@@ -1,4 +1,5 @@
 import type { Handlers } from '../../../shared/contract.ts';
+import { trimTake } from '../projects/craft.ts';
 import type { HandlerContext } from './context.ts';
 
 export function takeHandlers(ctx: HandlerContext): Handlers['takes'] {
@@ -6,5 +7,6 @@ export function takeHandlers(ctx: HandlerContext): Handlers['takes'] {
   return {
     choose: async ({ sceneId, takeId }) => store().chooseTake(sceneId, takeId),
     rate: async ({ sceneId, takeId, rating }) => store().rateTake(sceneId, takeId, rating),
+    trim: async ({ sceneId, takeId, trim }) => trimTake(store(), sceneId, takeId, trim),
   };
 }

@@ -3,11 +3,13 @@ import { BudgetPanel } from './BudgetPanel.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
 import { KeyPanel } from './KeyPanel.tsx';
 import { MediaCleanup } from './MediaCleanup.tsx';
+import { Player } from './Player.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
 
 export function Inspector() {
   return (
     <aside className="inspector" aria-label="Project settings and export">
+      <Player />
       <ExportPanel />
       <SettingsPanel />
       <KeyPanel />

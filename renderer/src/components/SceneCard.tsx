@@ -1,15 +1,18 @@
 // One scene on the storyboard strip: its frame (chosen take, latest take, or a placeholder with the prompt's
 // first words), number, duration, problems, and the latest job's status and progress.
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import type { DragEvent, KeyboardEvent } from 'react';
 import { sceneProblems, sceneTarget } from '../../../shared/capabilities.ts';
 import { chosenTakeOf } from '../../../shared/project.ts';
 import type { Scene, Take } from '../../../shared/project.ts';
 import { getApi } from '../api.ts';
 import { firstWords } from '../lib/format.ts';
+
+const formatSeconds = (s: number) => `${Math.round(s * 10) / 10}s`;
 import { latestJobFor, sceneStatus } from '../lib/status.ts';
 import type { CardBox } from '../lib/timeline.ts';
 import { useStore } from '../store.ts';
+import { HoverScrub } from './HoverScrub.tsx';
 import { SceneModelBadge } from './SceneModelPicker.tsx';
 import { ProgressBar, StatusChip } from './ui.tsx';
 
@@ -18,20 +21,33 @@ interface Props {
   index: number;
   box: CardBox;
   selected: boolean;
+  /** One of several scenes picked for an action (Ctrl/Shift+click). */
+  picked?: boolean;
   focusable: boolean;
   dragging: boolean;
   onSelect(): void;
+  /** A click, with its modifiers (multi-select). */
+  onPick?(e: { ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }): void;
   onKeyDown(e: KeyboardEvent<HTMLDivElement>): void;
   onDragStart(e: DragEvent<HTMLDivElement>): void;
   onDragEnd(): void;
 }
 
-export function SceneCard({ scene, index, box, selected, focusable, dragging, onSelect, onKeyDown, onDragStart, onDragEnd }: Props) {
+/**
+ * Re-renders only when what it shows changes; its handlers are fresh closures over the strip's latest state
+ * (Timeline routes them through a ref), so a drag step over a long film does not re-render every card.
+ */
+export const SceneCard = memo(SceneCardView, (a, b) =>
+  a.scene === b.scene && a.index === b.index && a.box.x === b.box.x && a.box.width === b.box.width && a.box.start === b.box.start && a.box.end === b.box.end &&
+  a.selected === b.selected && a.picked === b.picked && a.focusable === b.focusable && a.dragging === b.dragging);
+
+function SceneCardView({ scene, index, box, selected, picked = false, focusable, dragging, onSelect, onPick, onKeyDown, onDragStart, onDragEnd }: Props) {
   const provider = useStore((s) => s.view?.project.provider ?? '');
   const model = useStore((s) => s.view?.project.model ?? '');
   const size = useStore((s) => s.view?.project.size ?? '');
   const job = useStore((s) => latestJobFor(s.jobs, scene.id));
   const ref = useRef<HTMLDivElement>(null);
+  const byPointer = useRef(false);
 
   useEffect(() => {
     if (selected) ref.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
@@ -81,23 +97,32 @@ export function SceneCard({ scene, index, box, selected, focusable, dragging, on
       aria-selected={selected}
       aria-label={label}
       tabIndex={focusable ? 0 : -1}
-      className={`card ${selected ? 'is-selected' : ''} ${dragging ? 'is-dragging' : ''} ${hardProblem ? 'has-problem' : ''} tone-${status.tone}`}
+      className={`card ${selected ? 'is-selected' : ''} ${picked ? 'is-picked' : ''} ${dragging ? 'is-dragging' : ''} ${hardProblem ? 'has-problem' : ''} tone-${status.tone}`}
       style={{ left: box.x, width: box.width }}
       data-testid="scene-card"
       data-scene-id={scene.id}
       data-status={status.state}
       data-index={index}
+      data-picked={picked ? 'true' : undefined}
       draggable
-      onClick={onSelect}
-      onFocus={onSelect}
+      onPointerDown={() => (byPointer.current = true)}
+      onClick={(e) => {
+        byPointer.current = false;
+        if (onPick) onPick(e);
+        else onSelect();
+      }}
+      // Focus from the keyboard selects; from a click, the click decides (Shift/Ctrl pick from the selection).
+      onFocus={() => !selected && !byPointer.current && onSelect()}
       onKeyDown={onKeyDown}
       onDragStart={onDragStart}
       onDragEnd={onDragEnd}
     >
       <div className="card-frame">
         {shownTake ? <TakeFrame take={shownTake} dim={!chosen} /> : <Placeholder prompt={scene.prompt} />}
+        {shownTake && <HoverScrub take={shownTake} />}
         <span className="card-num">{index + 1}</span>
-        <span className="card-dur">{scene.seconds}s</span>
+        {/* Its length on the film (the trimmed take), which is what the card's width shows. */}
+        <span className="card-dur" title={`${scene.seconds} s asked of the provider`}>{formatSeconds(box.end - box.start)}</span>
         <SceneModelBadge scene={scene} />
         {hardProblem && (
           <span className="card-flag" title={hardProblem.message}>

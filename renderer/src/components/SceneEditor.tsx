@@ -17,6 +17,7 @@ import { ReferenceField } from './ReferenceField.tsx';
 import { ResendUnknown } from './ResendUnknown.tsx';
 import { SceneModelPicker, useSceneModel } from './SceneModelPicker.tsx';
 import { TakeList } from './TakeList.tsx';
+import { TrimControls } from './TrimControls.tsx';
 import { ErrorText, Icon, ProgressBar, StatusChip } from './ui.tsx';
 
 const onClock = (s: StoreState) => (s.view ? buildTimeline(s.view.project).scenes.find((t) => t.sceneId === s.selectedSceneId) : undefined);
@@ -64,6 +65,7 @@ export function SceneEditor() {
         </div>
         <div className="editor-right">
           <TakeList scene={scene} />
+          <TrimControls scene={scene} />
         </div>
       </div>
     </section>

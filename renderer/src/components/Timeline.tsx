@@ -1,16 +1,21 @@
 // The storyboard: a horizontal strip of scene cards in film order (width ∝ duration), transition markers
 // between them, and a time ruler underneath. Reorder by drag and drop or with Alt+Arrow keys.
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DragEvent, KeyboardEvent } from 'react';
 import type { Scene } from '../../../shared/project.ts';
 import { buildTimeline } from '../../../shared/timeline.ts';
 import { addScene, moveScene } from '../actions.ts';
-import { dropTarget, gapAt, layoutTimeline, stepIndex, DEFAULT_TIMELINE } from '../lib/timeline.ts';
+import { moveMany, removeMany } from '../lib/craft-actions.ts';
+import { pickAfterClick, targets, usePicked } from '../lib/selection.ts';
+import { dropTarget, gapAt, layoutTimeline, stepIndex, visibleRange, zoomOptions, DEFAULT_TIMELINE } from '../lib/timeline.ts';
 import type { TimelineLayout } from '../lib/timeline.ts';
 import { useStore } from '../store.ts';
 import { SceneCard } from './SceneCard.tsx';
+import { StripTools } from './StripTools.tsx';
+import { Playhead } from './Playhead.tsx';
 import { TimeRuler } from './TimeRuler.tsx';
 import { TimelineToolbar } from './TimelineToolbar.tsx';
+import { Boundary } from './TransitionPicker.tsx';
 import { Icon } from './ui.tsx';
 
 const EMPTY: Scene[] = [];
@@ -38,7 +43,42 @@ export function Timeline() {
   const selectedId = useStore((s) => s.selectedSceneId);
   const select = useStore((s) => s.select);
   const askDelete = useStore((s) => s.askDelete);
-  const layout = useMemo(() => layoutTimeline(buildTimeline({ scenes })), [scenes]);
+  const timeline = useMemo(() => buildTimeline({ scenes }), [scenes]);
+  const [pps, setPps] = useState(DEFAULT_TIMELINE.pxPerSecond);
+  const layout = useMemo(() => layoutTimeline(timeline, zoomOptions(pps)), [timeline, pps]);
+  const picked = usePicked((s) => s.ids);
+  const order = useMemo(() => scenes.map((s) => s.id), [scenes]);
+  // Virtualised: only the cards in (or near) the visible part of the strip are in the page.
+  const scroller = useRef<HTMLDivElement>(null);
+  const [viewport, setViewport] = useState({ left: 0, width: 1600 });
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    let raf = 0;
+    const read = () => {
+      cancelAnimationFrame(raf);
+      raf = requestAnimationFrame(() => setViewport((v) => (v.left === el.scrollLeft && v.width === el.clientWidth ? v : { left: el.scrollLeft, width: el.clientWidth })));
+    };
+    read();
+    el.addEventListener('scroll', read, { passive: true });
+    const ro = new ResizeObserver(read);
+    ro.observe(el);
+    return () => {
+      cancelAnimationFrame(raf);
+      el.removeEventListener('scroll', read);
+      ro.disconnect();
+    };
+  }, []);
+  const range = visibleRange(layout, viewport.left, viewport.left + viewport.width);
+  const pickedSet = useMemo(() => new Set(picked), [picked]);
+  const shown = layout.cards.filter((box, i) => (i >= range.from && i < range.to) || box.id === selectedId || pickedSet.has(box.id));
+  // A scene chosen off screen (keyboard, undo) is scrolled to, so its card is rendered and can take the focus.
+  useEffect(() => {
+    const el = scroller.current;
+    const box = layout.cards.find((c) => c.id === selectedId);
+    if (!el || !box) return;
+    if (box.x < el.scrollLeft || box.x + box.width > el.scrollLeft + el.clientWidth) el.scrollLeft = Math.max(0, box.x - 40);
+  }, [selectedId, layout]);
   const [drag, setDrag] = useState<{ from: number; gap: number | null } | null>(null);
   const [announcement, setAnnouncement] = useState('');
 
@@ -59,8 +99,16 @@ export function Timeline() {
   const onCardKeyDown = (e: KeyboardEvent<HTMLDivElement>, index: number, id: string) => {
     const count = scenes.length;
     const step = e.key === 'ArrowLeft' ? -1 : e.key === 'ArrowRight' ? 1 : 0;
+    const group = targets(order, picked, id);
     if (step !== 0 && e.altKey) {
       e.preventDefault();
+      if (group.length > 1) {
+        // The picked scenes move together, one place, as one step.
+        const first = order.indexOf(group[0]!);
+        const to = Math.max(0, first + step);
+        void moveMany(group, to);
+        return;
+      }
       const to = stepIndex(index, step, count);
       if (to !== null) void move(id, to);
       return;
@@ -80,13 +128,26 @@ export function Timeline() {
     }
     if (e.key === 'Delete' || e.key === 'Backspace') {
       e.preventDefault();
-      askDelete(id);
+      // Several at once: no question asked, the deletion is one step that Ctrl+Z brings back.
+      if (group.length > 1) void removeMany(group);
+      else askDelete(id);
       return;
     }
     if (e.key === 'Enter') {
       e.preventDefault();
       document.getElementById('scene-prompt')?.focus();
     }
+  };
+
+  // Cards are memoised (a drag step must not re-render 200 of them): their handlers call the latest logic here.
+  const live = useRef({ keyDown: onCardKeyDown, pick: (_id: string, _e: { ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }) => {} });
+  live.current = {
+    keyDown: onCardKeyDown,
+    pick: (id, e) => {
+      const mods = { toggle: e.ctrlKey || e.metaKey, range: e.shiftKey };
+      usePicked.setState({ ids: pickAfterClick(order, picked, selectedId, id, mods) });
+      if (!mods.range) select(id);
+    },
   };
 
   const onDragOver = (e: DragEvent<HTMLDivElement>) => {
@@ -103,8 +164,15 @@ export function Timeline() {
     e.preventDefault();
     const id = e.dataTransfer.getData(DRAG_TYPE);
     const rect = e.currentTarget.getBoundingClientRect();
-    const to = dropTarget(drag.from, gapAt(layout, e.clientX - rect.left));
+    const gap = gapAt(layout, e.clientX - rect.left);
+    const to = dropTarget(drag.from, gap);
     setDrag(null);
+    const group = targets(order, picked, id);
+    if (id && group.length > 1 && group.includes(id)) {
+      // A drag of picked scenes moves them all: to the gap, counted among the scenes that stay.
+      void moveMany(group, order.slice(0, gap).filter((x) => !group.includes(x)).length);
+      return;
+    }
     if (id && to !== null) void move(id, to);
   };
 
@@ -113,20 +181,35 @@ export function Timeline() {
   return (
     <section className="timeline" aria-label="Storyboard">
       <TimelineToolbar />
-      <div className="strip-scroll">
+      <StripTools timeline={timeline} pps={pps} setPps={setPps} scroller={scroller} />
+      <div className="strip-scroll" ref={scroller} data-testid="strip-scroll">
         <div
-          className={`strip ${drag ? 'is-dragging' : ''}`}
+          className={`strip ${drag ? 'is-dragging' : ''} ${zoomOptions(pps).minCardWidth < 90 ? 'is-compact' : ''}`}
           style={{ width: scenes.length === 0 ? EMPTY_OFFSET + END_TILE : layout.width + END_TILE }}
           onDragOver={onDragOver}
           onDrop={onDrop}
         >
-          {layout.cards.slice(1).map((box) => (
-            <div key={`t-${box.id}`} className="transition-marker" style={{ left: box.x - DEFAULT_TIMELINE.gap }} aria-hidden="true">
-              <span>cut</span>
-            </div>
-          ))}
-          <div className="strip-cards" role="listbox" aria-orientation="horizontal" aria-label="Scenes in film order" aria-describedby="timeline-help">
-            {layout.cards.map((box) => {
+          {timeline.boundaries.slice(Math.max(0, range.from - 1), range.to).map((b) => {
+            const a = layout.cards[b.index];
+            const next = layout.cards[b.index + 1];
+            const scene = scenes[b.index];
+            if (!a || !next || !scene) return null;
+            const px = (card: typeof a) => (card.end > card.start ? (b.overlap / (card.end - card.start)) * card.width : 0);
+            return (
+              <Boundary
+                key={`t-${scene.id}`}
+                index={b.index}
+                sceneId={scene.id}
+                transition={scene.transition}
+                timeline={timeline}
+                x={a.x + a.width}
+                width={next.x - (a.x + a.width)}
+                overlap={{ left: px(a), right: px(next) }}
+              />
+            );
+          })}
+          <div className="strip-cards" role="listbox" aria-multiselectable="true" aria-orientation="horizontal" aria-label="Scenes in film order" aria-describedby="timeline-help">
+            {shown.map((box) => {
               const scene = scenes[box.index];
               if (!scene) return null;
               return (
@@ -136,10 +219,12 @@ export function Timeline() {
                   index={box.index}
                   box={box}
                   selected={scene.id === selectedId}
+                  picked={pickedSet.has(scene.id)}
                   focusable={scene.id === selectedId || (selectedId === null && box.index === 0)}
                   dragging={drag?.from === box.index}
                   onSelect={() => select(scene.id)}
-                  onKeyDown={(e) => onCardKeyDown(e, box.index, scene.id)}
+                  onPick={(e) => live.current.pick(scene.id, e)}
+                  onKeyDown={(e) => live.current.keyDown(e, box.index, scene.id)}
                   onDragStart={(e) => {
                     e.dataTransfer.setData(DRAG_TYPE, scene.id);
                     e.dataTransfer.effectAllowed = 'move';
@@ -172,7 +257,8 @@ export function Timeline() {
             <Icon name="plus" />
           </button>
         </div>
-        <TimeRuler layout={layout} />
+        <TimeRuler layout={layout} from={Math.floor((viewport.left - 800) / 400) * 400} to={Math.ceil((viewport.left + viewport.width + 800) / 400) * 400} />
+        <Playhead layout={layout} />
       </div>
       <p id="timeline-help" className="sr-only">
         Left and right arrows move between scenes. Alt with an arrow moves the scene itself. Delete removes it. Enter edits the prompt.

@@ -10,6 +10,7 @@ import { useEstimate } from '../hooks.ts';
 import { activeJobsFor } from '../lib/status.ts';
 import { useStore } from '../store.ts';
 import { Icon } from './ui.tsx';
+import { UndoControls } from './UndoControls.tsx';
 
 /** Adds a scene after `afterId` and puts the cursor in its prompt, ready to type. */
 async function addAndEdit(afterId: string | null): Promise<void> {
@@ -27,6 +28,7 @@ export function TimelineToolbar() {
         <Icon name="plus" />
         Add scene
       </button>
+      <UndoControls />
       <GenerationProblems />
       <div className="spacer" />
       <GenerateAll />

@@ -114,3 +114,66 @@ export function stepIndex(from: number, delta: number, count: number): number | 
   const to = Math.min(count - 1, Math.max(0, from + delta));
   return to === from ? null : to;
 }
+
+/** x on the strip of film time `t`: inside the card that plays then (the outgoing one inside a transition). */
+export function xAtTime(layout: TimelineLayout, t: number): number {
+  const { cards } = layout;
+  if (!cards.length) return DEFAULT_TIMELINE.edge;
+  for (const card of cards) {
+    if (t < card.end || card === cards.at(-1)) {
+      const span = card.end - card.start;
+      const f = span > 0 ? Math.min(1, Math.max(0, (t - card.start) / span)) : 0;
+      return card.x + f * card.width;
+    }
+  }
+  return cards.at(-1)!.x + cards.at(-1)!.width;
+}
+
+/** Film time under strip x (the inverse of xAtTime; a gap between cards is the later card's start). */
+export function timeAtX(layout: TimelineLayout, x: number): number {
+  for (const card of layout.cards) {
+    if (x < card.x) return card.start;
+    if (x <= card.x + card.width) return card.start + ((x - card.x) / card.width) * (card.end - card.start);
+  }
+  return layout.cards.at(-1)?.end ?? 0;
+}
+
+/** Zoom: pixels per second, from "fit the film" up to close work on one scene. */
+export const MIN_PPS = 2;
+export const MAX_PPS = 160;
+
+/** Layout options at a zoom: cards shrink with it down to a compact width, so a long film can fit. */
+export function zoomOptions(pxPerSecond: number): TimelineOptions {
+  const pps = Math.min(MAX_PPS, Math.max(MIN_PPS, pxPerSecond));
+  return { ...DEFAULT_TIMELINE, pxPerSecond: pps, minCardWidth: Math.round(Math.min(DEFAULT_TIMELINE.minCardWidth, Math.max(44, pps * 3))), gap: pps < 12 ? 14 : DEFAULT_TIMELINE.gap };
+}
+
+/** The zoom at which the whole film fits `width` px (scenes at their minimum width included). */
+export function fitZoom(timeline: Pick<Timeline, 'scenes' | 'total'>, width: number): number {
+  let lo = MIN_PPS;
+  let hi = MAX_PPS;
+  for (let i = 0; i < 24; i++) {
+    const mid = (lo + hi) / 2;
+    if (layoutTimeline(timeline, zoomOptions(mid)).width <= width) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Indexes of the cards that overlap [left, right] px, plus `overscan` px either side (virtualised strip). */
+export function visibleRange(layout: TimelineLayout, left: number, right: number, overscan = 400): { from: number; to: number } {
+  const { cards } = layout;
+  const lo = left - overscan;
+  const hi = right + overscan;
+  // Cards are sorted by x: binary search the first one that ends after lo.
+  let a = 0;
+  let b = cards.length;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    if (cards[m]!.x + cards[m]!.width < lo) a = m + 1;
+    else b = m;
+  }
+  let to = a;
+  while (to < cards.length && cards[to]!.x <= hi) to++;
+  return { from: a, to };
+}
