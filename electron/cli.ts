@@ -88,6 +88,9 @@ Usage:
       Write a conform package for an editor (the chosen takes, the cut as OTIO, FCPXML, Premiere XML
       and EDL, the captions as SRT/VTT): storyreel package --help.
 
+  storyreel export <project-dir> [--out FILE] [--preset 16:9|9:16|1:1] [--fit|--fill] [--quality draft|standard|high]
+      Export the chosen takes (trims and transitions included) without generating anything.
+
   storyreel --help | --version
 
 Keys (openai-videos): OPENAI_API_KEY or STORYREEL_API_KEY, from the environment or a .env file in the
@@ -365,6 +368,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (cmd === 'render') return render(rest);
   if (cmd === 'package') return (await import('./cli/package.ts')).runPackage(rest);
+  if (cmd === 'export') return (await import('./cli/export.ts')).exportCommand(rest);
   fail(`Unknown command "${cmd}". Run storyreel --help.`);
 }
 

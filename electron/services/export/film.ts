@@ -31,3 +31,10 @@ export function filmOf(project: Pick<Project, 'scenes'>, projectDir: string): Fi
   }));
   return { timeline, clips, transitions: timeline.boundaries.map((b) => b.transition) };
 }
+
+/** exports/<title>-<time>.mp4 in the project folder: where a film goes unless told otherwise. */
+export function defaultExportPath(projectDir: string, title: string, at = new Date()): string {
+  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'film';
+  const stamp = at.toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  return path.join(projectDir, 'exports', `${slug}-${stamp}.mp4`);
+}

@@ -5,7 +5,7 @@ import { AppError, toAppErrorShape } from '../../../shared/errors.ts';
 import type { ExportSnapshot } from '../../../shared/jobs.ts';
 import { newId, relativePosix } from '../fsutil.ts';
 import { exportFilm } from '../media/stitch.ts';
-import { filmOf } from './film.ts';
+import { defaultExportPath, filmOf } from './film.ts';
 import type { Session } from '../session.ts';
 
 export class ExportService {
@@ -23,9 +23,7 @@ export class ExportService {
     const { timeline, clips, transitions } = filmOf(project, session.store.dir);
     const total = timeline.total;
     const id = newId('export');
-    const slug = project.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'film';
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-    const outAbs = outFile ?? path.join(session.store.dir, 'exports', `${slug}-${stamp}.mp4`);
+    const outAbs = outFile ?? defaultExportPath(session.store.dir, project.title);
     const outRel = relativePosix(session.store.dir, outAbs);
     const snapshot: ExportSnapshot = { id, state: 'running', progress: 0, etaSeconds: null, path: null, totalSeconds: total, outputFile: null, error: null, startedAt: new Date().toISOString() };
     const abort = new AbortController();
