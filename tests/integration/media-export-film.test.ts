@@ -106,12 +106,12 @@ test('every transition type joins its two scenes as it should, and the film is t
 });
 
 // ---------------------------------------------------------------------------------------------------
-// A/V sync: each take has a white flash (picture) and a beep (sound) at 0.30-0.40 s of its own clock.
+// A/V sync: each 1.5 s take has a white flash (picture) and a beep (sound) at 0.30-0.40 s of its own clock.
 
 async function flashBeep(file: string, k: number): Promise<void> {
   await ffmpeg([
-    '-f', 'lavfi', '-i', `color=c=0x404040:s=160x90:r=30:d=1,drawbox=c=white:t=fill:enable='between(t,0.3,0.399)'`,
-    '-f', 'lavfi', '-i', `aevalsrc=if(between(t\\,0.3\\,0.4)\\,0.5*sin(2*PI*${500 + 50 * k}*t)\\,0):s=48000:d=1`,
+    '-f', 'lavfi', '-i', `color=c=0x404040:s=160x90:r=30:d=1.5,drawbox=c=white:t=fill:enable='between(t,0.3,0.399)'`,
+    '-f', 'lavfi', '-i', `aevalsrc=if(between(t\\,0.3\\,0.4)\\,0.5*sin(2*PI*${500 + 50 * k}*t)\\,0):s=48000:d=1.5`,
     '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-ac', '2', file,
   ]);
 }
@@ -139,8 +139,8 @@ function projectOf(dir: string, files: string[], transition: Transition, trims: 
   return {
     formatVersion: 2, id: 'p', title: 't', provider: 'preview', model: 'animatic', size: '160x90', style: '', createdAt: '', updatedAt: '',
     scenes: files.map((f, k) => ({
-      id: `s${k}`, prompt: '', seconds: 1, transition, caption: null, continuity: 'none', referenceImage: null, chosenTake: `t${k}`, lastError: null,
-      takes: [{ id: `t${k}`, jobId: `j${k}`, provider: 'preview', model: 'animatic', file: path.relative(dir, f), thumbnail: null, seconds: 1, size: '160x90', prompt: '', providerJobId: null, costUsd: 0, createdAt: '', rating: 0, ...(trims[k] ? { trim: trims[k] } : {}) }],
+      id: `s${k}`, prompt: '', seconds: 1.5, transition, caption: null, continuity: 'none', referenceImage: null, chosenTake: `t${k}`, lastError: null,
+      takes: [{ id: `t${k}`, jobId: `j${k}`, provider: 'preview', model: 'animatic', file: path.relative(dir, f), thumbnail: null, seconds: 1.5, size: '160x90', prompt: '', providerJobId: null, costUsd: 0, createdAt: '', rating: 0, ...(trims[k] ? { trim: trims[k] } : {}) }],
     })),
   } as Project;
 }
@@ -149,19 +149,24 @@ test('A/V sync: every beep stays within a frame of its flash, at the last joint 
   const dir = await freshDir('sync');
   const files = Array.from({ length: 6 }, (_, k) => path.join(dir, 'media', `fb${k}.mp4`));
   await Promise.all(files.map((f, k) => flashBeep(f, k)));
-  const cases: Array<{ name: string; transition: Transition; trims: Record<number, { in: number; out: number }>; path: 'fast' | 'normalize' }> = [
-    { name: 'cuts', transition: 'cut', trims: {}, path: 'fast' },
-    { name: 'crossfades + trims', transition: { type: 'crossfade', seconds: 0.2 }, trims: { 2: { in: 0.05, out: 1 }, 4: { in: 0, out: 0.9 } }, path: 'normalize' },
+  const trims = { 2: { in: 0.05, out: 1.5 }, 4: { in: 0, out: 1.4 } };
+  const cases: Array<{ name: string; transition: Transition; trims: Record<number, { in: number; out: number }>; path: 'fast' | 'normalize'; render: 'single' | 'windowed' }> = [
+    { name: 'cuts', transition: 'cut', trims: {}, path: 'fast', render: 'windowed' },
+    { name: 'crossfades + trims, one pass', transition: { type: 'crossfade', seconds: 0.2 }, trims, path: 'normalize', render: 'single' },
+    { name: 'crossfades + trims, windowed', transition: { type: 'crossfade', seconds: 0.2 }, trims, path: 'normalize', render: 'windowed' },
   ];
+  const pictures: Array<Array<[number, number]>> = [];
   for (const c of cases) {
     const project = projectOf(dir, files, c.transition, c.trims);
     const { clips, transitions, timeline } = filmOf(project, dir);
     const out = path.join(dir, `${c.name}.mp4`);
-    const result = await exportFilm(ff, clips, out, '160x90', { projectDir: dir, transitions });
+    const result = await exportFilm(ff, clips, out, '160x90', { projectDir: dir, transitions, cacheDir: path.join(dir, '.storyreel', 'cache'), render: c.render });
     assert.equal(result.path, c.path, c.name);
+    if (c.render === 'windowed' && c.path === 'normalize') assert.equal(result.plan.segments.filter((s) => s.path === 'window').length, 5, JSON.stringify(result.plan.segments));
+    pictures.push(await halves(out));
     const s = await streams(out);
-    // The film is as long as the timeline says, to the frame, in picture and in sound.
-    assert.ok(Math.abs(s.video.frames - Math.round(timeline.total * FPS)) <= 0, `${c.name}: ${s.video.frames} frames, timeline ${timeline.total} s`);
+    // The film is as long as the timeline says, to the nearest frame, in picture and in sound.
+    assert.ok(Math.abs(s.video.frames - timeline.total * FPS) <= 0.5 + 1e-6, `${c.name}: ${s.video.frames} frames, timeline ${timeline.total} s`);
     assert.ok(Math.abs(s.audio.duration - timeline.total) < 1 / FPS, `${c.name}: sound ${s.audio.duration} s, timeline ${timeline.total} s`);
     const { flashes, beeps } = await flashesAndBeeps(out);
     assert.equal(flashes.length, 6, `${c.name}: flashes at ${flashes.join(', ')}`);
@@ -173,6 +178,11 @@ test('A/V sync: every beep stays within a frame of its flash, at the last joint 
       assert.ok(Math.abs(beeps[k]! - f) <= 1 / FPS, `${c.name} scene ${k + 1}: beep ${(beeps[k]! * 1000).toFixed(1)} ms, flash ${(f * 1000).toFixed(1)} ms`);
     });
   }
+  // The windowed render is the one-pass render: the same frames, the same picture in and out of the windows.
+  const [, single, windowed] = pictures;
+  assert.equal(windowed!.length, single!.length);
+  const worst = Math.max(...single!.map(([l], i) => Math.abs(l - windowed![i]![0])));
+  assert.ok(worst <= 6, `windowed and one-pass pictures differ by up to ${worst} grey levels`);
 });
 
 test('mixed takes (portrait 24 fps without sound, landscape 30 fps mono 44.1 kHz, non-square pixels) are normalised; presets fit and fill', async () => {
@@ -221,8 +231,8 @@ test('timeline arithmetic: trims and overlaps give the length buildTimeline give
   const files = ['a', 'b', 'c'].map((x) => `/p/media/${x}.mp4`);
   const project = projectOf('/p', files, { type: 'dip-white', seconds: 0.3 }, { 0: { in: 0.25, out: 1 }, 2: { in: 0.1, out: 0.7 } });
   const { clips, transitions, timeline } = filmOf(project, '/p');
-  assert.ok(Math.abs(timeline.total - (0.75 + 1 + 0.6 - 0.3 - 0.3)) < 1e-9, String(timeline.total));
-  assert.deepEqual(clips.map((c) => [c.in, c.out]), [[0.25, undefined], [0, undefined], [0.1, 0.7]]);
+  assert.ok(Math.abs(timeline.total - (0.75 + 1.5 + 0.6 - 0.3 - 0.3)) < 1e-9, String(timeline.total));
+  assert.deepEqual(clips.map((c) => [c.in, c.out]), [[0.25, 1], [0, undefined], [0.1, 0.7]]);
   assert.equal(transitions.length, 2);
   assert.equal(buildTimeline(project).total, timeline.total);
 });

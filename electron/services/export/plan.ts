@@ -165,7 +165,7 @@ export function planFilm(clips: readonly PlanClip[], transitions: readonly Trans
     if (from !== 'cut') parts.push(`${TRANSITION_LABELS[from.type]} from scene ${i}`);
     if (into !== 'cut') parts.push(`${TRANSITION_LABELS[into.type]} into scene ${i + 2}`);
     if (mismatch[i]) parts.push(mismatch[i]!);
-    return parts.length ? parts.join(', ') : 'whole take, cut, but the film is rendered in one pass';
+    return parts.length ? parts.join(', ') : 'whole take, cut; encoded to match the rest of the film';
   };
   const reasons: string[] = [];
   if (opts.forceRender) reasons.push(opts.forceRender);

@@ -38,11 +38,21 @@ export interface GraphClip {
   hasAudio: boolean;
 }
 
+/**
+ * H.264 settings for a film at `fps` with a keyframe every `gop` frames. The windowed path encodes its
+ * conformed takes and its windows with exactly these, so they share one set of parameters (SPS/PPS) and
+ * join by stream copy; a fixed GOP (no scene-cut keyframes, closed GOPs) puts keyframes where it plans them.
+ */
+export function videoOutputOptions(quality: Quality, fps: number, gop: number): string[] {
+  const q = QUALITY[quality];
+  return ['-c:v', 'libx264', '-preset', q.preset, '-crf', String(q.crf), '-pix_fmt', 'yuv420p', '-profile:v', 'high', '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0', '-r', String(fps)];
+}
+
 export function audioOutputOptions(quality: Quality): string[] {
   return ['-c:a', 'aac', '-b:a', `${QUALITY[quality].audioKbps}k`, '-ar', String(AUDIO_RATE), '-ac', '2'];
 }
 
-const FINISH = ['-map_metadata', '-1', '-movflags', '+faststart', '-f', 'mp4'];
+export const FINISH = ['-map_metadata', '-1', '-movflags', '+faststart', '-f', 'mp4'];
 
 /**
  * One clip's sound, exactly `samples` long from `in`: resampled to 48 kHz stereo, started at the clip's
@@ -59,7 +69,7 @@ export function clipAudio(inputIndex: number | null, inSeconds: number, samples:
 }
 
 /** One clip's picture: square pixels, fitted (padded) or filled (cropped) to the frame, `frames` long from `in`. */
-function clipVideo(i: number, inSeconds: number, frames: number, canvas: FilmPlan['canvas'], fit: Fit): string {
+export function clipVideo(i: number, inSeconds: number, frames: number, canvas: FilmPlan['canvas'], fit: Fit): string {
   const { width: w, height: h, fps } = canvas;
   const place =
     fit === 'fill'
@@ -110,13 +120,12 @@ export function renderJob(clips: readonly GraphClip[], transitions: readonly Tra
     parts.push(`[${a}]${opts.audioFilter}[aout]`);
     a = 'aout';
   }
-  const q = QUALITY[opts.quality];
   return {
     inputs: clips.map((c) => ({ path: c.file })),
     filterComplex: parts.join(';'),
     outputOptions: [
       '-map', `[${v}]`, '-map', `[${a}]`,
-      '-c:v', 'libx264', '-preset', q.preset, '-crf', String(q.crf), '-pix_fmt', 'yuv420p', '-profile:v', 'high', '-g', String(fps * 2), '-r', String(fps),
+      ...videoOutputOptions(opts.quality, fps, fps * 2),
       ...audioOutputOptions(opts.quality),
       ...FINISH,
     ],
@@ -126,11 +135,29 @@ export function renderJob(clips: readonly GraphClip[], transitions: readonly Tra
 }
 
 /**
+ * The sound of the film from one input label per clip, each exactly its frames' samples long: joined
+ * left to right by concat (a cut) or acrossfade over the overlap (a transition). Returns the graph
+ * parts and the label of the result.
+ */
+export function joinAudio(labels: readonly string[], transitions: readonly Transition[], plan: FilmPlan): { parts: string[]; out: string } {
+  const parts: string[] = [];
+  let a = labels[0]!;
+  for (let i = 1; i < labels.length; i++) {
+    const t = transitions[i - 1] ?? 'cut';
+    const o = plan.overlapSamples[i - 1] ?? 0;
+    const next = `ja${i}`;
+    parts.push(t === 'cut' || o === 0 ? `[${a}][${labels[i]}]concat=n=2:v=0:a=1[${next}]` : `[${a}][${labels[i]}]acrossfade=ns=${o}:c1=tri:c2=tri[${next}]`);
+    a = next;
+  }
+  return { parts, out: a };
+}
+
+/**
  * The copy path's sound, one stem per clip that has no cached stem yet: each clip's sound made exactly its
  * picture's length in samples, written as 32-bit float WAV (no encoder delay, no clipping), all in one
  * ffmpeg. Joining the stems with the concat demuxer is then sample-exact and costs almost nothing.
  */
-export function stemsJob(clips: ReadonlyArray<{ file: string; hasAudio: boolean; samples: number; out: string }>): FfmpegJob {
+export function stemsJob(clips: ReadonlyArray<{ file: string; hasAudio: boolean; in: number; samples: number; out: string }>): FfmpegJob {
   const inputs: FfmpegJob['inputs'] = [];
   const graph: string[] = [];
   const outputs: string[] = [];
@@ -140,7 +167,7 @@ export function stemsJob(clips: ReadonlyArray<{ file: string; hasAudio: boolean;
       index = inputs.length;
       inputs.push({ path: c.file, options: ['-vn'] });
     }
-    graph.push(clipAudio(index, 0, c.samples, `s${i}`));
+    graph.push(clipAudio(index, c.in, c.samples, `s${i}`));
     outputs.push('-map', `[s${i}]`, '-c:a', 'pcm_f32le', '-f', 'wav', ...(i < clips.length - 1 ? ['-y', c.out] : []));
   });
   return { inputs, filterComplex: graph.join(';'), outputOptions: outputs, output: clips.at(-1)!.out, totalSeconds: 0 };

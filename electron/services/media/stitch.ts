@@ -1,6 +1,6 @@
 // Joining the chosen takes into one film, and checking that a file is a video we can use.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AppError, isAbort } from '../../../shared/errors.ts';
@@ -8,8 +8,9 @@ import { parseSize, type Transition } from '../../../shared/project.ts';
 import { planFilm, type FilmPlan, type PlanClip } from '../export/plan.ts';
 import { containedFile, relativePosix } from '../fsutil.ts';
 import type { Ffmpeg, FfmpegJob, MediaInfo, ProbeDetails, RunOptions } from './ffmpeg.ts';
-import { concatQuote, copyJob, renderJob, stemsJob, type Fit, type Quality } from './film-graph.ts';
+import { concatQuote, copyJob, renderJob, type Fit, type Quality } from './film-graph.ts';
 import { fileKey, hashFile, ProbeCache } from './probe-cache.ts';
+import { planWindowed, stems, type WindowedRender } from './windowed.ts';
 
 /** How far the exported length may be from the plan's. */
 const LENGTH_TOLERANCE = 0.1;
@@ -127,6 +128,8 @@ export interface ExportOptions extends RunOptions {
   aspect?: Aspect;
   fit?: Fit;
   quality?: Quality;
+  /** How a film that cannot be copied is rendered: windows around transitions (needs cacheDir), or one pass. Default: windowed when it can. */
+  render?: 'windowed' | 'single';
   /** Called once the plan is known, before anything is encoded. */
   onPlan?: (plan: FilmPlan) => void;
 }
@@ -223,29 +226,6 @@ export async function removeStaleParts(dir: string, now = Date.now()): Promise<s
   return removed;
 }
 
-/** The copy path's sound: each clip's stem from the cache, the missing ones made in one ffmpeg. */
-async function stems(ff: Ffmpeg, clips: readonly Inspected[], plan: FilmPlan, dir: string, opts: RunOptions): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const files = clips.map((c, i) => {
-    const key = c.hash ? createHash('sha1').update(`stem1:${c.hash}:${plan.samples[i]}`).digest('hex') : `once-${i}-${randomBytes(6).toString('hex')}`;
-    return path.join(dir, `${key}.wav`);
-  });
-  const missing: Array<{ file: string; hasAudio: boolean; samples: number; out: string; final: string }> = [];
-  for (const [i, c] of clips.entries()) {
-    if (await stat(files[i]!).then((s) => s.isFile(), () => false)) continue;
-    missing.push({ file: c.file, hasAudio: c.info.audio !== null, samples: plan.samples[i]!, final: files[i]!, out: `${files[i]!}.${randomBytes(4).toString('hex')}.tmp` });
-  }
-  if (missing.length) {
-    try {
-      await ff.run(stemsJob(missing), { ...(opts.signal ? { signal: opts.signal } : {}) });
-      for (const m of missing) await rename(m.out, m.final);
-    } finally {
-      await Promise.all(missing.map((m) => rm(m.out, { force: true })));
-    }
-  }
-  return files;
-}
-
 /**
  * Joins `clips` in order into one H.264/AAC MP4 at `size` (or its `aspect` preset), honouring trims
  * and transitions. Every clip is checked first (a bad one is named); the plan says which path each clip
@@ -274,6 +254,15 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
     return { label: `scene ${i + 1}`, in: from, out: Math.min(c.seconds, Math.max(from, clips[i]!.out ?? c.seconds)), whole: c.seconds, details: c };
   });
   const plan = planFilm(planClips, opts.transitions ?? [], frame, opts.aspect && (frame.width !== parseSize(size).width || frame.height !== parseSize(size).height) ? { forceRender: `the ${opts.aspect} preset` } : {});
+  let windowed: WindowedRender | null = null;
+  if (plan.kind === 'render' && opts.cacheDir && opts.render !== 'single') {
+    const stemClips = inspected.map((c, i) => ({ file: c.file, hash: c.hash, in: planClips[i]!.in, info: c.info }));
+    windowed = await planWindowed(ff, stemClips, opts.transitions ?? [], plan, opts.cacheDir, { fit: opts.fit ?? 'fit', quality, why: plan.segments.map((s) => s.reason) });
+    if (windowed) {
+      plan.segments = windowed.segments;
+      plan.reason = plan.reason.replace('rendered in one pass', 'each take conformed once (cached), only the transition windows encoded, the rest stream-copied,');
+    }
+  }
   opts.onPlan?.(plan);
 
   // Hidden names next to `out`: the rename at the end stays on one filesystem, so it is atomic.
@@ -281,9 +270,12 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
   const work = await mkdtemp(path.join(tmpdir(), 'storyreel-export-'));
   writing.add(temp);
   try {
-    let job: FfmpegJob;
-    if (plan.kind === 'copy') {
-      const stemFiles = await stems(ff, inspected, plan, opts.cacheDir ? path.join(opts.cacheDir, 'stems') : work, opts);
+    let job: FfmpegJob | null;
+    if (windowed) {
+      await windowed.run(temp, opts);
+      job = null;
+    } else if (plan.kind === 'copy') {
+      const stemFiles = await stems(ff, inspected.map((c) => ({ ...c, in: 0 })), plan, opts.cacheDir ? path.join(opts.cacheDir, 'stems') : work, opts);
       const streamId = inspected[0]?.videoStreamId ?? 1;
       // Only the video stream is declared: `inpoint 0` places each clip by its own timestamps; `duration`
       // is its picture's length exactly. The stems are plain PCM, so they join sample for sample.
@@ -296,7 +288,7 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
       const graphClips = inspected.map((c, i) => ({ file: c.file, in: planClips[i]!.in, hasAudio: c.info.audio !== null }));
       job = renderJob(graphClips, opts.transitions ?? [], plan, temp, { fit: opts.fit ?? 'fit', quality });
     }
-    await ff.run(job, opts);
+    if (job) await ff.run(job, opts);
     const info = await ff.probe(temp, signal ? { signal } : {});
     const problem = checkResult(info, frame.width, frame.height, plan.totalSeconds);
     if (problem) throw new AppError('MediaInvalid', 'The exported film came out incomplete, so Storyreel did not keep it.', { detail: problem });
