@@ -50,8 +50,35 @@ interface Piece {
   /** The cached file this piece is (or will be) in. */
   file: string;
   made: boolean;
-  job: (out: string) => FfmpegJob;
+  /** Its ffmpeg job, with its inputs numbered from `at` (pieces are batched into one process). */
+  job: (out: string, at: number) => FfmpegJob;
   frames: number;
+}
+
+/**
+ * Pieces encoded per ffmpeg process: one process per take would spend more on starting ffmpeg than on
+ * encoding a short take, and a few x264 encoders at once keep both cores busy; more would hold many
+ * frames in memory at once (a film of 200 takes never opens 200 inputs).
+ */
+const BATCH = 4;
+
+/** Several jobs as one ffmpeg with several outputs: inputs renumbered, graphs joined. */
+function batched(jobs: ReadonlyArray<(at: number) => FfmpegJob>): FfmpegJob {
+  const inputs: FfmpegJob['inputs'] = [];
+  const graph: string[] = [];
+  const outputOptions: string[] = [];
+  let output = '';
+  let totalSeconds = 0;
+  jobs.forEach((make, k) => {
+    const job = make(inputs.length);
+    inputs.push(...job.inputs);
+    if (job.filterComplex) graph.push(job.filterComplex);
+    outputOptions.push(...job.outputOptions);
+    if (k < jobs.length - 1) outputOptions.push('-y', job.output);
+    else output = job.output;
+    totalSeconds = Math.max(totalSeconds, job.totalSeconds);
+  });
+  return { inputs, filterComplex: graph.join(';'), outputOptions, output, totalSeconds };
 }
 
 export interface WindowedRender {
@@ -88,10 +115,10 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
       file,
       made: !(await exists(file)),
       frames: plan.frames[i]!,
-      job: (out) => ({
+      job: (out, at) => ({
         inputs: [{ path: c.file }],
-        filterComplex: `${clipVideo(0, c.in, plan.frames[i]!, plan.canvas, o.fit)}`,
-        outputOptions: ['-map', '[v0]', '-an', ...videoOutputOptions(o.quality, fps, gop), '-bf', '0', '-map_metadata', '-1', '-f', 'mp4'],
+        filterComplex: `${clipVideo(at, c.in, plan.frames[i]!, plan.canvas, o.fit)}`,
+        outputOptions: ['-map', `[v${at}]`, '-an', ...videoOutputOptions(o.quality, fps, gop), '-bf', '0', '-map_metadata', '-1', '-f', 'mp4'],
         output: out,
         totalSeconds: plan.frames[i]! / fps,
       }),
@@ -110,13 +137,13 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
       file,
       made: !(await exists(file)),
       frames,
-      job: (out) => ({
+      job: (out, at) => ({
         // Seek to half a frame before the body's end (a keyframe): the first frame kept is exactly it.
         inputs: [{ path: left.file, options: ['-ss', ((bodies[b]!.to - 0.5) / fps).toFixed(6)] }, { path: right.file }],
         filterComplex:
-          `[0:v:0]setpts=PTS-STARTPTS,trim=end_frame=${tail},setpts=N/(${fps}*TB),settb=1/${fps}[l];[1:v:0]trim=end_frame=${head},setpts=N/(${fps}*TB),settb=1/${fps}[r];` +
-          `[l][r]xfade=transition=${XFADE[t.type]}:duration=${ov(b) / fps}:offset=${(tail - ov(b)) / fps}[w]`,
-        outputOptions: ['-map', '[w]', '-an', ...videoOutputOptions(o.quality, fps, gop), '-bf', '0', '-map_metadata', '-1', '-f', 'mp4'],
+          `[${at}:v:0]setpts=PTS-STARTPTS,trim=end_frame=${tail},setpts=N/(${fps}*TB),settb=1/${fps}[l${at}];[${at + 1}:v:0]trim=end_frame=${head},setpts=N/(${fps}*TB),settb=1/${fps}[r${at}];` +
+          `[l${at}][r${at}]xfade=transition=${XFADE[t.type]}:duration=${ov(b) / fps}:offset=${(tail - ov(b)) / fps}[w${at}]`,
+        outputOptions: ['-map', `[w${at}]`, '-an', ...videoOutputOptions(o.quality, fps, gop), '-bf', '0', '-map_metadata', '-1', '-f', 'mp4'],
         output: out,
         totalSeconds: frames / fps,
       }),
@@ -146,16 +173,18 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
       });
       // Conformed takes first (windows are cut from them), two at a time on separate cores' worth of x264.
       for (const group of [conformed.filter((p) => p.made), [...windows.values()].filter((p) => p.made)]) {
-        for (const p of group) {
-          await mkdir(path.dirname(p.file), { recursive: true });
-          const temp = `${p.file}.${randomBytes(4).toString('hex')}.tmp`;
+        for (let from = 0; from < group.length; from += BATCH) {
+          const batch = group.slice(from, from + BATCH);
+          await Promise.all(batch.map((p) => mkdir(path.dirname(p.file), { recursive: true })));
+          const temps = batch.map((p) => `${p.file}.${randomBytes(4).toString('hex')}.tmp`);
+          const frames = batch.reduce((s, p) => s + p.frames, 0);
           try {
-            await ff.run(p.job(temp), stage(p.frames));
-            await rename(temp, p.file);
+            await ff.run(batched(batch.map((p, k) => (at: number) => p.job(temps[k]!, at))), stage(frames));
+            for (const [k, p] of batch.entries()) await rename(temps[k]!, p.file);
           } finally {
-            await rm(temp, { force: true });
+            await Promise.all(temps.map((t) => rm(t, { force: true })));
           }
-          done += p.frames;
+          done += frames;
         }
       }
       const stemFiles = await stems(ff, clips, plan, path.join(cacheDir, 'stems'), opts);
