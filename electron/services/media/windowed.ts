@@ -61,6 +61,8 @@ interface Piece {
  * frames in memory at once (a film of 200 takes never opens 200 inputs).
  */
 const BATCH = 4;
+/** Windows are a second or so each: a dozen per process cost little memory and save a start-up each. */
+const WINDOW_BATCH = 12;
 
 /** Several jobs as one ffmpeg with several outputs: inputs renumbered, graphs joined. */
 function batched(jobs: ReadonlyArray<(at: number) => FfmpegJob>): FfmpegJob {
@@ -172,9 +174,10 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
         onProgress: (p) => opts.onProgress?.({ ...p, fraction: Math.min(1, (done + p.fraction * frames) / total), etaSeconds: null }),
       });
       // Conformed takes first (windows are cut from them), two at a time on separate cores' worth of x264.
-      for (const group of [conformed.filter((p) => p.made), [...windows.values()].filter((p) => p.made)]) {
-        for (let from = 0; from < group.length; from += BATCH) {
-          const batch = group.slice(from, from + BATCH);
+      const groups = [{ pieces: conformed.filter((p) => p.made), size: BATCH }, { pieces: [...windows.values()].filter((p) => p.made), size: WINDOW_BATCH }];
+      for (const { pieces: group, size } of groups) {
+        for (let from = 0; from < group.length; from += size) {
+          const batch = group.slice(from, from + size);
           await Promise.all(batch.map((p) => mkdir(path.dirname(p.file), { recursive: true })));
           const temps = batch.map((p) => `${p.file}.${randomBytes(4).toString('hex')}.tmp`);
           const frames = batch.reduce((s, p) => s + p.frames, 0);
