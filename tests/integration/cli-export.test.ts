@@ -60,7 +60,7 @@ test('storyreel export prints the plan and progress, honours trims and a transit
 
   const run = await cli(root, ['export', dir], {}).done;
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /Plan: each take conformed once \(cached\), only the transition windows encoded, the rest stream-copied, .*because of transitions, trims/);
+  assert.match(run.stdout, /Plan: each take conformed once \(kept for the next export\), only the 1 transition window encoded, the rest stream-copied, .*because of transitions, trims/);
   assert.match(run.stdout, /scene 2: conform — trimmed to 0\.5 s–2 s, crossfade into scene 3: conformed once/);
   assert.match(run.stdout, /scene 2: window — crossfade into scene 3: 0\.50 s window encoded/);
   assert.match(run.stdout, /scene 3: conform — crossfade from scene 2/);
@@ -75,14 +75,14 @@ test('storyreel export prints the plan and progress, honours trims and a transit
   // Again, unchanged: nothing is encoded but the sound; every body and the window come from the cache.
   const again = await cli(root, ['export', dir, '--out', path.join(dir, 'again.mp4')], {}).done;
   assert.equal(again.code, 0, again.stderr);
-  assert.equal((again.stdout.match(/: copy — body copied from its conformed copy made earlier/g) ?? []).length, 3, again.stdout);
+  assert.equal((again.stdout.match(/: copy — copied from its conformed copy made earlier/g) ?? []).length, 3, again.stdout);
   assert.match(again.stdout, /scene 2: window — crossfade into scene 3: 0\.50 s window from an earlier export/);
   // After replacing scene 3's take: that take is conformed again and its window encoded again, scene 1 and 2 are copied.
   await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=160x90:r=30:d=1', '-f', 'lavfi', '-i', 'sine=f=900:d=1:sample_rate=48000', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', path.join(dir, 'media', 'take3.mp4')]);
   const changed = await cli(root, ['export', dir, '--out', path.join(dir, 'changed.mp4')], {}).done;
   assert.equal(changed.code, 0, changed.stderr);
-  assert.match(changed.stdout, /scene 1: copy — body copied/);
-  assert.match(changed.stdout, /scene 2: copy — body copied/);
+  assert.match(changed.stdout, /scene 1: copy — copied from its conformed copy/);
+  assert.match(changed.stdout, /scene 2: copy — copied from its conformed copy/);
   assert.match(changed.stdout, /scene 2: window — crossfade into scene 3: 0\.50 s window encoded/);
   assert.match(changed.stdout, /scene 3: conform — crossfade from scene 2: conformed once/);
   const lengths = await Promise.all(['again.mp4', 'changed.mp4'].map(async (f) => Number((await exec(paths.ffprobe, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', path.join(dir, f)])).stdout)));

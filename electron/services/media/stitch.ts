@@ -260,7 +260,7 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
     windowed = await planWindowed(ff, stemClips, opts.transitions ?? [], plan, opts.cacheDir, { fit: opts.fit ?? 'fit', quality, why: plan.segments.map((s) => s.reason) });
     if (windowed) {
       plan.segments = windowed.segments;
-      plan.reason = plan.reason.replace('rendered in one pass', 'each take conformed once (cached), only the transition windows encoded, the rest stream-copied,');
+      plan.reason = plan.reason.replace('rendered in one pass', `${windowed.reason},`);
     }
   }
   opts.onPlan?.(plan);

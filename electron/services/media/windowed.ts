@@ -85,6 +85,8 @@ function batched(jobs: ReadonlyArray<(at: number) => FfmpegJob>): FfmpegJob {
 
 export interface WindowedRender {
   segments: PlanSegment[];
+  /** Replaces "rendered in one pass" in the plan's reason. */
+  reason: string;
   run(output: string, opts: RunOptions): Promise<void>;
 }
 
@@ -156,7 +158,7 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
   clips.forEach((_, i) => {
     const c = conformed[i]!;
     const whyConform = o.why[i] ?? '';
-    segments.push({ scene: i + 1, path: c.made ? 'conform' : 'copy', reason: c.made ? `${whyConform}: conformed once to the film's settings (kept for next time), its body copied` : `body copied from its conformed copy made earlier (${whyConform})` });
+    segments.push({ scene: i + 1, path: c.made ? 'conform' : 'copy', reason: c.made ? `${whyConform}: conformed once to the film's settings (kept for the next export)` : `copied from its conformed copy made earlier (${whyConform})` });
     const w = windows.get(i);
     const t = transitions[i];
     if (w && t && t !== 'cut') segments.push({ scene: i + 1, path: 'window', reason: `${TRANSITION_LABELS[t.type]} into scene ${i + 2}: ${(w.frames / fps).toFixed(2)} s window ${w.made ? 'encoded' : 'from an earlier export'}` });
@@ -164,6 +166,9 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
 
   return {
     segments,
+    reason: windows.size
+      ? `each take conformed once (kept for the next export), only the ${windows.size} transition window${windows.size > 1 ? 's' : ''} encoded, the rest stream-copied`
+      : 'each take conformed once (kept for the next export) and joined by stream copy',
     async run(output, opts) {
       const pieces = [...conformed, ...windows.values()].filter((p) => p.made);
       // Progress by frames encoded, the final join counted as a tenth of the film.
