@@ -14,6 +14,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   init: async (args) => (await import('./cli/init.ts')).init(args),
   render: async (args) => (await import('./cli/render.ts')).render(args),
   package: async (args) => (await import('./cli/package.ts')).runPackage(args),
+  export: async (args) => (await import('./cli/export.ts')).exportCommand(args),
 };
 
 async function main(argv: string[]): Promise<number> {

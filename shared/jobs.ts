@@ -69,5 +69,9 @@ export const ExportSnapshotSchema = z.object({
   outputFile: z.string().nullable(),
   error: AppErrorSchema.nullable(),
   startedAt: z.string(),
+  /** How each scene is made (stream-copied, a window around a transition, re-encoded) and why. */
+  plan: z.array(z.object({ scene: z.number(), path: z.enum(['copy', 'window', 'conform']), reason: z.string() })).optional(),
+  /** One line: why the film is made this way. */
+  planReason: z.string().optional(),
 });
 export type ExportSnapshot = z.infer<typeof ExportSnapshotSchema>;

@@ -6,6 +6,7 @@
 // take is chosen, the seconds asked for. A transition into the next scene overlaps the two by its
 // seconds (a cut by 0), at most half of either scene, so an effect never swallows a scene.
 import { chosenTakeOf, type Project, type Transition } from './project.ts';
+import { maxTransitionSeconds as maxBetween } from './transitions.ts';
 
 export interface TimelineScene {
   sceneId: string;
@@ -81,7 +82,7 @@ export function maxTransitionSeconds(timeline: Pick<Timeline, 'scenes'>, index: 
   const a = timeline.scenes[index];
   const b = timeline.scenes[index + 1];
   if (!a || !b) return null;
-  return Math.floor(Math.min(a.length, b.length) * 50) / 100;
+  return maxBetween(a.length, b.length); // the export's rule (shared/transitions.ts), so the two never disagree
 }
 
 /** Why a transition of `seconds` does not fit the boundary after scene `index`, in words; null when it fits. */

@@ -7,6 +7,7 @@ export const USAGE: Record<string, string> = {
   init: 'storyreel init <project-dir> [--title T]',
   render: 'storyreel render <project-dir> [--out FILE] [--provider ID] [--model NAME] [--yes | --max-spend USD] [--save] [options]',
   package: 'storyreel package <project-dir> [--out DIR] [--fps N]',
+  export: 'storyreel export <project-dir> [--out FILE] [--preset 16:9|9:16|1:1] [--fit|--fill] [--quality draft|standard|high]',
 };
 
 export const HELP = `storyreel — storyboard → AI video jobs → one stitched MP4
@@ -46,6 +47,10 @@ Usage:
                             provider may already have them: they may be billed twice)
       --force-unlock        open the project even though Storyreel on another computer holds its lock
                             (only when that computer is off or done with it)
+
+  storyreel export <project-dir> [--out FILE] [--preset 16:9|9:16|1:1] [--fit|--fill] [--quality draft|standard|high]
+      Export the chosen takes (trims and transitions included) without generating anything; prints
+      how each scene is made (copied, re-encoded in a window, conformed) and why.
 
   storyreel package <project-dir> [--out DIR] [--fps N]
       Write a conform package for an editor (the chosen takes, the cut as OTIO, FCPXML, Premiere XML

@@ -3,10 +3,9 @@
 import path from 'node:path';
 import { AppError, toAppErrorShape } from '../../../shared/errors.ts';
 import type { ExportSnapshot } from '../../../shared/jobs.ts';
-import { buildTimeline } from '../../../shared/timeline.ts';
 import { newId, relativePosix } from '../fsutil.ts';
-import { exportStem } from '../projects/naming.ts';
 import { exportFilm } from '../media/stitch.ts';
+import { defaultExportPath, filmOf } from './film.ts';
 import type { Session } from '../session.ts';
 
 export class ExportService {
@@ -21,19 +20,10 @@ export class ExportService {
     const session = this.session;
     session.assertOpen();
     const project = session.store.get();
-    if (!project.scenes.length) throw new AppError('NothingToExport', 'The storyboard has no scenes yet.');
-    const timeline = buildTimeline(project);
-    const missing = timeline.scenes.filter((s) => !s.take).map((s) => s.index + 1);
-    if (missing.length) throw new AppError('NothingToExport', `Scene ${missing.join(', ')} ${missing.length > 1 ? 'have' : 'has'} no chosen take yet.`);
-    // Trims and transition effects are stored (format 2) but not yet rendered: refuse rather than export another film.
-    const later = [...timeline.scenes.filter((s) => s.take!.in > 0 || s.take!.out < s.take!.seconds).map((s) => `scene ${s.index + 1} has a trim`), ...timeline.boundaries.filter((b) => b.transition !== 'cut').map((b) => `scene ${b.index + 1} has a ${(b.transition as { type: string }).type} into the next`)];
-    if (later.length) throw new AppError('NothingToExport', `This version of Storyreel keeps trims and transition effects in the project but cannot export them yet: ${later.join(', ')}. Set them back to a cut and the whole take to export.`);
-    const clips = timeline.scenes.map((s) => ({ file: path.join(session.store.dir, s.take!.file), seconds: s.length, label: `Scene ${s.index + 1}'s chosen take` }));
+    const { timeline, clips, transitions } = filmOf(project, session.store.dir);
     const total = timeline.total;
     const id = newId('export');
-    const slug = exportStem(project.title, project.id); // a CJK or Arabic title: named by the project's id, not a bare 'film'
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-    const outAbs = outFile ?? path.join(session.store.dir, 'exports', `${slug}-${stamp}.mp4`);
+    const outAbs = outFile ?? defaultExportPath(session.store.dir, project.title, project.id);
     const outRel = relativePosix(session.store.dir, outAbs);
     const snapshot: ExportSnapshot = { id, state: 'running', progress: 0, etaSeconds: null, path: null, totalSeconds: total, outputFile: null, error: null, startedAt: new Date().toISOString() };
     const abort = new AbortController();
@@ -44,7 +34,13 @@ export class ExportService {
     let lastPush = 0;
     const done = exportFilm(session.ff, clips, outAbs, project.size, {
       projectDir: session.store.dir,
+      cacheDir: path.join(session.store.dir, '.storyreel', 'cache'),
+      transitions,
       signal: abort.signal,
+      onPlan: (plan) => {
+        session.log(`export ${id}: ${plan.reason}\n${plan.segments.map((s) => `  scene ${s.scene}: ${s.path} — ${s.reason}`).join('\n')}`);
+        update({ plan: plan.segments, planReason: plan.reason, totalSeconds: plan.totalSeconds });
+      },
       onProgress: (p) => {
         const now = Date.now();
         if (now - lastPush < 100 && p.fraction < 1) return;

@@ -465,7 +465,8 @@ export class Ffmpeg {
         }
         const detail = [...tail, ...(lastStats ? [lastStats] : []), err.message].join('\n');
         this.log(`ffmpeg failed: ${err.message}\n${tail.join('\n')}`);
-        finish(new AppError('FfmpegFailed', explainFailure(detail), { detail, cause: err }));
+        // The command line comes first in the detail, so a bug report can re-run exactly what failed.
+        finish(new AppError('FfmpegFailed', explainFailure(detail), { detail: `$ ${shellEscape([this.paths.ffmpeg, ...args]).slice(0, 20000)}\n${detail}`, cause: err }));
       });
       cmd.on('end', () => {
         if (controller.signal.aborted) return finish(new AppError('Aborted', 'Canceled.'));

@@ -1,18 +1,23 @@
 // Joining the chosen takes into one film, and checking that a file is a video we can use.
 import { randomBytes } from 'node:crypto';
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AppError, isAbort } from '../../../shared/errors.ts';
-import { parseSize } from '../../../shared/project.ts';
+import { parseSize, type Transition } from '../../../shared/project.ts';
+import { planFilm, type FilmPlan, type PlanClip } from '../export/plan.ts';
 import { containedFile, relativePosix } from '../fsutil.ts';
 import type { Ffmpeg, FfmpegJob, MediaInfo, ProbeDetails, RunOptions } from './ffmpeg.ts';
+import { concatQuote, copyJob, renderJob, type Fit, type Quality } from './film-graph.ts';
+import { fileKey, hashFile, ProbeCache } from './probe-cache.ts';
+import { planWindowed, stems, type WindowedRender } from './windowed.ts';
 
-const FPS = 30;
-const AUDIO_RATE = 48000;
-/** How far the exported length may be from the sum of the clips. */
+/** How far the exported length may be from the plan's. */
 const LENGTH_TOLERANCE = 0.1;
 
 const aborted = (): AppError => new AppError('Aborted', 'Canceled.');
+
+export { splitUnits } from '../export/plan.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Checking files
@@ -21,6 +26,8 @@ interface Inspected extends ProbeDetails {
   file: string;
   /** Length of the picture: what the clip contributes to the film. */
   seconds: number;
+  /** SHA-1 of the bytes, when known (cached checks): what stems and conformed copies are keyed by. */
+  hash?: string;
 }
 
 /**
@@ -79,15 +86,32 @@ export async function verifyVideo(ff: Ffmpeg, file: string, expect: { seconds?: 
   return clip.info;
 }
 
+
+/** `inspect`, remembered per file version in `cache` (see probe-cache.ts) along with a hash of the bytes. */
+async function inspectCached(ff: Ffmpeg, file: string, cache: ProbeCache, signal?: AbortSignal): Promise<Inspected> {
+  const hit = await cache.get(file);
+  if (hit) return { ...hit.details, file, seconds: hit.seconds, hash: hit.hash };
+  const key = await fileKey(file);
+  const [clip, hash] = await Promise.all([inspect(ff, file, signal), hashFile(file, signal).catch(() => null)]);
+  if (key && hash && (await fileKey(file)) === key) await cache.put(file, key, { details: { info: clip.info, videoStreamId: clip.videoStreamId, videoExtradataHash: clip.videoExtradataHash }, seconds: clip.seconds, hash });
+  return { ...clip, hash: hash ?? undefined };
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Exporting
 
 export interface ExportClip {
   file: string;
+  /** Seconds the timeline gives this clip (informational; the take's probed length is what counts). */
   seconds: number;
   /** How errors name this clip to a person, e.g. "Scene 2's chosen take". Default "Clip n of m". */
   label?: string;
+  /** The part of the take to use, in seconds from its start (the take's trim); default all of it. */
+  in?: number;
+  out?: number;
 }
+
+export type Aspect = '16:9' | '9:16' | '1:1';
 
 export interface ExportOptions extends RunOptions {
   /**
@@ -96,124 +120,34 @@ export interface ExportOptions extends RunOptions {
    * refused by name before ffmpeg reads anything.
    */
   projectDir?: string;
+  /** Where checks and sound stems are cached (…/.storyreel/cache); none: nothing is kept between exports. */
+  cacheDir?: string;
+  /** One per boundary (clips.length - 1); missing = cut. */
+  transitions?: readonly Transition[];
+  /** An output frame other than `size`'s: the same long side at this aspect. */
+  aspect?: Aspect;
+  fit?: Fit;
+  quality?: Quality;
+  /** How a film that cannot be copied is rendered: windows around transitions (needs cacheDir), or one pass. Default: windowed when it can. */
+  render?: 'windowed' | 'single';
+  /** Called once the plan is known, before anything is encoded. */
+  onPlan?: (plan: FilmPlan) => void;
 }
 
 export interface ExportResult {
   path: 'fast' | 'normalize';
   info: MediaInfo;
+  plan: FilmPlan;
 }
 
-/**
- * Whether the pictures can be joined as they are. The MP4 keeps one set of H.264 parameters (the first
- * clip's SPS/PPS), so besides the visible properties the codec extradata must match byte for byte, and
- * the concat demuxer picks the video by its track id, so that must match too.
- */
-export function canStreamCopy(clips: readonly ProbeDetails[], width: number, height: number): boolean {
-  const first = clips[0];
-  if (!first?.info.video) return false;
-  const key = (c: ProbeDetails): string | null => {
-    const v = c.info.video;
-    if (!v || v.codec !== 'h264' || v.width !== width || v.height !== height || c.videoStreamId === null || !c.videoExtradataHash) return null;
-    return JSON.stringify([v.pixFmt, Math.round(v.fps * 1000), v.timeBase, v.profile, c.videoStreamId, c.videoExtradataHash]);
-  };
-  const want = key(first);
-  return want !== null && clips.every((c) => key(c) === want);
-}
-
-/**
- * Splits a timeline of clip lengths into whole units (samples, frames) so that every boundary is
- * rounded on its own: the parts always add up to the rounded total, so rounding never accumulates.
- */
-export function splitUnits(seconds: readonly number[], unitsPerSecond: number): number[] {
-  let at = 0;
-  return seconds.map((s) => {
-    const from = Math.round(at * unitsPerSecond);
-    at += s;
-    return Math.round(at * unitsPerSecond) - from;
-  });
-}
-
-/**
- * One clip's sound, made exactly `samples` long: resampled to 48 kHz stereo, started at the clip's zero
- * (`first_pts=0` pads or trims a late or early start), padded with silence or cut at the end. A clip
- * without sound contributes silence. Joining these with the concat filter and encoding AAC once is
- * what keeps the sound in sync: copying each clip's AAC adds its encoder delay (~21 ms) per joint.
- */
-function clipAudio(inputIndex: number | null, samples: number, label: string): string {
-  const source =
-    inputIndex === null
-      ? `anullsrc=r=${AUDIO_RATE}:cl=stereo`
-      : `[${inputIndex}:a:0]aresample=${AUDIO_RATE}:async=1:first_pts=0,aformat=sample_fmts=fltp:sample_rates=${AUDIO_RATE}:channel_layouts=stereo,apad`;
-  return `${source},atrim=end_sample=${samples}[${label}]`;
-}
-
-/** A path quoted for an ffconcat list: inside single quotes everything is literal except the quote. */
-function concatQuote(file: string): string {
-  return `'${file.replace(/'/g, `'\\''`)}'`;
-}
-
-function fastJob(clips: readonly Inspected[], listFile: string, output: string): { list: string; job: FfmpegJob } {
-  const streamId = clips[0]?.videoStreamId ?? 1;
-  // Only the video stream is declared: if the clips' audio were in the virtual file, its encoder delay
-  // would make the whole film start ~21 ms late (and `-copyts` would break ffmpeg's progress report).
-  // `inpoint 0` places each clip by its own timestamps; `duration` is its picture's length exactly.
-  const list = [
-    'ffconcat version 1.0',
-    'stream',
-    `exact_stream_id ${streamId}`,
-    ...clips.flatMap((c) => [`file ${concatQuote(path.resolve(c.file))}`, 'inpoint 0', `duration ${c.seconds.toFixed(6)}`]),
-    '',
-  ].join('\n');
-  const samples = splitUnits(clips.map((c) => c.seconds), AUDIO_RATE);
-  const inputs: FfmpegJob['inputs'] = [{ path: listFile, options: ['-f', 'concat', '-safe', '0'] }];
-  const parts = clips.map((c, i) => {
-    let index: number | null = null;
-    if (c.info.audio) {
-      index = inputs.length;
-      inputs.push({ path: c.file });
-    }
-    return clipAudio(index, samples[i] ?? 0, `a${i}`);
-  });
-  const filterComplex = [...parts, `${clips.map((_, i) => `[a${i}]`).join('')}concat=n=${clips.length}:v=0:a=1[aout]`].join(';');
-  return {
-    list,
-    job: {
-      inputs,
-      filterComplex,
-      outputOptions: ['-map', '0:v:0', '-map', '[aout]', '-c:v', 'copy', '-c:a', 'aac', '-b:a', '192k', '-ar', String(AUDIO_RATE), '-ac', '2', '-map_metadata', '-1', '-movflags', '+faststart', '-f', 'mp4'],
-      output,
-      totalSeconds: clips.reduce((a, c) => a + c.seconds, 0),
-    },
-  };
-}
-
-function normalizeJob(clips: readonly Inspected[], width: number, height: number, output: string): FfmpegJob {
-  const frames = splitUnits(clips.map((c) => c.seconds), FPS);
-  const parts = clips.flatMap((c, i) => {
-    const n = frames[i] ?? 0;
-    return [
-      // Square pixels first, then fit inside the frame and pad (never crop, never stretch). fps with
-      // start_time=0 keeps the picture on the clip's own clock, like its sound; tpad+trim make it
-      // exactly n frames even when the clip is a frame short.
-      `[${i}:v:0]scale=iw*sar:ih,setsar=1,scale=${width}:${height}:force_original_aspect_ratio=decrease:force_divisible_by=2,` +
-        `pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,fps=${FPS}:start_time=0,format=yuv420p,` +
-        `tpad=stop_mode=clone:stop_duration=1,trim=end_frame=${n},setpts=N/(${FPS}*TB)[v${i}]`,
-      clipAudio(c.info.audio ? i : null, (n * AUDIO_RATE) / FPS, `a${i}`),
-    ];
-  });
-  const concat = `${clips.map((_, i) => `[v${i}][a${i}]`).join('')}concat=n=${clips.length}:v=1:a=1[vout][aout]`;
-  return {
-    inputs: clips.map((c) => ({ path: c.file })),
-    filterComplex: [...parts, concat].join(';'),
-    outputOptions: [
-      '-map', '[vout]', '-map', '[aout]',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', '-profile:v', 'high', '-g', String(FPS * 2), '-r', String(FPS),
-      '-c:a', 'aac', '-b:a', '192k', '-ar', String(AUDIO_RATE), '-ac', '2',
-      '-map_metadata', '-1', '-movflags', '+faststart', '-f', 'mp4',
-    ],
-    output,
-    totalSeconds: frames.reduce((a, f) => a + f, 0) / FPS,
-  };
+/** The frame of a film of `size` at `aspect`: the long side kept, both sides even. */
+export function presetFrame(size: { width: number; height: number }, aspect: Aspect | undefined): { width: number; height: number } {
+  if (!aspect) return size;
+  const long = Math.max(size.width, size.height);
+  const even = (x: number): number => Math.max(2, Math.round(x / 2) * 2);
+  if (aspect === '1:1') return { width: even(Math.min(size.width, size.height)), height: even(Math.min(size.width, size.height)) };
+  const short = even((long * 9) / 16);
+  return aspect === '16:9' ? { width: even(long), height: short } : { width: short, height: even(long) };
 }
 
 function checkResult(info: MediaInfo, width: number, height: number, seconds: number): string | null {
@@ -222,7 +156,7 @@ function checkResult(info: MediaInfo, width: number, height: number, seconds: nu
   if (!v || v.codec !== 'h264') return `video is ${v?.codec ?? 'missing'}, not h264`;
   if (v.width !== width || v.height !== height) return `video is ${v.width}x${v.height}, not ${width}x${height}`;
   if (!a || a.codec !== 'aac') return `audio is ${a?.codec ?? 'missing'}, not aac`;
-  if (Math.abs(info.durationSeconds - seconds) > LENGTH_TOLERANCE) return `film is ${info.durationSeconds.toFixed(3)} s, clips add up to ${seconds.toFixed(3)} s`;
+  if (Math.abs(info.durationSeconds - seconds) > LENGTH_TOLERANCE) return `film is ${info.durationSeconds.toFixed(3)} s, the plan says ${seconds.toFixed(3)} s`;
   const audioSeconds = a.durationSeconds ?? info.durationSeconds;
   const videoSeconds = v.durationSeconds ?? info.durationSeconds;
   if (Math.abs(audioSeconds - videoSeconds) > LENGTH_TOLERANCE) return `sound is ${audioSeconds.toFixed(3)} s, picture ${videoSeconds.toFixed(3)} s`;
@@ -232,14 +166,14 @@ function checkResult(info: MediaInfo, width: number, height: number, seconds: nu
 /** How many clips are checked at once: the checks are mostly reading, so a few overlap well. */
 const CHECKS_AT_ONCE = 3;
 
-/** Checks every clip before anything is joined; a bad one is reported by its 1-based position. */
-async function inspectAll(ff: Ffmpeg, clips: readonly ExportClip[], signal: AbortSignal | undefined): Promise<Inspected[]> {
+/** Checks every clip before anything is joined; a bad one is reported by its label or 1-based position. */
+async function inspectAll(ff: Ffmpeg, clips: readonly ExportClip[], cache: ProbeCache, signal: AbortSignal | undefined): Promise<Inspected[]> {
   const results: Inspected[] = [];
   const errors = new Map<number, unknown>();
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let i = next++; i < clips.length && !signal?.aborted; i = next++) {
-      await inspect(ff, clips[i]!.file, signal).then(
+      await inspectCached(ff, clips[i]!.file, cache, signal).then(
         (r) => (results[i] = r),
         (err: unknown) => errors.set(i, err),
       );
@@ -271,48 +205,101 @@ async function containClips(projectDir: string, clips: readonly ExportClip[]): P
   return out;
 }
 
+/** A hidden partial export: `.<film>.mp4.<8 hex>.part` (what projects/leftovers.ts also sweeps). */
+const PARTIAL_EXPORT = /^\..+\.[0-9a-f]{8}\.part(?:\.ffconcat)?$/;
+/** Partial files this process is writing now: never stale, whatever their age. */
+const writing = new Set<string>();
+/** A partial file nobody has written to for this long belongs to an export that was killed. */
+const STALE_MS = 60_000;
+
+/** Removes hidden partial exports left in `dir` by an export that was killed (not one running now). */
+export async function removeStaleParts(dir: string, now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const full = path.join(dir, name);
+    if (!PARTIAL_EXPORT.test(name) || writing.has(full)) continue;
+    const st = await stat(full).catch(() => null);
+    if (!st?.isFile() || now - st.mtimeMs < STALE_MS) continue;
+    await rm(full, { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 /**
- * Joins `clips` in order into one H.264/AAC MP4 at `size`. Every clip is checked first (a bad one is
- * named by its 1-based position); the film is written next to `out` under a temporary name and renamed
- * only once ffprobe agrees it is complete, so `out` never holds half a film.
+ * Joins `clips` in order into one H.264/AAC MP4 at `size` (or its `aspect` preset), honouring trims
+ * and transitions. Every clip is checked first (a bad one is named); the plan says which path each clip
+ * takes; the film is written next to `out` under a hidden temporary name and renamed only once ffprobe
+ * agrees it is complete, so `out` never holds half a film.
  */
 export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: string, size: string, opts: ExportOptions = {}): Promise<ExportResult> {
   if (!given.length) throw new AppError('NothingToExport', 'There are no clips to export.');
   const clips = opts.projectDir ? await containClips(opts.projectDir, given) : given;
   let frame: { width: number; height: number };
   try {
-    frame = parseSize(size);
+    frame = presetFrame(parseSize(size), opts.aspect);
   } catch (err) {
     throw new AppError('InvalidInput', `"${size}" is not a frame size.`, { cause: err });
   }
   const { signal } = opts;
+  const quality = opts.quality ?? 'standard';
+  const cache = new ProbeCache(opts.cacheDir ? path.join(opts.cacheDir, 'probes.json') : null);
+  const outDir = path.dirname(out);
+  await removeStaleParts(outDir);
 
-  const inspected = await inspectAll(ff, clips, signal);
-
-  const fast = canStreamCopy(inspected, frame.width, frame.height);
-  // Hidden names next to `out`: the rename at the end stays on one filesystem, so it is atomic.
-  const temp = path.join(path.dirname(out), `.${path.basename(out)}.${randomBytes(4).toString('hex')}.part`);
-  const listFile = `${temp}.ffconcat`;
-  try {
-    let job: FfmpegJob;
-    if (fast) {
-      const built = fastJob(inspected, listFile, temp);
-      await writeFile(listFile, built.list, 'utf8');
-      job = built.job;
-    } else {
-      job = normalizeJob(inspected, frame.width, frame.height, temp);
+  const inspected = await inspectAll(ff, clips, cache, signal);
+  await cache.save().catch(() => {});
+  const planClips: PlanClip[] = inspected.map((c, i) => {
+    const from = Math.min(c.seconds, Math.max(0, clips[i]!.in ?? 0));
+    return { label: `scene ${i + 1}`, in: from, out: Math.min(c.seconds, Math.max(from, clips[i]!.out ?? c.seconds)), whole: c.seconds, details: c };
+  });
+  const plan = planFilm(planClips, opts.transitions ?? [], frame, opts.aspect && (frame.width !== parseSize(size).width || frame.height !== parseSize(size).height) ? { forceRender: `the ${opts.aspect} preset` } : {});
+  let windowed: WindowedRender | null = null;
+  if (plan.kind === 'render' && opts.cacheDir && opts.render !== 'single') {
+    const stemClips = inspected.map((c, i) => ({ file: c.file, hash: c.hash, in: planClips[i]!.in, info: c.info }));
+    windowed = await planWindowed(ff, stemClips, opts.transitions ?? [], plan, opts.cacheDir, { fit: opts.fit ?? 'fit', quality, why: plan.segments.map((s) => s.reason) });
+    if (windowed) {
+      plan.segments = windowed.segments;
+      plan.reason = plan.reason.replace('rendered in one pass', `${windowed.reason},`);
     }
-    await ff.run(job, opts);
+  }
+  opts.onPlan?.(plan);
+
+  // Hidden names next to `out`: the rename at the end stays on one filesystem, so it is atomic.
+  const temp = path.join(outDir, `.${path.basename(out)}.${randomBytes(4).toString('hex')}.part`);
+  const work = await mkdtemp(path.join(tmpdir(), 'storyreel-export-'));
+  writing.add(temp);
+  try {
+    let job: FfmpegJob | null;
+    if (windowed) {
+      await windowed.run(temp, opts);
+      job = null;
+    } else if (plan.kind === 'copy') {
+      const stemFiles = await stems(ff, inspected.map((c) => ({ ...c, in: 0 })), plan, opts.cacheDir ? path.join(opts.cacheDir, 'stems') : work, opts);
+      const streamId = inspected[0]?.videoStreamId ?? 1;
+      // Only the video stream is declared: `inpoint 0` places each clip by its own timestamps; `duration`
+      // is its picture's length exactly. The stems are plain PCM, so they join sample for sample.
+      const videoList = ['ffconcat version 1.0', 'stream', `exact_stream_id ${streamId}`, ...inspected.flatMap((c) => [`file ${concatQuote(path.resolve(c.file))}`, 'inpoint 0', `duration ${c.seconds.toFixed(6)}`]), ''].join('\n');
+      const stemList = ['ffconcat version 1.0', ...stemFiles.map((f) => `file ${concatQuote(f)}`), ''].join('\n');
+      await writeFile(path.join(work, 'video.ffconcat'), videoList, 'utf8');
+      await writeFile(path.join(work, 'sound.ffconcat'), stemList, 'utf8');
+      job = copyJob(path.join(work, 'video.ffconcat'), path.join(work, 'sound.ffconcat'), plan.totalSeconds, temp, quality);
+    } else {
+      const graphClips = inspected.map((c, i) => ({ file: c.file, in: planClips[i]!.in, hasAudio: c.info.audio !== null }));
+      job = renderJob(graphClips, opts.transitions ?? [], plan, temp, { fit: opts.fit ?? 'fit', quality });
+    }
+    if (job) await ff.run(job, opts);
     const info = await ff.probe(temp, signal ? { signal } : {});
-    const problem = checkResult(info, frame.width, frame.height, job.totalSeconds);
+    const problem = checkResult(info, frame.width, frame.height, plan.totalSeconds);
     if (problem) throw new AppError('MediaInvalid', 'The exported film came out incomplete, so Storyreel did not keep it.', { detail: problem });
     if (signal?.aborted) throw aborted();
     await rename(temp, out);
-    return { path: fast ? 'fast' : 'normalize', info };
+    return { path: plan.kind === 'copy' ? 'fast' : 'normalize', info, plan };
   } catch (err) {
     await rm(temp, { force: true });
     throw err;
   } finally {
-    await rm(listFile, { force: true });
+    writing.delete(temp);
+    await rm(work, { recursive: true, force: true });
   }
 }

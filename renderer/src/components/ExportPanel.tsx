@@ -76,6 +76,7 @@ function ExportStatus({ snapshot }: { snapshot: ExportSnapshot }) {
             Cancel
           </button>
         </div>
+        <PlanLines snapshot={snapshot} />
       </div>
     );
   }
@@ -95,6 +96,7 @@ function ExportStatus({ snapshot }: { snapshot: ExportSnapshot }) {
           <Icon name="folder" />
           Show in folder
         </button>
+        <PlanLines snapshot={snapshot} />
       </div>
     );
   }
@@ -111,4 +113,24 @@ function ExportStatus({ snapshot }: { snapshot: ExportSnapshot }) {
     );
   }
   return null;
+}
+
+const PATH_LABEL = { copy: 'copied', window: 'window', conform: 're-encoded' } as const;
+
+/** Which path each scene took and why: open while the export runs, a click away once it is done. */
+function PlanLines({ snapshot }: { snapshot: ExportSnapshot }) {
+  if (!snapshot.plan?.length) return null;
+  return (
+    <details className="export-plan" data-testid="export-plan" open={snapshot.state === 'running'}>
+      <summary>How each scene is made</summary>
+      {snapshot.planReason && <p className="muted export-plan-reason">{snapshot.planReason.charAt(0).toUpperCase() + snapshot.planReason.slice(1)}.</p>}
+      <ul>
+        {snapshot.plan.map((s, i) => (
+          <li key={i}>
+            <span className={`plan-path is-${s.path}`}>{PATH_LABEL[s.path]}</span> Scene {s.scene}: {s.reason}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
 }

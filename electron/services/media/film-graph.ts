@@ -1,0 +1,192 @@
+// The ffmpeg jobs a film plan turns into: the one-pass render (every clip conformed to the film's frame,
+// rate and sound, joined by cuts and xfade/acrossfade transitions), and the sound stems of the copy path.
+// Pure: they build arguments; stitch.ts runs them.
+import type { Transition, TransitionType } from '../../../shared/project.ts';
+import { AUDIO_RATE, type FilmPlan } from '../export/plan.ts';
+import type { FfmpegJob } from './ffmpeg.ts';
+
+export const QUALITIES = ['draft', 'standard', 'high'] as const;
+export type Quality = (typeof QUALITIES)[number];
+
+/**
+ * Encoder settings per quality. The sound's bitrate is chosen by measurement: ffmpeg's native AAC
+ * encoder spends several times longer per second at 192 kb/s than at 128 kb/s, and the fast path's time
+ * is almost all that encode; 128 kb/s stereo AAC-LC is what streaming sites serve.
+ */
+export const QUALITY: Record<Quality, { preset: string; crf: number; audioKbps: number }> = {
+  draft: { preset: 'ultrafast', crf: 28, audioKbps: 96 },
+  standard: { preset: 'veryfast', crf: 20, audioKbps: 128 },
+  high: { preset: 'medium', crf: 17, audioKbps: 192 },
+};
+
+export type Fit = 'fit' | 'fill';
+
+/** xfade's name for each of Storyreel's transitions. */
+export const XFADE: Record<TransitionType, string> = {
+  crossfade: 'fade',
+  'fade-black': 'fadeblack',
+  'dip-white': 'fadewhite',
+  'wipe-left': 'wipeleft',
+  'wipe-right': 'wiperight',
+  'slide-left': 'slideleft',
+  'slide-right': 'slideright',
+};
+
+export interface GraphClip {
+  file: string;
+  in: number;
+  hasAudio: boolean;
+}
+
+/**
+ * H.264 settings for a film at `fps` with a keyframe every `gop` frames. The windowed path encodes its
+ * conformed takes and its windows with exactly these, so they share one set of parameters (SPS/PPS) and
+ * join by stream copy; a fixed GOP (no scene-cut keyframes, closed GOPs) puts keyframes where it plans them.
+ */
+export function videoOutputOptions(quality: Quality, fps: number, gop: number): string[] {
+  const q = QUALITY[quality];
+  return ['-c:v', 'libx264', '-preset', q.preset, '-crf', String(q.crf), '-pix_fmt', 'yuv420p', '-profile:v', 'high', '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0', '-r', String(fps)];
+}
+
+export function audioOutputOptions(quality: Quality): string[] {
+  return ['-c:a', 'aac', '-b:a', `${QUALITY[quality].audioKbps}k`, '-ar', String(AUDIO_RATE), '-ac', '2'];
+}
+
+export const FINISH = ['-map_metadata', '-1', '-movflags', '+faststart', '-f', 'mp4'];
+
+/**
+ * One clip's sound, exactly `samples` long from `in`: resampled to 48 kHz stereo, started at the clip's
+ * zero (`first_pts=0` pads or cuts a late or early start), cut at `in`, padded with silence or cut at the
+ * end. A clip without sound is silence. Sample-exact lengths are what keep every joint in sync.
+ */
+export function clipAudio(inputIndex: number | null, inSeconds: number, samples: number, label: string): string {
+  if (inputIndex === null) return `anullsrc=r=${AUDIO_RATE}:cl=stereo,atrim=end_sample=${samples}[${label}]`;
+  const skip = Math.round(inSeconds * AUDIO_RATE);
+  return (
+    `[${inputIndex}:a:0]aresample=${AUDIO_RATE}:async=1:first_pts=0,aformat=sample_fmts=fltp:sample_rates=${AUDIO_RATE}:channel_layouts=stereo,` +
+    `${skip > 0 ? `atrim=start_sample=${skip},asetpts=PTS-STARTPTS,` : ''}apad,atrim=end_sample=${samples}[${label}]`
+  );
+}
+
+/** One clip's picture: square pixels, fitted (padded) or filled (cropped) to the frame, `frames` long from `in`. */
+export function clipVideo(i: number, inSeconds: number, frames: number, canvas: FilmPlan['canvas'], fit: Fit): string {
+  const { width: w, height: h, fps } = canvas;
+  const place =
+    fit === 'fill'
+      ? `scale=${w}:${h}:force_original_aspect_ratio=increase,crop=${w}:${h}`
+      : `scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=black`;
+  const skip = Math.round(inSeconds * fps);
+  // fps with start_time=0 keeps the picture on the clip's own clock, like its sound; tpad + trim make it
+  // exactly `frames` long even when the take is a frame short.
+  return (
+    `[${i}:v:0]scale=iw*sar:ih,setsar=1,${place},setsar=1,fps=${fps}:start_time=0,format=yuv420p,` +
+    `${skip > 0 ? `trim=start_frame=${skip},` : ''}setpts=PTS-STARTPTS,tpad=stop_mode=clone:stop_duration=1,trim=end_frame=${frames},setpts=N/(${fps}*TB),settb=1/${fps}[v${i}]`
+  );
+}
+
+/**
+ * The whole film in one ffmpeg: each clip conformed, then joined left to right: a cut with concat, a
+ * transition with xfade (picture) and acrossfade (sound) over the overlap, so the film is exactly the
+ * sum of the clips minus the overlaps, in frames and in samples.
+ */
+export function renderJob(clips: readonly GraphClip[], transitions: readonly Transition[], plan: FilmPlan, output: string, opts: { fit: Fit; quality: Quality; audioFilter?: string }): FfmpegJob {
+  const { fps } = plan.canvas;
+  const parts: string[] = [];
+  clips.forEach((c, i) => {
+    parts.push(clipVideo(i, c.in, plan.frames[i]!, plan.canvas, opts.fit));
+    parts.push(clipAudio(c.hasAudio ? i : null, c.in, plan.samples[i]!, `a${i}`));
+  });
+  let v = 'v0';
+  let a = 'a0';
+  let length = plan.frames[0] ?? 0;
+  for (let i = 1; i < clips.length; i++) {
+    const t = transitions[i - 1] ?? 'cut';
+    const o = plan.overlapFrames[i - 1] ?? 0;
+    const nv = `jv${i}`;
+    const na = `ja${i}`;
+    if (t === 'cut' || o === 0) {
+      parts.push(`[${v}][v${i}]concat=n=2:v=1:a=0,settb=1/${fps}[${nv}]`, `[${a}][a${i}]concat=n=2:v=0:a=1[${na}]`);
+    } else {
+      parts.push(
+        `[${v}][v${i}]xfade=transition=${XFADE[t.type]}:duration=${o / fps}:offset=${(length - o) / fps}[${nv}]`,
+        `[${a}][a${i}]acrossfade=ns=${plan.overlapSamples[i - 1]}:c1=tri:c2=tri[${na}]`,
+      );
+    }
+    length += plan.frames[i]! - o;
+    v = nv;
+    a = na;
+  }
+  if (opts.audioFilter) {
+    parts.push(`[${a}]${opts.audioFilter}[aout]`);
+    a = 'aout';
+  }
+  return {
+    inputs: clips.map((c) => ({ path: c.file })),
+    filterComplex: parts.join(';'),
+    outputOptions: [
+      '-map', `[${v}]`, '-map', `[${a}]`,
+      ...videoOutputOptions(opts.quality, fps, fps * 2),
+      ...audioOutputOptions(opts.quality),
+      ...FINISH,
+    ],
+    output,
+    totalSeconds: length / fps,
+  };
+}
+
+/**
+ * The sound of the film from one input label per clip, each exactly its frames' samples long: joined
+ * left to right by concat (a cut) or acrossfade over the overlap (a transition). Returns the graph
+ * parts and the label of the result.
+ */
+export function joinAudio(labels: readonly string[], transitions: readonly Transition[], plan: FilmPlan): { parts: string[]; out: string } {
+  const parts: string[] = [];
+  let a = labels[0]!;
+  for (let i = 1; i < labels.length; i++) {
+    const t = transitions[i - 1] ?? 'cut';
+    const o = plan.overlapSamples[i - 1] ?? 0;
+    const next = `ja${i}`;
+    parts.push(t === 'cut' || o === 0 ? `[${a}][${labels[i]}]concat=n=2:v=0:a=1[${next}]` : `[${a}][${labels[i]}]acrossfade=ns=${o}:c1=tri:c2=tri[${next}]`);
+    a = next;
+  }
+  return { parts, out: a };
+}
+
+/**
+ * The copy path's sound, one stem per clip that has no cached stem yet: each clip's sound made exactly its
+ * picture's length in samples, written as 32-bit float WAV (no encoder delay, no clipping), all in one
+ * ffmpeg. Joining the stems with the concat demuxer is then sample-exact and costs almost nothing.
+ */
+export function stemsJob(clips: ReadonlyArray<{ file: string; hasAudio: boolean; in: number; samples: number; out: string }>): FfmpegJob {
+  const inputs: FfmpegJob['inputs'] = [];
+  const graph: string[] = [];
+  const outputs: string[] = [];
+  clips.forEach((c, i) => {
+    let index: number | null = null;
+    if (c.hasAudio) {
+      index = inputs.length;
+      inputs.push({ path: c.file, options: ['-vn'] });
+    }
+    graph.push(clipAudio(index, c.in, c.samples, `s${i}`));
+    outputs.push('-map', `[s${i}]`, '-c:a', 'pcm_f32le', '-f', 'wav', ...(i < clips.length - 1 ? ['-y', c.out] : []));
+  });
+  return { inputs, filterComplex: graph.join(';'), outputOptions: outputs, output: clips.at(-1)!.out, totalSeconds: 0 };
+}
+
+/** The copy path's final job: the pictures copied via one concat list, the stems via another, AAC once. */
+export function copyJob(videoList: string, stemList: string, totalSeconds: number, output: string, quality: Quality): FfmpegJob {
+  return {
+    inputs: [
+      { path: videoList, options: ['-f', 'concat', '-safe', '0'] },
+      { path: stemList, options: ['-f', 'concat', '-safe', '0'] },
+    ],
+    outputOptions: ['-map', '0:v:0', '-map', '1:a:0', '-c:v', 'copy', ...audioOutputOptions(quality), ...FINISH],
+    output,
+    totalSeconds,
+  };
+}
+
+/** A path quoted for an ffconcat list: inside single quotes everything is literal except the quote. */
+export function concatQuote(file: string): string {
+  return `'${file.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,228 @@
+// The windowed render: each take conformed ONCE to the film's frame, rate and encoder settings (cached
+// by the take's content hash, its trim and those settings), only the windows around transitions encoded,
+// and the bodies between them stream-copied from the conformed takes; the sound built from cached
+// sample-exact stems with the same concat/acrossfade joins as the one-pass render, encoded once.
+// The next export after changing one take re-encodes that take and its (at most two) windows only.
+//
+// Keyframes: conformed takes and windows have one every half second (a closed, fixed GOP), so every
+// body starts and ends on one; a body's in/out points are whole half-seconds, exact in a concat list.
+// No B-frames there: the concat demuxer cuts a body by decode time, which then equals display time.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Transition } from '../../../shared/project.ts';
+import { TRANSITION_LABELS } from '../../../shared/transitions.ts';
+import { AUDIO_RATE, type FilmPlan, type PlanSegment } from '../export/plan.ts';
+import type { Ffmpeg, FfmpegJob, MediaInfo, RunOptions } from './ffmpeg.ts';
+import { audioOutputOptions, clipVideo, concatQuote, FINISH, joinAudio, stemsJob, videoOutputOptions, XFADE, type Fit, type Quality } from './film-graph.ts';
+
+export interface StemClip {
+  file: string;
+  hash?: string | undefined;
+  in: number;
+  info: MediaInfo;
+}
+
+const exists = (f: string): Promise<boolean> => stat(f).then((s) => s.isFile(), () => false);
+const key = (...parts: Array<string | number>): string => createHash('sha1').update(parts.join('|')).digest('hex');
+
+/** Each clip's sound as an exact-length float WAV: from the cache, the missing ones made in one ffmpeg. */
+export async function stems(ff: Ffmpeg, clips: readonly StemClip[], plan: FilmPlan, dir: string, opts: RunOptions): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const files = clips.map((c, i) => path.join(dir, `${c.hash ? key('stem2', c.hash, Math.round(c.in * AUDIO_RATE), plan.samples[i]!) : `once-${i}-${randomBytes(6).toString('hex')}`}.wav`));
+  const missing: Array<{ file: string; hasAudio: boolean; in: number; samples: number; out: string; final: string }> = [];
+  for (const [i, c] of clips.entries()) {
+    if (await exists(files[i]!)) continue;
+    missing.push({ file: c.file, hasAudio: c.info.audio !== null, in: c.in, samples: plan.samples[i]!, final: files[i]!, out: `${files[i]!}.${randomBytes(4).toString('hex')}.tmp` });
+  }
+  if (missing.length) {
+    try {
+      await ff.run(stemsJob(missing), opts.signal ? { signal: opts.signal } : {});
+      for (const m of missing) await rename(m.out, m.final);
+    } finally {
+      await Promise.all(missing.map((m) => rm(m.out, { force: true })));
+    }
+  }
+  return files;
+}
+
+interface Piece {
+  /** The cached file this piece is (or will be) in. */
+  file: string;
+  made: boolean;
+  /** Its ffmpeg job, with its inputs numbered from `at` (pieces are batched into one process). */
+  job: (out: string, at: number) => FfmpegJob;
+  frames: number;
+}
+
+/**
+ * Pieces encoded per ffmpeg process: one process per take would spend more on starting ffmpeg than on
+ * encoding a short take, and a few x264 encoders at once keep both cores busy; more would hold many
+ * frames in memory at once (a film of 200 takes never opens 200 inputs).
+ */
+const BATCH = 4;
+/** Windows are a second or so each: a dozen per process cost little memory and save a start-up each. */
+const WINDOW_BATCH = 12;
+
+/** Several jobs as one ffmpeg with several outputs: inputs renumbered, graphs joined. */
+function batched(jobs: ReadonlyArray<(at: number) => FfmpegJob>): FfmpegJob {
+  const inputs: FfmpegJob['inputs'] = [];
+  const graph: string[] = [];
+  const outputOptions: string[] = [];
+  let output = '';
+  let totalSeconds = 0;
+  jobs.forEach((make, k) => {
+    const job = make(inputs.length);
+    inputs.push(...job.inputs);
+    if (job.filterComplex) graph.push(job.filterComplex);
+    outputOptions.push(...job.outputOptions);
+    if (k < jobs.length - 1) outputOptions.push('-y', job.output);
+    else output = job.output;
+    totalSeconds = Math.max(totalSeconds, job.totalSeconds);
+  });
+  return { inputs, filterComplex: graph.join(';'), outputOptions, output, totalSeconds };
+}
+
+export interface WindowedRender {
+  segments: PlanSegment[];
+  /** Replaces "rendered in one pass" in the plan's reason. */
+  reason: string;
+  run(output: string, opts: RunOptions): Promise<void>;
+}
+
+/**
+ * The windowed render of `plan`, or null when it cannot be made (a take too short to have a body
+ * between its transitions, or no content hash to key the cache by): then the one-pass render is used.
+ */
+export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], transitions: readonly Transition[], plan: FilmPlan, cacheDir: string, o: { fit: Fit; quality: Quality; why: readonly string[] }): Promise<WindowedRender | null> {
+  const { fps, width, height } = plan.canvas;
+  // Half a second: exact in a concat list at 24, 30, 50 and 60 fps; a second at 25.
+  const gop = fps % 2 === 0 ? fps / 2 : fps;
+  if (clips.some((c) => !c.hash)) return null;
+  const n = clips.length;
+  const ov = (b: number): number => (b >= 0 && b < n - 1 ? plan.overlapFrames[b]! : 0);
+  // Each take's body: from the first keyframe at or after its incoming overlap to the last at or before
+  // its outgoing one (a cut side needs no window: the body reaches the take's edge).
+  const bodies = clips.map((_, i) => {
+    const frames = plan.frames[i]!;
+    const from = ov(i - 1) ? Math.ceil(ov(i - 1) / gop) * gop : 0;
+    const to = ov(i) ? Math.floor((frames - ov(i)) / gop) * gop : frames;
+    return { from, to };
+  });
+  if (bodies.some((b) => b.to <= b.from)) return null;
+
+  const settings = ['conform1', width, height, fps, gop, o.fit, o.quality].join(':');
+  const conformed: Piece[] = [];
+  for (const [i, c] of clips.entries()) {
+    const file = path.join(cacheDir, 'conformed', `${key(settings, c.hash!, c.in, plan.frames[i]!)}.mp4`);
+    conformed.push({
+      file,
+      made: !(await exists(file)),
+      frames: plan.frames[i]!,
+      job: (out, at) => ({
+        inputs: [{ path: c.file }],
+        filterComplex: `${clipVideo(at, c.in, plan.frames[i]!, plan.canvas, o.fit)}`,
+        outputOptions: ['-map', `[v${at}]`, '-an', ...videoOutputOptions(o.quality, fps, gop), '-bf', '0', '-map_metadata', '-1', '-f', 'mp4'],
+        output: out,
+        totalSeconds: plan.frames[i]! / fps,
+      }),
+    });
+  }
+  const windows = new Map<number, Piece>();
+  for (let b = 0; b < n - 1; b++) {
+    const t = transitions[b] ?? 'cut';
+    if (t === 'cut' || !ov(b)) continue;
+    const tail = plan.frames[b]! - bodies[b]!.to;
+    const head = bodies[b + 1]!.from;
+    const frames = tail + head - ov(b);
+    const [left, right] = [conformed[b]!, conformed[b + 1]!];
+    const file = path.join(cacheDir, 'windows', `${key(settings, left.file, right.file, tail, head, ov(b), t.type)}.mp4`);
+    windows.set(b, {
+      file,
+      made: !(await exists(file)),
+      frames,
+      job: (out, at) => ({
+        // Seek to half a frame before the body's end (a keyframe): the first frame kept is exactly it.
+        inputs: [{ path: left.file, options: ['-ss', ((bodies[b]!.to - 0.5) / fps).toFixed(6)] }, { path: right.file }],
+        filterComplex:
+          `[${at}:v:0]setpts=PTS-STARTPTS,trim=end_frame=${tail},setpts=N/(${fps}*TB),settb=1/${fps}[l${at}];[${at + 1}:v:0]trim=end_frame=${head},setpts=N/(${fps}*TB),settb=1/${fps}[r${at}];` +
+          `[l${at}][r${at}]xfade=transition=${XFADE[t.type]}:duration=${ov(b) / fps}:offset=${(tail - ov(b)) / fps}[w${at}]`,
+        outputOptions: ['-map', `[w${at}]`, '-an', ...videoOutputOptions(o.quality, fps, gop), '-bf', '0', '-map_metadata', '-1', '-f', 'mp4'],
+        output: out,
+        totalSeconds: frames / fps,
+      }),
+    });
+  }
+
+  const segments: PlanSegment[] = [];
+  clips.forEach((_, i) => {
+    const c = conformed[i]!;
+    const whyConform = o.why[i] ?? '';
+    segments.push({ scene: i + 1, path: c.made ? 'conform' : 'copy', reason: c.made ? `${whyConform}: conformed once to the film's settings (kept for the next export)` : `copied from its conformed copy made earlier (${whyConform})` });
+    const w = windows.get(i);
+    const t = transitions[i];
+    if (w && t && t !== 'cut') segments.push({ scene: i + 1, path: 'window', reason: `${TRANSITION_LABELS[t.type]} into scene ${i + 2}: ${(w.frames / fps).toFixed(2)} s window ${w.made ? 'encoded' : 'from an earlier export'}` });
+  });
+
+  return {
+    segments,
+    reason: windows.size
+      ? `each take conformed once (kept for the next export), only the ${windows.size} transition window${windows.size > 1 ? 's' : ''} encoded, the rest stream-copied`
+      : 'each take conformed once (kept for the next export) and joined by stream copy',
+    async run(output, opts) {
+      const pieces = [...conformed, ...windows.values()].filter((p) => p.made);
+      // Progress by frames encoded, the final join counted as a tenth of the film.
+      const total = pieces.reduce((s, p) => s + p.frames, 0) + plan.totalSeconds * fps * 0.1;
+      let done = 0;
+      const stage = (frames: number): RunOptions => ({
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onProgress: (p) => opts.onProgress?.({ ...p, fraction: Math.min(1, (done + p.fraction * frames) / total), etaSeconds: null }),
+      });
+      // Conformed takes first (windows are cut from them), two at a time on separate cores' worth of x264.
+      const groups = [{ pieces: conformed.filter((p) => p.made), size: BATCH }, { pieces: [...windows.values()].filter((p) => p.made), size: WINDOW_BATCH }];
+      for (const { pieces: group, size } of groups) {
+        for (let from = 0; from < group.length; from += size) {
+          const batch = group.slice(from, from + size);
+          await Promise.all(batch.map((p) => mkdir(path.dirname(p.file), { recursive: true })));
+          const temps = batch.map((p) => `${p.file}.${randomBytes(4).toString('hex')}.tmp`);
+          const frames = batch.reduce((s, p) => s + p.frames, 0);
+          try {
+            await ff.run(batched(batch.map((p, k) => (at: number) => p.job(temps[k]!, at))), stage(frames));
+            for (const [k, p] of batch.entries()) await rename(temps[k]!, p.file);
+          } finally {
+            await Promise.all(temps.map((t) => rm(t, { force: true })));
+          }
+          done += frames;
+        }
+      }
+      const stemFiles = await stems(ff, clips, plan, path.join(cacheDir, 'stems'), opts);
+      const t = (frames: number): string => (frames / fps).toFixed(6);
+      const list = ['ffconcat version 1.0'];
+      clips.forEach((_, i) => {
+        const body = bodies[i]!;
+        list.push(`file ${concatQuote(conformed[i]!.file)}`, `inpoint ${t(body.from)}`);
+        if (body.to < plan.frames[i]!) list.push(`outpoint ${t(body.to)}`);
+        list.push(`duration ${t(body.to - body.from)}`);
+        const w = windows.get(i);
+        if (w) list.push(`file ${concatQuote(w.file)}`, `duration ${t(w.frames)}`);
+      });
+      const listFile = path.join(cacheDir, `.join-${randomBytes(6).toString('hex')}.ffconcat`);
+      await writeFile(listFile, `${list.join('\n')}\n`, 'utf8');
+      try {
+        const audio = joinAudio(stemFiles.map((_, i) => `${i + 1}:a:0`), transitions, plan);
+        await ff.run(
+          {
+            inputs: [{ path: listFile, options: ['-f', 'concat', '-safe', '0'] }, ...stemFiles.map((f) => ({ path: f }))],
+            filterComplex: audio.parts.length ? audio.parts.join(';') : `[1:a:0]anull[ja0]`,
+            outputOptions: ['-map', '0:v:0', '-map', `[${audio.parts.length ? audio.out : 'ja0'}]`, '-c:v', 'copy', ...audioOutputOptions(o.quality), ...FINISH],
+            output,
+            totalSeconds: plan.totalSeconds,
+          },
+          stage(plan.totalSeconds * fps * 0.1),
+        );
+      } finally {
+        await rm(listFile, { force: true });
+      }
+    },
+  };
+}
