@@ -70,9 +70,11 @@ export const PROVIDERS: readonly ProviderProfile[] = [
         durations: range(1, 60),
         sizes: PREVIEW_SIZES,
         audio: true,
-        imageInput: { firstFrame: true, lastFrame: false, references: false },
-        remix: false,
-        extend: false,
+        // Every ability, drawn into the animatic, so all of it can be planned and tested offline.
+        imageInput: { firstFrame: true, lastFrame: true, references: true, maxReferences: 4 },
+        seed: true,
+        remix: true,
+        extend: true,
         pricePerSecond: priced(PREVIEW_SIZES, 0),
         concurrency: 2,
         // Drawn locally, no API limit: anything the project format holds (a full scene prompt plus a full style).

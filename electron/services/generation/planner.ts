@@ -159,6 +159,7 @@ export class GenerationPlanner {
           size: project.size,
           referenceImage: reference,
           costUsd: line ? roundUsd(line.usd / takes) : 0,
+          takeNumber: scene.takes.length + t + 1,
         });
       }
     }

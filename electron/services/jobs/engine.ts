@@ -41,6 +41,8 @@ export interface JobSpec {
   negativePrompt?: string | null;
   seed?: number | null;
   audio?: boolean | null;
+  /** Which take of its scene this will be (1-based); Preview draws it. */
+  takeNumber?: number | null;
 }
 
 export interface EngineTiming {
@@ -229,6 +231,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       negativePrompt: s.negativePrompt ?? null,
       seed: s.seed ?? null,
       audio: s.audio ?? null,
+      takeNumber: s.takeNumber ?? null,
       remote: null,
       outputs: [],
       reportedCostUsd: null,
@@ -695,6 +698,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       audio: job.audio,
       sentAt: job.sentAt ?? Date.now(),
       sceneNumber: job.sceneNumber,
+      ...(job.takeNumber ? { takeNumber: job.takeNumber } : {}),
     };
   }
 

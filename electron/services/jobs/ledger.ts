@@ -63,6 +63,8 @@ export const JobRecordSchema = z.object({
   lastFrame: z.string().nullable().default(null),
   /** Jobs ahead of this one in the provider's queue, while it waits there (not every provider says). */
   queuePosition: z.number().int().nonnegative().nullable().default(null),
+  /** Which take of its scene this job makes (1-based), when known. */
+  takeNumber: z.number().int().positive().nullable().default(null),
 });
 export type JobRecord = z.infer<typeof JobRecordSchema>;
 
