@@ -51,7 +51,7 @@ const range = (from: number, to: number): number[] => Array.from({ length: to - 
 const priced = (sizes: string[], price: number): Record<string, number> =>
   Object.fromEntries(sizes.map((s) => [s, price]));
 
-const PREVIEW_SIZES = ['1280x720', '720x1280', '1920x1080', '1080x1920', '1792x1024', '1024x1792', '1024x1024', '640x360'];
+const PREVIEW_SIZES = ['1280x720', '720x1280', '1920x1080', '1080x1920', '1792x1024', '1024x1792', '1024x1024', '640x360', '854x480', '480x854'];
 const SORA_SIZES = ['1280x720', '720x1280'];
 const SORA_PRO_SIZES = ['1280x720', '720x1280', '1792x1024', '1024x1792'];
 
@@ -181,7 +181,7 @@ export function snapDuration(profile: ModelProfile, seconds: number): number {
 
 export interface Problem {
   sceneId: string | null;
-  field: 'provider' | 'model' | 'size' | 'seconds' | 'prompt' | 'referenceImage';
+  field: 'provider' | 'model' | 'size' | 'seconds' | 'prompt' | 'referenceImage' | 'continuity';
   message: string;
 }
 
