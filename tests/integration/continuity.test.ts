@@ -14,8 +14,10 @@ import { bestFrame, exposureWeight, pickLastFrame, scoreFrames } from '../../ele
 import { continuityProblems, sceneFrames } from '../../shared/continuity.ts';
 import { blankProject, createProject, readProject } from '../../electron/services/projects/store.ts';
 import type { Scene } from '../../shared/project.ts';
+import { startArkEmulator } from '../emulators/ark/server.ts';
 import { startFalEmulator, type FalEmulator } from '../emulators/fal/server.ts';
 import { appFor, jobsOnDisk } from '../helpers/module-cli.ts';
+import { makeApp } from '../helpers/provider-run.ts';
 
 const exec = promisify(execFile);
 const paths = resolveFfmpeg({ env: process.env });
@@ -91,6 +93,75 @@ test('continue from previous: scene 2 waits for scene 1\'s take, then sends its 
   assert.ok(diff < 4, `the sent image is scene 1's frame at ${at} s (mean difference ${diff.toFixed(2)})`);
   // Control: scene 1's opening frame is a different picture, so the comparison can tell them apart.
   assert.ok(meanDiff(await rgb(sent, '854x480'), await rgb(path.join(dir, source.file), '854x480', 0)) > diff + 4);
+});
+
+test('where the provider sent its own last frame (Ark return_last_frame), the next scene starts from exactly that', { timeout: 120000 }, async () => {
+  const ark = await startArkEmulator({ apiKey: KEY });
+  try {
+    const dir = path.join(root, 'exact');
+    const model = 'dreamina-seedance-2-0-fast-260128';
+    await createProject(dir, { provider: 'ark', model, size: '854x480', scenes: [{ prompt: 'A kite rises.', seconds: 4 }, { prompt: 'The kite dives.', seconds: 4 }] });
+    const file = path.join(dir, 'project.json');
+    const raw = JSON.parse(await fs.readFile(file, 'utf8'));
+    raw.scenes[1].continuity = 'previous-last-frame';
+    await fs.writeFile(file, JSON.stringify(raw));
+    const app = makeApp(dir, { ARK_BASE_URL: ark.url }, { name: 'ARK_API_KEY', value: KEY });
+    await app.openProject(dir);
+    await app.generate([]);
+    await app.current().engine.idle();
+    const jobs = app.current().engine.records();
+    await app.shutdown();
+    const project = await readProject(dir);
+    const [one, two] = project.scenes as [Scene, Scene];
+    const made = two.takes[0];
+    assert.ok(made, JSON.stringify(two.lastError));
+    assert.deepEqual([made.continuityFrom?.takeId, made.continuityFrom?.exact], [one.takes[0]!.id, true]);
+    const lastFrame = jobs.find((j) => j.sceneId === one.id)!.lastFrame!;
+    const creates = ark.stats.requests.filter((r) => r.route === 'create');
+    const body = creates.at(-1)!.body as { content: Array<{ type: string; role?: string; image_url?: { url: string } }> };
+    const first = body.content.find((c) => c.role === 'first_frame')!.image_url!.url;
+    const sent = path.join(dir, 'sent.png');
+    await fs.writeFile(sent, Buffer.from(first.replace(/^data:image\/png;base64,/, ''), 'base64'));
+    const diff = meanDiff(await rgb(sent, '854x480'), await rgb(path.join(dir, lastFrame), '854x480'));
+    assert.ok(diff < 1, `the sent first frame is Ark's own last frame of scene 1 (mean difference ${diff.toFixed(2)})`);
+  } finally {
+    await ark.close();
+  }
+});
+
+test('Preview: a keyframe shared by scenes 1 and 2 ends one and opens the other; scene 3 opens on scene 2\'s chosen frame', { timeout: 120000 }, async () => {
+  const dir = path.join(root, 'keyframe');
+  const size = '640x360';
+  await createProject(dir, { size, scenes: [{ prompt: 'A door opens.', seconds: 1 }, { prompt: 'A field beyond the door.', seconds: 1 }, { prompt: 'Walking into the field.', seconds: 1 }] });
+  await fs.mkdir(path.join(dir, 'media', 'refs'), { recursive: true });
+  const key = path.join(dir, 'media', 'refs', 'key.png');
+  await exec(paths.ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', `testsrc2=s=${size}`, '-frames:v', '1', '-y', key]);
+  const file = path.join(dir, 'project.json');
+  const raw = JSON.parse(await fs.readFile(file, 'utf8'));
+  raw.scenes[0].boundaryKeyframe = 'media/refs/key.png';
+  raw.scenes[2].continuity = 'previous-last-frame';
+  await fs.writeFile(file, JSON.stringify(raw));
+  const app = appFor(dir, {}, 'none');
+  await app.openProject(dir);
+  await app.generate([]);
+  await app.current().engine.idle();
+  await app.shutdown();
+  const [one, two, three] = (await readProject(dir)).scenes.map((s) => s.takes[0]!) as [Scene['takes'][0], Scene['takes'][0], Scene['takes'][0]];
+  assert.ok(one && two && three, 'every scene has a take');
+  const media = (t: { file: string }): string => path.join(dir, t.file);
+  const keyPixels = await rgb(key, size);
+  const end1 = await rgb(media(one), size, one.seconds - 1 / 30);
+  const start2 = await rgb(media(two), size, 0);
+  assert.ok(meanDiff(end1, keyPixels) < 6, `scene 1 ends on the keyframe (${meanDiff(end1, keyPixels).toFixed(1)})`);
+  assert.ok(meanDiff(start2, keyPixels) < 6, `scene 2 opens on it (${meanDiff(start2, keyPixels).toFixed(1)})`);
+  const at = three.continuityFrom!.atSeconds;
+  const from2 = await rgb(media(two), size, at);
+  const start3 = await rgb(media(three), size, 0);
+  assert.ok(meanDiff(start3, from2) < 6, `scene 3 opens on scene 2's frame at ${at} s (${meanDiff(start3, from2).toFixed(1)})`);
+  // For a creator: the two boundaries side by side (scene 1's end | scene 2's start || scene 2 at the chosen frame | scene 3's start).
+  const shots = path.resolve('test-results', 'screenshots');
+  await fs.mkdir(shots, { recursive: true });
+  await exec(paths.ffmpeg, ['-v', 'error', '-sseof', '-0.04', '-i', media(one), '-i', media(two), '-ss', Math.max(0, at - 0.01).toFixed(3), '-i', media(two), '-i', media(three), '-filter_complex', '[0:v]trim=end_frame=1[a];[1:v]trim=end_frame=1[b];[2:v]trim=end_frame=1[c];[3:v]trim=end_frame=1[d];[a][b][c][d]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0', '-frames:v', '1', '-y', path.join(shots, 'continuity-boundaries.png')]);
 });
 
 test('the frame picker takes the sharpest, best-exposed frame of the last second, not a black or blurred ending', async () => {
