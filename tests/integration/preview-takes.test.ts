@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
+import { findFontFile, renderAnimatic } from '../../electron/services/media/animatic.ts';
 import { promptExcerpt } from '../../electron/services/media/animatic-look.ts';
+import { coverageOf, drawableFont } from '../../electron/services/media/glyphs.ts';
 import { Ffmpeg, resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { PreviewProvider } from '../../electron/services/providers/preview.ts';
 import type { CreateRequest, InputImage } from '../../electron/services/providers/types.ts';
@@ -138,4 +140,26 @@ test('extend keeps the look and runs longer; remix keeps the motion and turns th
   assert.ok(dist(src, await band(other, 0.05)) > 20, 'control: another seed looks different too');
   // A take whose source is gone from the cache is refused in words.
   await assert.rejects(provider.create(request('job_d5', { derivedFrom: { kind: 'remix', providerJobId: 'preview_job_gone' } }), signal), /gone/);
+});
+
+test('glyphs no font at hand can draw are left out and counted, not drawn as boxes', async () => {
+  const dejavu = findFontFile();
+  assert.ok(dejavu);
+  const covers = coverageOf(dejavu);
+  assert.ok(covers, 'the bundled font\'s cmap is read');
+  assert.deepEqual(['A', 'ж', 'ا', '😀', '🎬', '山'].map((ch) => covers(ch.codePointAt(0)!)), [true, true, true, true, false, false]);
+  const fonts = drawableFont('A boat 🎬 at sea ✨️');
+  assert.equal(fonts.clean('A boat 🎬 at sea ✨️'), 'A boat at sea ');
+  assert.equal(fonts.missing('A boat 🎬 at sea ✨️'), 2, 'the variation selector is invisible, not lost');
+  // Rendered: the words are drawn exactly as without the emoji (no boxes); only the caption's count differs.
+  const { dir } = await fresh('glyphs');
+  const grey = async (prompt: string): Promise<Buffer> => {
+    const out = path.join(dir, `${prompt.length}.mp4`);
+    await renderAnimatic(ff, { out, prompt, seconds: 1, size: SIZE, seed: 2, label: 'Take 1' });
+    return rgbFrame(out, 0.5);
+  };
+  const [withEmoji, without] = await Promise.all([grey('A boat 🎬🌅 at sea. Gulls.'), grey('A boat at sea. Gulls.')]);
+  const rows = (f: Buffer, y0: number, y1: number): Buffer => f.subarray(y0 * 320 * 3, y1 * 320 * 3);
+  assert.ok(meanDiff(rows(withEmoji, 0, 60), rows(without, 0, 60)) < 1, 'title and prompt drawn the same: no boxes');
+  assert.ok(meanDiff(rows(withEmoji, 160, 176), rows(without, 160, 176)) > 1, 'the caption says what was left out');
 });

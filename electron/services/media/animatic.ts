@@ -6,8 +6,9 @@ import path from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import { parseSize } from '../../../shared/project.ts';
 import { lookOf, paletteOf, promptExcerpt, type AnimaticLook } from './animatic-look.ts';
-import { captionText, findFontFile, layoutPrompt } from './animatic-text.ts';
+import { captionText, layoutPrompt, textEms } from './animatic-text.ts';
 import { escapeFilterValue } from './ffmpeg.ts';
+import { drawableFont } from './glyphs.ts';
 import type { Ffmpeg, RunOptions } from './ffmpeg.ts';
 
 // Callers and tests import the text helpers from here too.
@@ -88,21 +89,29 @@ export async function renderAnimatic(ff: Ffmpeg, o: AnimaticOptions, opts: RunOp
   const seed = o.seed ?? 1;
   const look = o.look ?? lookOf(seed);
   const palette = paletteOf(look);
-  const title = promptExcerpt(o.prompt);
-  const font = findFontFile(o.fontFile, [], `${title}${o.prompt}`);
+  // One font per block of text: the one at hand that draws the most of the prompt. What no font at hand
+  // draws (an emoji, say) is left out and counted in the caption, rather than drawn as a box.
+  const fonts = drawableFont(o.prompt, o.fontFile);
+  const font = fonts.font;
+  const prompt = fonts.clean(o.prompt);
+  const lost = fonts.missing(o.prompt);
+  let title = promptExcerpt(prompt);
   const base = Math.min(W, H);
   const margin = Math.round(base * 0.07);
   const titleSize = Math.max(10, Math.round(base * 0.075));
   const countdownSize = Math.max(10, Math.round(base * 0.075));
   const captionSize = Math.max(8, Math.round(base * 0.04));
   const barHeight = Math.max(2, Math.round(base * 0.012));
+  // The title stops short of the countdown ("10 s" at most four ems wide).
+  const titleEms = (W - 2 * margin - countdownSize * 4) / titleSize;
+  for (let max = [...title].length - 1; textEms(title) > titleEms && max > 3; max--) title = promptExcerpt(prompt, max);
   const promptTop = margin + Math.round(titleSize * 1.5);
   const captionBand = Math.round(captionSize * 2.2 + margin);
   // The prompt keeps the upper part of the frame: the lower part is left to the picture and its motion.
   const promptBottom = Math.round(H * 0.62);
   // The title is the prompt's first sentence when it fits: the body then goes on from there.
-  const lead = o.prompt.trimStart();
-  const body = !title.endsWith('…') && lead.startsWith(title) ? lead.slice(title.length).trim() : o.prompt;
+  const lead = prompt.trimStart();
+  const body = !title.endsWith('…') && lead.startsWith(title) ? lead.slice(title.length).trim() : prompt;
   const layout = layoutPrompt(body, {
     width: W - 2 * margin,
     height: Math.max(0, promptBottom - promptTop),
@@ -126,7 +135,8 @@ export async function renderAnimatic(ff: Ffmpeg, o: AnimaticOptions, opts: RunOp
     await writeFile(files.title, title, 'utf8');
     // drawtext refuses an empty file; a lone space draws nothing.
     await writeFile(files.prompt, layout.lines.join('\n') || ' ', 'utf8');
-    await writeFile(files.caption, `${o.label || `seed ${seed}`} · ${captionText(o.size, S)}`, 'utf8');
+    const note = lost ? ` · ${lost} symbol${lost === 1 ? '' : 's'} not drawn (no font here has ${lost === 1 ? 'it' : 'them'})` : '';
+    await writeFile(files.caption, fonts.clean(`${o.label || `seed ${seed}`} · ${captionText(o.size, S)}${note}`), 'utf8');
     // Whole seconds left, down to 1 on the last frame; the 1 ms absorbs rounding in t (a frame at
     // 0.99999 s must already read one second less, as the one at 1.0 does).
     await writeFile(files.countdown, `%{eif:ceil(${fmt(S)}-t-0.001):d} s`, 'utf8');
