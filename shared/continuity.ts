@@ -63,3 +63,17 @@ export function continuityProblems(project: Pick<Project, 'provider' | 'model'> 
   });
   return problems;
 }
+
+/**
+ * Why a take made with continuity no longer fits (its source changed), or null: the scene before is another
+ * scene now, or it has another chosen take than the one this take started from. Nothing regenerates by itself.
+ */
+export function continuityStale(project: { scenes: readonly ContinuityScene[] }, sceneId: string, take: { continuityFrom?: { sceneId: string; takeId: string } | undefined }): string | null {
+  const from = take.continuityFrom;
+  if (!from) return null;
+  const i = project.scenes.findIndex((s) => s.id === sceneId);
+  const prev = i > 0 ? project.scenes[i - 1] : undefined;
+  if (!prev || prev.id !== from.sceneId) return 'It continues from a scene that is no longer the one before it.';
+  if (chosenTakeOf(prev)?.id !== from.takeId) return `It continues from another take of scene ${i} than the one now chosen.`;
+  return null;
+}

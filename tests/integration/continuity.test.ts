@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { Ffmpeg, resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { bestFrame, exposureWeight, pickLastFrame, scoreFrames } from '../../electron/services/media/frames.ts';
-import { continuityProblems, sceneFrames } from '../../shared/continuity.ts';
+import { continuityProblems, continuityStale, sceneFrames } from '../../shared/continuity.ts';
 import { blankProject, createProject, readProject } from '../../electron/services/projects/store.ts';
 import type { Scene } from '../../shared/project.ts';
 import { startArkEmulator } from '../emulators/ark/server.ts';
@@ -80,6 +80,10 @@ test('continue from previous: scene 2 waits for scene 1\'s take, then sends its 
   assert.ok(at >= source.seconds - 1.05 && at <= source.seconds, `a frame of the last second (${at} of ${source.seconds} s)`);
   const job = (await jobsOnDisk(dir)).find((j) => j.sceneId === two.id) as unknown as { continuityFrom: { file: string; takeId: string } };
   assert.equal(job.continuityFrom.takeId, source.id, 'the ledger recorded it before sending');
+  // The take is current while scene 1 keeps that take and stays before it; moving or re-choosing makes it stale.
+  assert.equal(continuityStale(project, two.id, made), null);
+  assert.match(continuityStale({ scenes: [two, one] }, two.id, made) ?? '', /no longer the one before it/);
+  assert.match(continuityStale({ scenes: [{ ...one, chosenTake: null }, two] }, two.id, made) ?? '', /another take of scene 1/);
 
   // What fal received: the image-to-video endpoint with an uploaded first frame that is scene 1's frame.
   const submit = emu.stats.requests.find((r) => r.route === 'submit')!;
