@@ -721,12 +721,19 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
         const done = (): void => {
           this.off('job', onJob);
           signal.removeEventListener('abort', onAbort);
+          clearTimeout(recheck);
         };
         const onJob = (snap: JobSnapshot): void => {
           if (snap.id !== pending.id || !(isSettled(snap.state) || pending.parked)) return;
           done();
           resolve();
         };
+        // Scenes may move while waiting (two continuing scenes swapped would wait for each other): look again now and then.
+        const recheck = setTimeout(() => {
+          done();
+          resolve();
+        }, 2000);
+        recheck.unref();
         const onAbort = (): void => {
           done();
           reject(signal.reason ?? new DOMException('Aborted', 'AbortError'));
