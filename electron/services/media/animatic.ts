@@ -76,7 +76,7 @@ const hold = (frames: number, start = 0): string => `loop=loop=${Math.max(0, fra
 
 /**
  * Renders a storyboard animatic of exactly `o.seconds` that behaves like a take from a model: a seeded
- * palette and camera move (over the first-frame image when there is one) with a moving subject, the
+ * palette and camera move with a moving subject (or the camera moving over the first-frame image, shown as it is), the
  * prompt's first words as its title, the wrapped prompt, the take label, a countdown, a progress bar,
  * reference images as insets, and a quiet two-note tone. A first frame opens the clip exactly and fades
  * into the motion; a last frame closes it exactly. H.264 (yuv420p, 30 fps, +faststart) and AAC (48 kHz
@@ -157,21 +157,27 @@ export async function renderAnimatic(ff: Ffmpeg, o: AnimaticOptions, opts: RunOp
     const firstIn = firstFrame ? input(firstFrame) : null;
     if (firstIn) graph.push(`${firstIn}trim=end_frame=1,${fit},split[ff0][ffbg]`);
     const background = firstIn
-      ? `[ffbg]scale=${BW}:${BH},hue=h=${(look.hue % 40) - 20}`
+      ? `[ffbg]scale=${BW}:${BH}`
       : `gradients=s=${BW}x${BH}:c0=${palette.stops[0]}:c1=${palette.stops[1]}:c2=${palette.stops[2]}:nb_colors=3:x0=0:y0=0:x1=${BW}:y1=${BH}:r=${FPS}:seed=${seed % 2147483647},trim=end_frame=1`;
     // The camera: a pan across the larger background, in the look's direction.
     const px = `(iw-ow)*(0.5+0.5*${fmt(look.pan.dx)}*(2*t/${fmt(S)}-1))`;
     const py = `(ih-oh)*(0.5+0.5*${fmt(look.pan.dy)}*(2*t/${fmt(S)}-1))`;
     graph.push(`${background},format=yuv420p,${hold(frames)},crop=${W}:${H}:x='${px}':y='${py}'[bg]`);
 
-    // The subject: a soft disc that crosses the frame along the look's path.
-    const R = Math.max(4, Math.round(H * look.subject.radius));
-    const s = look.subject;
-    graph.push(`color=c=${palette.subject}:s=${2 * R}x${2 * R}:r=${FPS},trim=end_frame=1,format=rgba,geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='220*clip((${R}-hypot(X-${R},Y-${R}))/${Math.max(1, Math.round(R / 12))},0,1)',${hold(frames)}[subject]`);
-    const sx = `W*(${fmt(s.x0)}+${fmt(s.x1 - s.x0)}*t/${fmt(S)})-w/2`;
-    const sy = `H*(${fmt(s.y0)}+${fmt(s.y1 - s.y0)}*t/${fmt(S)})+H*0.04*sin(2*PI*${fmt(look.wobble)}*t/${fmt(S)})-h/2`;
     // Darkened bands behind the words, in RGB so the picture keeps its hue.
-    graph.push(`[bg][subject]overlay=x='${sx}':y='${sy}':eval=frame,drawbox=x=0:y=0:w=iw:h=${textBottom}:color=black@0.55:t=fill,drawbox=x=0:y=ih-${captionBand}:w=iw:h=${captionBand}:color=black@0.55:t=fill[moving]`);
+    const bands = `drawbox=x=0:y=0:w=iw:h=${textBottom}:color=black@0.55:t=fill,drawbox=x=0:y=ih-${captionBand}:w=iw:h=${captionBand}:color=black@0.55:t=fill`;
+    if (firstIn) {
+      // The creator's picture is shown as it is: the take's variation is the camera's move over it.
+      graph.push(`[bg]${bands}[moving]`);
+    } else {
+      // The subject: a soft disc that crosses the frame along the look's path.
+      const R = Math.max(4, Math.round(H * look.subject.radius));
+      const s = look.subject;
+      graph.push(`color=c=${palette.subject}:s=${2 * R}x${2 * R}:r=${FPS},trim=end_frame=1,format=rgba,geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='220*clip((${R}-hypot(X-${R},Y-${R}))/${Math.max(1, Math.round(R / 12))},0,1)',${hold(frames)}[subject]`);
+      const sx = `W*(${fmt(s.x0)}+${fmt(s.x1 - s.x0)}*t/${fmt(S)})-w/2`;
+      const sy = `H*(${fmt(s.y0)}+${fmt(s.y1 - s.y0)}*t/${fmt(S)})+H*0.04*sin(2*PI*${fmt(look.wobble)}*t/${fmt(S)})-h/2`;
+      graph.push(`[bg][subject]overlay=x='${sx}':y='${sy}':eval=frame,${bands}[moving]`);
+    }
 
     // The words and the reference insets, on a transparent layer drawn once.
     let layer = [
