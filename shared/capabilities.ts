@@ -51,7 +51,7 @@ const range = (from: number, to: number): number[] => Array.from({ length: to - 
 const priced = (sizes: string[], price: number): Record<string, number> =>
   Object.fromEntries(sizes.map((s) => [s, price]));
 
-const PREVIEW_SIZES = ['1280x720', '720x1280', '1920x1080', '1080x1920', '1792x1024', '1024x1792', '1024x1024', '640x360'];
+const PREVIEW_SIZES = ['1280x720', '720x1280', '1920x1080', '1080x1920', '1792x1024', '1024x1792', '1024x1024', '640x360', '854x480', '480x854'];
 const SORA_SIZES = ['1280x720', '720x1280'];
 const SORA_PRO_SIZES = ['1280x720', '720x1280', '1792x1024', '1024x1792'];
 
@@ -70,9 +70,11 @@ export const PROVIDERS: readonly ProviderProfile[] = [
         durations: range(1, 60),
         sizes: PREVIEW_SIZES,
         audio: true,
-        imageInput: { firstFrame: true, lastFrame: false, references: false },
-        remix: false,
-        extend: false,
+        // Every ability, drawn into the animatic, so all of it can be planned and tested offline.
+        imageInput: { firstFrame: true, lastFrame: true, references: true, maxReferences: 4 },
+        seed: true,
+        remix: true,
+        extend: true,
         pricePerSecond: priced(PREVIEW_SIZES, 0),
         concurrency: 2,
         // Drawn locally, no API limit: anything the project format holds (a full scene prompt plus a full style).
@@ -179,7 +181,7 @@ export function snapDuration(profile: ModelProfile, seconds: number): number {
 
 export interface Problem {
   sceneId: string | null;
-  field: 'provider' | 'model' | 'size' | 'seconds' | 'prompt' | 'referenceImage';
+  field: 'provider' | 'model' | 'size' | 'seconds' | 'prompt' | 'referenceImage' | 'continuity';
   message: string;
 }
 

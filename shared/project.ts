@@ -68,6 +68,8 @@ const TakeFields = {
   rating: z.number().int().min(0).max(5),
   /** The part of this take the film uses when it is the chosen one; absent = all of it. */
   trim: TrimSchema.optional(),
+  /** Made with continuity: the previous scene's take whose frame it started from (at `atSeconds`; `exact`: the provider's own last frame). */
+  continuityFrom: z.object({ sceneId: z.string(), takeId: z.string(), atSeconds: z.number().nonnegative(), exact: z.boolean() }).loose().optional(),
 };
 const TakeObject = z.object(TakeFields);
 export type Take = z.infer<typeof TakeObject>;
@@ -96,6 +98,8 @@ const SceneFields = {
   model: z.string().min(1).max(200).optional(),
   /** Optional first-frame reference image, relative to the project folder (media/refs/...). */
   referenceImage: z.string().nullable().default(null),
+  /** An image shared with the next scene: this scene's last frame and the next one's first (media/refs/...). */
+  boundaryKeyframe: z.string().nullable().optional(),
   takes: z.array(TakeSchema).default(() => []),
   chosenTake: z.string().nullable().default(null),
   /** Why the last generation of this scene failed, in words; cleared when a take arrives. */

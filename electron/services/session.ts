@@ -5,6 +5,7 @@ import { AppError } from '../../shared/errors.ts';
 import { isTerminal, type ExportSnapshot } from '../../shared/jobs.ts';
 import type { ProjectChange } from '../../shared/change.ts';
 import type { Project } from '../../shared/project.ts';
+import { continuitySource } from './generation/continuity.ts';
 import { JobEngine, type EngineTiming } from './jobs/engine.ts';
 import { Ledger } from './jobs/ledger.ts';
 import type { Log } from './log.ts';
@@ -95,6 +96,7 @@ export class Session {
           thumbnail: (video, out) => thumbnail(deps.ff(), video, out),
         },
         onTake: (_job, take) => store.addTake(_job.sceneId, take),
+        continuity: continuitySource({ store, ff: deps.ff, job: (id) => engine.get(id) }),
         onFailed: (job) => store.recordSceneError(job.sceneId, job.error ? { code: job.error.code, message: job.error.message } : null),
         concurrency: deps.concurrency(store.get()),
         timing: deps.timing,

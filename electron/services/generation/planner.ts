@@ -6,6 +6,7 @@ import { estimateCost, formatUsd, generationProblems, roundUsd, sceneTarget, typ
 import type { EstimateView } from '../../../shared/contract.ts';
 import { AppError, toAppErrorShape, type AppErrorShape } from '../../../shared/errors.ts';
 import { isTerminal, type JobSnapshot } from '../../../shared/jobs.ts';
+import { continuityProblems, sceneFrames } from '../../../shared/continuity.ts';
 import { chosenTakeOf, fullPrompt, type Project } from '../../../shared/project.ts';
 import type { JobSpec } from '../jobs/engine.ts';
 import { problemsError } from '../projects/rules.ts';
@@ -81,7 +82,7 @@ export class GenerationPlanner {
     const overBudgetUsd = budgetUsd === null ? 0 : Math.max(0, roundUsd(spentUsd + est.totalUsd - budgetUsd));
     let blocked: AppErrorShape | null = null;
     try {
-      const problems = generationProblems(project, targets, this.opts.customModels());
+      const problems = [...generationProblems(project, targets, this.opts.customModels()), ...continuityProblems(project, targets, new Set([...targets, ...this.busyScenes()]), this.opts.customModels())];
       if (problems.length) throw problemsError(problems);
       for (const p of this.providersFor(targets)) this.session.provider(p);
     } catch (err) {
@@ -133,7 +134,8 @@ export class GenerationPlanner {
       const n = already.map((id) => project.scenes.findIndex((s) => s.id === id) + 1).join(', ');
       throw new AppError('InvalidInput', `Scene ${n} is already being generated. Wait for it, or cancel it first.`);
     }
-    const problems = generationProblems(project, targets, this.opts.customModels());
+    // A continuing scene may wait for the scene before it when that one is generated in this same request.
+    const problems = [...generationProblems(project, targets, this.opts.customModels()), ...continuityProblems(project, targets, new Set([...targets, ...busy]), this.opts.customModels())];
     if (problems.length) throw problemsError(problems);
     for (const p of this.providersFor(targets)) session.provider(p); // MissingKey etc. before anything is written
     const est = await this.estimate(targets, takes);
@@ -147,7 +149,11 @@ export class GenerationPlanner {
     for (const id of targets) {
       const index = project.scenes.findIndex((s) => s.id === id);
       const scene = project.scenes[index]!;
-      const reference = scene.referenceImage ? await fittedReference(session, scene.referenceImage, project.size) : null;
+      // The scene's own first frame (or the keyframe it shares with the scene before) and the keyframe it shares with the next.
+      const frames = sceneFrames(project, id);
+      const reference = frames.first ? await fittedReference(session, frames.first, project.size) : null;
+      const last = frames.last ? await fittedReference(session, frames.last, project.size) : null;
+      const images = [...(reference ? [{ role: 'first-frame' as const, file: reference }] : []), ...(last ? [{ role: 'last-frame' as const, file: last }] : [])];
       const line = est.lines.find((l) => l.sceneId === id);
       for (let t = 0; t < takes; t++) {
         specs.push({
@@ -158,7 +164,10 @@ export class GenerationPlanner {
           seconds: scene.seconds,
           size: project.size,
           referenceImage: reference,
+          ...(last ? { images } : {}),
+          continuity: scene.continuity,
           costUsd: line ? roundUsd(line.usd / takes) : 0,
+          takeNumber: scene.takes.length + t + 1,
         });
       }
     }

@@ -13,6 +13,16 @@ import type { Session } from '../session.ts';
  * The file must be a PNG, JPEG or WebP that ffprobe can read; the original is left where it was.
  */
 export async function importReference(session: Session, sceneId: string, file: string): Promise<ProjectChange> {
+  return session.store.setReference(sceneId, await copyImage(session, sceneId, file));
+}
+
+/** Copies an image into the project and makes it the keyframe this scene shares with the next (shared/continuity.ts). */
+export async function importKeyframe(session: Session, sceneId: string, file: string): Promise<ProjectChange> {
+  return session.store.setBoundaryKeyframe(sceneId, await copyImage(session, sceneId, file));
+}
+
+/** Copies a PNG, JPEG or WebP that ffprobe can read into media/refs/; returns its project-relative path. */
+async function copyImage(session: Session, sceneId: string, file: string): Promise<string> {
   const { store } = session;
   const ext = path.extname(file).toLowerCase();
   if (!['.png', '.jpg', '.jpeg', '.webp'].includes(ext)) throw new AppError('InvalidInput', 'A reference image must be a PNG, JPEG or WebP file.');
@@ -21,7 +31,7 @@ export async function importReference(session: Session, sceneId: string, file: s
   const rel = `media/refs/${sceneId}-${newId('ref').slice(4)}${ext}`;
   await fs.mkdir(path.join(store.dir, 'media', 'refs'), { recursive: true });
   await fs.copyFile(file, path.join(store.dir, rel));
-  return store.setReference(sceneId, rel);
+  return rel;
 }
 
 /** Resizes/pads a scene's reference image to the output size once, before it is sent anywhere. */

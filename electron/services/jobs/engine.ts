@@ -41,6 +41,25 @@ export interface JobSpec {
   negativePrompt?: string | null;
   seed?: number | null;
   audio?: boolean | null;
+  /** Which take of its scene this will be (1-based); Preview draws it. */
+  takeNumber?: number | null;
+  /** "previous-last-frame": the first frame is the previous scene's chosen take's last usable frame, resolved when the job runs. */
+  continuity?: 'none' | 'previous-last-frame';
+}
+
+/** The frame a continuing job starts from, and which take it came from (provenance). */
+export interface ContinuityFrame {
+  /** Fitted to the job's size. */
+  file: string;
+  from: { sceneId: string; takeId: string; atSeconds: number; exact: boolean };
+}
+
+/** How the engine finds a continuing job's first frame (the project knows the scene order and the takes). */
+export interface ContinuitySource {
+  /** The scene before this one now (scenes move between queueing and running), or null. */
+  previousScene(sceneId: string): string | null;
+  /** The previous scene's chosen take's last usable frame, or why there is none (in words). */
+  lastFrame(job: JobRecord, signal: AbortSignal): Promise<ContinuityFrame | { problem: string }>;
 }
 
 export interface EngineTiming {
@@ -111,6 +130,8 @@ export interface EngineDeps {
   random?: () => number;
   /** Max create requests per job, counting resends after a reconcile found nothing. */
   maxCreateAttempts?: number;
+  /** Resolves `previous-last-frame` continuity; without it such a job fails before sending. */
+  continuity?: ContinuitySource;
 }
 
 type Driven = { done: Promise<void>; stop: AbortController; cancel: AbortController };
@@ -229,6 +250,9 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       negativePrompt: s.negativePrompt ?? null,
       seed: s.seed ?? null,
       audio: s.audio ?? null,
+      takeNumber: s.takeNumber ?? null,
+      continuity: s.continuity ?? 'none',
+      continuityFrom: null,
       remote: null,
       outputs: [],
       reportedCostUsd: null,
@@ -297,6 +321,8 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     const any = AbortSignal.any([stop, cancel]);
     let slot = false;
     try {
+      // Before taking a slot: with one slot, the scene waited for could never run.
+      if (job.state === 'queued' && this.needsContinuity(job)) await this.waitForPrevious(job, any);
       await this.acquire(any);
       slot = true;
       if (recheck && job.state === 'unknown') await this.transition(job, 'submitted');
@@ -348,6 +374,9 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     if (job.createAttempts >= maxCreates) {
       throw new AppError('ProviderUnavailable', `The provider did not take this scene after ${job.createAttempts} tries.`);
     }
+    // Resolved now, when the job runs (the previous scene's take may have arrived or changed since it was
+    // queued), and stored before anything is sent: a resend after a crash sends the same frame.
+    if (this.needsContinuity(job)) await this.resolveContinuity(job, stop);
     // Images the model has no slot for are refused before anything is sent, naming models that can.
     const refused = imageProblems(job.provider, job.model, countImageRoles(this.requestOf(job).images ?? []));
     if (refused.length) throw new AppError('UnsupportedByModel', refused.join(' '));
@@ -590,6 +619,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       costUsd: job.costUsd,
       createdAt: new Date().toISOString(),
       rating: 0,
+      ...(job.continuityFrom ? { continuityFrom: { sceneId: job.continuityFrom.sceneId, takeId: job.continuityFrom.takeId, atSeconds: job.continuityFrom.atSeconds, exact: job.continuityFrom.exact } } : {}),
     };
     const kept = await this.deps.onTake(job, take);
     if (!kept) this.log(`job ${job.id}: scene ${job.sceneId} was deleted; the take stays in ${take.file}`);
@@ -674,6 +704,58 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     return now - since >= this.timing.unreachableGiveUpMs;
   }
 
+  // ---- continuity -------------------------------------------------------------------------------
+
+  private needsContinuity(job: JobRecord): boolean {
+    return job.continuity === 'previous-last-frame' && job.continuityFrom === null;
+  }
+
+  /** Waits while the previous scene has a job being driven: its take is the one to continue from. */
+  private async waitForPrevious(job: JobRecord, signal: AbortSignal): Promise<void> {
+    for (;;) {
+      const prev = this.deps.continuity?.previousScene(job.sceneId);
+      const pending = prev ? [...this.jobs.values()].find((j) => j.sceneId === prev && j.id !== job.id && this.driving.has(j.id) && !j.parked && !isSettled(j.state)) : undefined;
+      if (!pending) return;
+      signal.throwIfAborted();
+      await new Promise<void>((resolve, reject) => {
+        const done = (): void => {
+          this.off('job', onJob);
+          signal.removeEventListener('abort', onAbort);
+          clearTimeout(recheck);
+        };
+        const onJob = (snap: JobSnapshot): void => {
+          if (snap.id !== pending.id || !(isSettled(snap.state) || pending.parked)) return;
+          done();
+          resolve();
+        };
+        // Scenes may move while waiting (two continuing scenes swapped would wait for each other): look again now and then.
+        const recheck = setTimeout(() => {
+          done();
+          resolve();
+        }, 2000);
+        recheck.unref();
+        const onAbort = (): void => {
+          done();
+          reject(signal.reason ?? new DOMException('Aborted', 'AbortError'));
+        };
+        this.on('job', onJob);
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+    }
+  }
+
+  private async resolveContinuity(job: JobRecord, signal: AbortSignal): Promise<void> {
+    const source = this.deps.continuity;
+    if (!source) throw new AppError('InvalidInput', 'This scene continues from the previous one, which this run of Storyreel cannot look up.');
+    const frame = await source.lastFrame(job, signal);
+    if ('problem' in frame) throw new AppError('InvalidInput', frame.problem);
+    job.images = [{ role: 'first-frame', file: frame.file }, ...job.images.filter((i) => i.role !== 'first-frame')];
+    job.referenceImage = frame.file;
+    job.continuityFrom = { ...frame.from, file: frame.file };
+    this.log(`job ${job.id}: continues from take ${frame.from.takeId} at ${frame.from.atSeconds} s${frame.from.exact ? " (the provider's own last frame)" : ''}`);
+    await this.persist(job);
+  }
+
   // ---- helpers ----------------------------------------------------------------------------------
 
   private refOf(job: JobRecord): JobRef {
@@ -695,6 +777,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       audio: job.audio,
       sentAt: job.sentAt ?? Date.now(),
       sceneNumber: job.sceneNumber,
+      ...(job.takeNumber ? { takeNumber: job.takeNumber } : {}),
     };
   }
 

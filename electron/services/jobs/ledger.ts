@@ -63,6 +63,12 @@ export const JobRecordSchema = z.object({
   lastFrame: z.string().nullable().default(null),
   /** Jobs ahead of this one in the provider's queue, while it waits there (not every provider says). */
   queuePosition: z.number().int().nonnegative().nullable().default(null),
+  /** Which take of its scene this job makes (1-based), when known. */
+  takeNumber: z.number().int().positive().nullable().default(null),
+  /** "previous-last-frame": the first frame is resolved when the job runs, then kept in `continuityFrom`. */
+  continuity: z.enum(['none', 'previous-last-frame']).default('none'),
+  /** The frame it starts from (fitted, under .storyreel/) and the take it came from; null until resolved. */
+  continuityFrom: z.object({ sceneId: z.string(), takeId: z.string(), atSeconds: z.number(), exact: z.boolean(), file: z.string() }).nullable().default(null),
 });
 export type JobRecord = z.infer<typeof JobRecordSchema>;
 

@@ -1,223 +1,56 @@
 // Media the app makes itself: the Preview provider's storyboard animatics, reference images fitted to
 // a provider's frame size, and take thumbnails. All of it goes through Ffmpeg.run.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AppError } from '../../../shared/errors.ts';
 import { parseSize } from '../../../shared/project.ts';
+import { lookOf, paletteOf, promptExcerpt, type AnimaticLook } from './animatic-look.ts';
+import { captionText, layoutPrompt, textEms } from './animatic-text.ts';
 import { escapeFilterValue } from './ffmpeg.ts';
+import { drawableFont } from './glyphs.ts';
 import type { Ffmpeg, RunOptions } from './ffmpeg.ts';
 
-// ---------------------------------------------------------------------------------------------------
-// Fonts
-
-const FONT_NAME = 'DejaVuSans.ttf';
-
-/** Fonts most machines have, tried when neither the caller nor the app bundle has one. */
-const SYSTEM_FONTS = [
-  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
-  '/usr/share/fonts/TTF/DejaVuSans.ttf',
-  '/usr/share/fonts/dejavu/DejaVuSans.ttf',
-  '/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf',
-  '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf',
-  '/usr/share/fonts/liberation-sans/LiberationSans-Regular.ttf',
-  '/System/Library/Fonts/Supplemental/Arial.ttf',
-  '/Library/Fonts/Arial.ttf',
-  '/System/Library/Fonts/Helvetica.ttc',
-  'C:\\Windows\\Fonts\\segoeui.ttf',
-  'C:\\Windows\\Fonts\\arial.ttf',
-];
-
-function repoFontDirs(): string[] {
-  const dirs = [path.join(process.cwd(), 'build', 'fonts')];
-  try {
-    // electron/services/media/ → repo root; meaningless once bundled, which is why callers may pass
-    // the packaged resources folder in `extraDirs`.
-    dirs.unshift(fileURLToPath(new URL('../../../build/fonts/', import.meta.url)));
-  } catch {
-    // Not a file: URL (bundled into something else); the other candidates remain.
-  }
-  return dirs;
-}
-
-/**
- * A TrueType font for drawtext: `preferred`, then `<dir>/DejaVuSans.ttf` for each of `extraDirs`
- * (the app's resources), then the repo's build/fonts/, then common system fonts. Null means "let
- * fontconfig choose", which works with most ffmpeg builds but not all.
- */
-export function findFontFile(preferred?: string | null, extraDirs: readonly string[] = [], text = ''): string | null {
-  return fontCandidates(preferred, extraDirs, text).find((c) => existsSync(c)) ?? null;
-}
-
-/** Fonts with Chinese, Japanese and Korean glyphs (they cover Latin too), where systems usually keep them. */
-export const CJK_FONTS: readonly string[] = [
-  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
-  '/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc',
-  '/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc',
-  '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
-  '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc',
-  '/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf',
-  '/System/Library/Fonts/PingFang.ttc',
-  '/System/Library/Fonts/STHeiti Light.ttc',
-  '/System/Library/Fonts/Hiragino Sans GB.ttc',
-  '/Library/Fonts/Arial Unicode.ttf',
-  'C:\\Windows\\Fonts\\msyh.ttc',
-  'C:\\Windows\\Fonts\\simhei.ttf',
-  'C:\\Windows\\Fonts\\YuGothM.ttc',
-  'C:\\Windows\\Fonts\\malgun.ttf',
-];
-
-const CJK_TEXT = /[\u2E80-\u9FFF\u3040-\u30FF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF]/u;
-
-/**
- * The fonts to try, in order. A prompt with CJK characters tries CJK fonts first: DejaVu Sans has no
- * such glyphs and would draw empty boxes (creators write prompts in Chinese, Kazakh, English...).
- */
-export function fontCandidates(preferred?: string | null, extraDirs: readonly string[] = [], text = ''): string[] {
-  const latin = [...(preferred ? [preferred] : []), ...[...extraDirs, ...repoFontDirs()].map((d) => path.join(d, FONT_NAME)), ...SYSTEM_FONTS];
-  return CJK_TEXT.test(text) ? [...CJK_FONTS, ...latin] : latin;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Text layout (pure)
-
-/**
- * Advance width of one character in ems, estimated for a sans-serif like DejaVu Sans and rounded up so
- * lines rather fall short than overflow (drawtext cannot tell us the width it will draw).
- */
-function charEms(ch: string): number {
-  const cp = ch.codePointAt(0) ?? 0;
-  if (ch === ' ') return 0.33;
-  if (/[il.,;:'|!jtfr()[\]`]/.test(ch)) return 0.4;
-  if (/[mwMW@%]/.test(ch)) return 1.0;
-  if (/[A-Z]/.test(ch)) return 0.75;
-  if (cp < 0x2e80) return 0.64;
-  return 1.05; // CJK, Hangul, full-width forms
-}
-
-export function textEms(text: string): number {
-  let sum = 0;
-  for (const ch of text) sum += charEms(ch);
-  return sum;
-}
-
-/**
- * Word-wraps `text` so no line is wider than `maxEms`. Keeps the author's line breaks (one blank line
- * at most between paragraphs), breaks words longer than a line, and replaces tabs and control
- * characters, which drawtext would draw as boxes.
- */
-export function wrapText(text: string, maxEms: number): string[] {
-  const clean = text
-    .replace(/\r\n?/g, '\n')
-    .replace(/\t/g, ' ')
-    .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-  const lines: string[] = [];
-  for (const paragraph of clean.split('\n')) {
-    const words = paragraph.split(/ +/).filter(Boolean);
-    if (!words.length) {
-      lines.push('');
-      continue;
-    }
-    let line = '';
-    for (let word of words) {
-      const candidate = line ? `${line} ${word}` : word;
-      if (textEms(candidate) <= maxEms) {
-        line = candidate;
-        continue;
-      }
-      if (line) lines.push(line);
-      line = '';
-      // A word wider than the line (a URL, or CJK written without spaces) is cut where it must be.
-      while (textEms(word) > maxEms) {
-        let cut = 0;
-        let width = 0;
-        for (const ch of word) {
-          if (width + charEms(ch) > maxEms && cut > 0) break;
-          width += charEms(ch);
-          cut += ch.length;
-        }
-        lines.push(word.slice(0, cut));
-        word = word.slice(cut);
-      }
-      line = word;
-    }
-    if (line) lines.push(line);
-  }
-  return lines;
-}
-
-export interface PromptLayout {
-  fontSize: number;
-  lineSpacing: number;
-  lines: string[];
-  /** True when the prompt did not fit even at the smallest size and ends in "…". */
-  truncated: boolean;
-}
-
-/**
- * Picks the largest font size (from `maxSize` down to `minSize`) at which the wrapped prompt fits the
- * box; below that it keeps the smallest size and cuts the text with an ellipsis.
- */
-export function layoutPrompt(prompt: string, box: { width: number; height: number; maxSize: number; minSize: number }): PromptLayout {
-  const spacingOf = (size: number): number => Math.round(size * 0.35);
-  // drawtext's line height is about 1.17 em for DejaVu Sans, plus our spacing.
-  const lineHeightOf = (size: number): number => size * 1.17 + spacingOf(size);
-  const fit = (size: number): string[] | null => {
-    const lines = wrapText(prompt, box.width / size);
-    return lines.length * lineHeightOf(size) <= box.height ? lines : null;
-  };
-  // Smaller type only ever fits more, so a binary search finds the largest size that fits; prompts
-  // may be 32,000 characters, and wrapping one at every size took a third of a second.
-  let best: { size: number; lines: string[] } | null = null;
-  for (let lo = box.minSize, hi = Math.max(box.minSize, box.maxSize); lo <= hi; ) {
-    const mid = Math.floor((lo + hi) / 2);
-    const lines = fit(mid);
-    if (lines) {
-      best = { size: mid, lines };
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  if (best) return { fontSize: best.size, lineSpacing: spacingOf(best.size), lines: best.lines, truncated: false };
-  const size = box.minSize;
-  const maxEms = box.width / size;
-  const maxLines = Math.max(1, Math.floor(box.height / lineHeightOf(size)));
-  const lines = wrapText(prompt, maxEms).slice(0, maxLines);
-  let last = lines[maxLines - 1] ?? '';
-  while (last && textEms(`${last}…`) > maxEms) last = last.slice(0, -1);
-  lines[maxLines - 1] = `${last.trimEnd()}…`;
-  return { fontSize: size, lineSpacing: spacingOf(size), lines, truncated: true };
-}
-
-/** "1280x720 · 8 s" */
-export function captionText(size: string, seconds: number): string {
-  return `${size} · ${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
-}
+// Callers and tests import the text helpers from here too.
+export { CJK_FONTS, captionText, findFontFile, fontCandidates, layoutPrompt, textEms, wrapText, type PromptLayout } from './animatic-text.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Animatic
 
 export interface AnimaticOptions {
   out: string;
-  /** Null when the caller does not know which scene it is: the card then just says "SCENE". */
-  sceneNumber: number | null;
+  /** Not drawn: a scene's number changes when scenes move, and a take would carry the old one into the export. */
+  sceneNumber?: number | null;
   prompt: string;
   seconds: number;
   size: string;
   fontFile?: string | null;
-  /** An image shown (fitted, darkened) behind the text. */
+  /** The variation: the same seed gives the same picture, byte for byte. Default 1. */
+  seed?: number;
+  /** The look to draw instead of the seed's own (a remix: its source's look with one attribute moved). */
+  look?: AnimaticLook;
+  /** Drawn at the bottom ("Take 3 · seed 41237"); default: "seed N". */
+  label?: string;
+  /** The clip opens on exactly this image, which then fades into the motion (and is what the camera moves over). */
+  firstFrame?: string | null;
+  /** The clip ends on exactly this image, faded in over the last moments. */
+  lastFrame?: string | null;
+  /** Reference images, shown as small insets. */
+  references?: readonly string[];
+  /** Old name of `firstFrame`. */
   referenceImage?: string | null;
 }
 
 const FPS = 30;
-const BACKGROUND = '0x15171c';
+/** How much larger than the frame the background is drawn, so the camera has room to pan. */
+const PAN_MARGIN = 0.15;
+const MAX_INSETS = 4;
 
 function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(3);
 }
+
+const even = (n: number): number => Math.max(2, Math.round(n / 2) * 2);
 
 function drawtext(o: { font: string | null; textfile: string; size: number; color: string; x: string; y: string; expand?: boolean; lineSpacing?: number }): string {
   const parts = [
@@ -230,7 +63,7 @@ function drawtext(o: { font: string | null; textfile: string; size: number; colo
     `x=${o.x}`,
     `y=${o.y}`,
     ...(o.lineSpacing ? [`line_spacing=${o.lineSpacing}`] : []),
-    // A shadow keeps the text readable over a bright reference image.
+    // A shadow keeps the text readable over a bright picture.
     'shadowcolor=black@0.6',
     `shadowx=${Math.max(1, Math.round(o.size / 24))}`,
     `shadowy=${Math.max(1, Math.round(o.size / 24))}`,
@@ -238,87 +71,175 @@ function drawtext(o: { font: string | null; textfile: string; size: number; colo
   return `drawtext=${parts.join(':')}`;
 }
 
+/** One still repeated for `frames` frames at FPS, timestamps from `start` seconds. */
+const hold = (frames: number, start = 0): string => `loop=loop=${Math.max(0, frames - 1)}:size=1:start=0,setpts=N/(${FPS}*TB)${start ? `+${fmt(start)}/TB` : ''}`;
+
 /**
- * Renders a storyboard card of exactly `o.seconds`: "SCENE n", the wrapped prompt, a countdown, the
- * size and length, a progress bar, and a quiet two-note tone so the export's audio path is exercised.
- * H.264 (yuv420p, 30 fps, +faststart) and AAC (48 kHz stereo) in MP4, written to `o.out`.
+ * Renders a storyboard animatic of exactly `o.seconds` that behaves like a take from a model: a seeded
+ * palette and camera move with a moving subject (or the camera moving over the first-frame image, shown as it is), the
+ * prompt's first words as its title, the wrapped prompt, the take label, a countdown, a progress bar,
+ * reference images as insets, and a quiet two-note tone. A first frame opens the clip exactly and fades
+ * into the motion; a last frame closes it exactly. H.264 (yuv420p, 30 fps, +faststart) and AAC (48 kHz
+ * stereo) in MP4, bit-exact: the same options give the same bytes.
  */
 export async function renderAnimatic(ff: Ffmpeg, o: AnimaticOptions, opts: RunOptions = {}): Promise<void> {
   const { width: W, height: H } = parseSize(o.size);
   if (!(o.seconds > 0)) throw new AppError('InvalidInput', 'An animatic needs a length above zero seconds.');
   const S = o.seconds;
-  const font = findFontFile(o.fontFile, [], o.prompt);
+  const seed = o.seed ?? 1;
+  const look = o.look ?? lookOf(seed);
+  const palette = paletteOf(look);
+  // One font per block of text: the one at hand that draws the most of the prompt. What no font at hand
+  // draws (an emoji, say) is left out and counted in the caption, rather than drawn as a box.
+  const fonts = drawableFont(o.prompt, o.fontFile);
+  const font = fonts.font;
+  const prompt = fonts.clean(o.prompt);
+  const lost = fonts.missing(o.prompt);
+  let title = promptExcerpt(prompt);
   const base = Math.min(W, H);
   const margin = Math.round(base * 0.07);
-  const sceneSize = Math.max(12, Math.round(base * 0.11));
-  const countdownSize = Math.max(10, Math.round(base * 0.08));
-  const captionSize = Math.max(8, Math.round(base * 0.034));
+  const titleSize = Math.max(10, Math.round(base * 0.075));
+  const countdownSize = Math.max(10, Math.round(base * 0.075));
+  const captionSize = Math.max(8, Math.round(base * 0.04));
   const barHeight = Math.max(2, Math.round(base * 0.012));
-  const promptTop = margin + Math.round(sceneSize * 1.6);
-  const promptBottom = H - margin - Math.round(captionSize * 2.2);
-  const layout = layoutPrompt(o.prompt, {
+  // The title stops short of the countdown ("10 s" at most four ems wide).
+  const titleEms = (W - 2 * margin - countdownSize * 4) / titleSize;
+  for (let max = [...title].length - 1; textEms(title) > titleEms && max > 3; max--) title = promptExcerpt(prompt, max);
+  const promptTop = margin + Math.round(titleSize * 1.5);
+  const captionBand = Math.round(captionSize * 2.2 + margin);
+  // The prompt keeps the upper part of the frame: the lower part is left to the picture and its motion.
+  const promptBottom = Math.round(H * 0.62);
+  // The title is the prompt's first sentence when it fits: the body then goes on from there.
+  const lead = prompt.trimStart();
+  const body = !title.endsWith('…') && lead.startsWith(title) ? lead.slice(title.length).trim() : prompt;
+  const layout = layoutPrompt(body, {
     width: W - 2 * margin,
     height: Math.max(0, promptBottom - promptTop),
-    maxSize: Math.max(8, Math.round(base * 0.06)),
+    maxSize: Math.max(8, Math.round(base * 0.05)),
     minSize: Math.max(7, Math.round(base * 0.028)),
   });
+  const textBottom = Math.min(H, promptTop + Math.ceil(layout.lines.length * (layout.fontSize * 1.17 + layout.lineSpacing)) + Math.round(margin / 2));
 
+  const firstFrame = o.firstFrame ?? o.referenceImage ?? null;
+  const references = (o.references ?? []).slice(0, MAX_INSETS);
   const dir = await mkdtemp(path.join(tmpdir(), 'storyreel-animatic-'));
   try {
     // Text goes through files: prompts hold quotes, colons, "%", backslashes and commas, and a file
     // needs no escaping at all.
     const files = {
-      scene: path.join(dir, 'scene.txt'),
+      title: path.join(dir, 'title.txt'),
       prompt: path.join(dir, 'prompt.txt'),
       caption: path.join(dir, 'caption.txt'),
       countdown: path.join(dir, 'countdown.txt'),
     };
-    await writeFile(files.scene, o.sceneNumber === null ? 'SCENE' : `SCENE ${o.sceneNumber}`, 'utf8');
+    await writeFile(files.title, title, 'utf8');
     // drawtext refuses an empty file; a lone space draws nothing.
     await writeFile(files.prompt, layout.lines.join('\n') || ' ', 'utf8');
-    await writeFile(files.caption, captionText(o.size, S), 'utf8');
+    const note = lost ? ` · ${lost} symbol${lost === 1 ? '' : 's'} not drawn (no font here has ${lost === 1 ? 'it' : 'them'})` : '';
+    await writeFile(files.caption, fonts.clean(`${o.label || `seed ${seed}`} · ${captionText(o.size, S)}${note}`), 'utf8');
     // Whole seconds left, down to 1 on the last frame; the 1 ms absorbs rounding in t (a frame at
     // 0.99999 s must already read one second less, as the one at 1.0 does).
     await writeFile(files.countdown, `%{eif:ceil(${fmt(S)}-t-0.001):d} s`, 'utf8');
 
-    // The card is drawn once and repeated: drawing four text blocks and a vignette on every frame made
-    // a 720p animatic render at about 2x real time; this way it is over 5x.
     const frames = Math.max(1, Math.round(S * FPS));
-    const inputs = o.referenceImage ? [{ path: o.referenceImage }] : [];
-    // With a reference image, only the bands behind the text are darkened (in RGB, so colours keep their
-    // hue): the creator must recognise their picture, and the words must stay readable over it.
-    const textBottom = Math.min(H, promptTop + Math.ceil(layout.lines.length * (layout.fontSize * 1.17 + layout.lineSpacing)) + Math.round(margin / 2));
-    const captionBand = Math.round(captionSize * 2.2 + margin);
-    const background = o.referenceImage
-      ? `[0:v]trim=end_frame=1,scale=${W}:${H}:force_original_aspect_ratio=decrease,pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=${BACKGROUND},setsar=1,format=rgb24,` +
-        `drawbox=x=0:y=0:w=iw:h=${textBottom}:color=black@0.6:t=fill,drawbox=x=0:y=ih-${captionBand}:w=iw:h=${captionBand}:color=black@0.6:t=fill,format=yuv420p`
-      : `color=c=${BACKGROUND}:s=${W}x${H}:r=${FPS},trim=end_frame=1,format=yuv420p,vignette=angle=PI/4`;
-    const fade = Math.min(0.5, S / 4);
-    const card = [
-      background,
-      drawtext({ font, textfile: files.scene, size: sceneSize, color: 'white', x: String(margin), y: String(margin) }),
+    const inputs: Array<{ path: string }> = [];
+    const input = (file: string): string => {
+      inputs.push({ path: file });
+      return `[${inputs.length - 1}:v]`;
+    };
+    const fit = `scale=${W}:${H}:force_original_aspect_ratio=decrease,pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1`;
+    const BW = even(W * (1 + PAN_MARGIN));
+    const BH = even(H * (1 + PAN_MARGIN));
+    const graph: string[] = [];
+
+    // Everything that does not move is drawn once and repeated (drawing text on every frame made a 720p
+    // animatic render at about 2x real time); per frame there is only a crop, two overlays and the countdown.
+    const firstIn = firstFrame ? input(firstFrame) : null;
+    if (firstIn) graph.push(`${firstIn}trim=end_frame=1,${fit},split[ff0][ffbg]`);
+    const background = firstIn
+      ? `[ffbg]scale=${BW}:${BH}`
+      : `gradients=s=${BW}x${BH}:c0=${palette.stops[0]}:c1=${palette.stops[1]}:c2=${palette.stops[2]}:nb_colors=3:x0=0:y0=0:x1=${BW}:y1=${BH}:r=${FPS}:seed=${seed % 2147483647},trim=end_frame=1`;
+    // The camera: a pan across the larger background, in the look's direction.
+    const px = `(iw-ow)*(0.5+0.5*${fmt(look.pan.dx)}*(2*t/${fmt(S)}-1))`;
+    const py = `(ih-oh)*(0.5+0.5*${fmt(look.pan.dy)}*(2*t/${fmt(S)}-1))`;
+    graph.push(`${background},format=yuv420p,${hold(frames)},crop=${W}:${H}:x='${px}':y='${py}'[bg]`);
+
+    // Darkened bands behind the words, in RGB so the picture keeps its hue.
+    const bands = `drawbox=x=0:y=0:w=iw:h=${textBottom}:color=black@0.55:t=fill,drawbox=x=0:y=ih-${captionBand}:w=iw:h=${captionBand}:color=black@0.55:t=fill`;
+    if (firstIn) {
+      // The creator's picture is shown as it is: the take's variation is the camera's move over it.
+      graph.push(`[bg]${bands}[moving]`);
+    } else {
+      // The subject: a soft disc that crosses the frame along the look's path.
+      const R = Math.max(4, Math.round(H * look.subject.radius));
+      const s = look.subject;
+      graph.push(`color=c=${palette.subject}:s=${2 * R}x${2 * R}:r=${FPS},trim=end_frame=1,format=rgba,geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='220*clip((${R}-hypot(X-${R},Y-${R}))/${Math.max(1, Math.round(R / 12))},0,1)',${hold(frames)}[subject]`);
+      const sx = `W*(${fmt(s.x0)}+${fmt(s.x1 - s.x0)}*t/${fmt(S)})-w/2`;
+      const sy = `H*(${fmt(s.y0)}+${fmt(s.y1 - s.y0)}*t/${fmt(S)})+H*0.04*sin(2*PI*${fmt(look.wobble)}*t/${fmt(S)})-h/2`;
+      graph.push(`[bg][subject]overlay=x='${sx}':y='${sy}':eval=frame,${bands}[moving]`);
+    }
+
+    // The words and the reference insets, on a transparent layer drawn once.
+    let layer = [
+      `color=c=black@0:s=${W}x${H}:r=${FPS},format=rgba,trim=end_frame=1`,
+      drawtext({ font, textfile: files.title, size: titleSize, color: 'white', x: String(margin), y: String(margin) }),
       drawtext({ font, textfile: files.prompt, size: layout.fontSize, color: '0xd8dce6', x: String(margin), y: String(promptTop), lineSpacing: layout.lineSpacing }),
-      drawtext({ font, textfile: files.caption, size: captionSize, color: '0x8a93a6', x: String(margin), y: `h-${margin}-th` }),
-      `loop=loop=${frames - 1}:size=1:start=0`,
-      `setpts=N/(${FPS}*TB)`,
-      drawtext({ font, textfile: files.countdown, size: countdownSize, color: '0xf2c14e', x: `w-tw-${margin}`, y: String(margin), expand: true }),
+      drawtext({ font, textfile: files.caption, size: captionSize, color: '0xc9d1e0', x: String(margin), y: `h-${margin}-th` }),
     ].join(',');
-    const filterComplex = [
-      `${card}[card]`,
-      // The bar fills left to right over the clip: a second way to read "how long is this scene".
-      `color=c=0x5b8def:s=${W}x${barHeight}:r=${FPS}:d=${fmt(S)}[bar]`,
-      `[card][bar]overlay=x=-w+w*(t+${fmt(1 / FPS)})/${fmt(S)}:y=H-h:eval=frame:shortest=1,format=yuv420p[v]`,
-      `aevalsrc=exprs=0.05*sin(2*PI*220*t)+0.035*sin(2*PI*330*t):s=48000:d=${fmt(S)},afade=t=in:d=${fmt(fade)},afade=t=out:st=${fmt(S - fade)}:d=${fmt(fade)},aformat=sample_fmts=fltp:channel_layouts=stereo[a]`,
-    ].join(';');
+    if (references.length) {
+      const insetH = even(H * 0.2);
+      const gap = Math.max(2, Math.round(base * 0.02));
+      graph.push(`${layer}[layer0]`);
+      references.forEach((ref, i) => {
+        const inset = `${input(ref)}trim=end_frame=1,scale=-2:${insetH},setsar=1,format=rgba,pad=iw+4:ih+4:2:2:color=white[inset${i}]`;
+        graph.push(inset);
+        // Right to left from the right edge, above the caption band.
+        const x = `W-${margin}-${i + 1}*(w+${gap})+${gap}`;
+        graph.push(`[layer${i}][inset${i}]overlay=x=${x}:y=H-${captionBand}-h-${gap}:format=rgb[layer${i + 1}]`);
+      });
+      layer = `[layer${references.length}]format=rgba`;
+    }
+    // With a first frame the words fade in with the motion, so the clip's first frame is the image itself.
+    const wordsIn = firstIn ? Math.min(0.7, S * 0.35) : 0;
+    graph.push(`${layer},${hold(frames)}${wordsIn ? `,fade=t=in:st=0:d=${fmt(wordsIn)}:alpha=1` : ''}[words]`);
+    graph.push(`[moving][words]overlay=format=auto,${drawtext({ font, textfile: files.countdown, size: countdownSize, color: '0xf2c14e', x: `w-tw-${margin}`, y: String(margin), expand: true })}[card]`);
+    // The bar fills left to right over the clip: a second way to read "how long is this scene".
+    graph.push(`color=c=0x5b8def:s=${W}x${barHeight}:r=${FPS}:d=${fmt(S)}[bar]`);
+    let last = 'barred';
+    graph.push(`[card][bar]overlay=x=-w+w*(t+${fmt(1 / FPS)})/${fmt(S)}:y=H-h:eval=frame:shortest=1[${last}]`);
+
+    if (firstIn) {
+      // The exact first frame, held, then faded out into the motion.
+      const start = Math.min(0.15, S * 0.1);
+      const fade = Math.min(0.6, S * 0.3);
+      graph.push(`[ff0]format=rgba,${hold(Math.ceil((start + fade) * FPS) + 1)},fade=t=out:st=${fmt(start)}:d=${fmt(fade)}:alpha=1[ffo]`);
+      graph.push(`[${last}][ffo]overlay=eof_action=pass:format=auto[opened]`);
+      last = 'opened';
+    }
+    if (o.lastFrame) {
+      // The exact last frame, faded in over the end and held for the final moments.
+      const holdFor = Math.min(0.2, S * 0.1);
+      const fade = Math.min(0.6, S * 0.3);
+      const start = Math.max(0, S - holdFor - fade);
+      const n = Math.max(1, frames - Math.floor(start * FPS));
+      graph.push(`${input(o.lastFrame)}trim=end_frame=1,${fit},format=rgba,${hold(n, Math.floor(start * FPS) / FPS)},fade=t=in:st=${fmt(start)}:d=${fmt(fade)}:alpha=1[lfo]`);
+      graph.push(`[${last}][lfo]overlay=eof_action=pass:format=auto[closed]`);
+      last = 'closed';
+    }
+    graph.push(`[${last}]format=yuv420p[v]`);
+    const fadeA = Math.min(0.5, S / 4);
+    graph.push(`aevalsrc=exprs=0.05*sin(2*PI*220*t)+0.035*sin(2*PI*330*t):s=48000:d=${fmt(S)},afade=t=in:d=${fmt(fadeA)},afade=t=out:st=${fmt(S - fadeA)}:d=${fmt(fadeA)},aformat=sample_fmts=fltp:channel_layouts=stereo[a]`);
 
     await ff.run(
       {
         inputs,
-        filterComplex,
+        filterComplex: graph.join(';'),
         outputOptions: [
           '-map', '[v]', '-map', '[a]',
           '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-profile:v', 'high', '-g', String(FPS * 2), '-r', String(FPS),
           '-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-ac', '2',
+          // Bit-exact: no encoder version strings or dates, so a seed reproduces its take byte for byte.
+          '-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1',
           '-t', fmt(S), '-movflags', '+faststart', '-f', 'mp4',
         ],
         output: o.out,

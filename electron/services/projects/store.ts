@@ -307,6 +307,14 @@ export class ProjectStore extends EventEmitter<{ change: [ProjectChange] }> {
     });
   }
 
+  /** The image this scene shares with the next one: its last frame and the next scene's first (null removes it). */
+  async setBoundaryKeyframe(id: string, rel: string | null, meta = user(rel ? 'Set shared keyframe' : 'Remove shared keyframe')): Promise<ProjectChange> {
+    this.scene(id);
+    return this.mutate(meta, [id], (p) => {
+      p.scenes.find((s) => s.id === id)!.boundaryKeyframe = rel;
+    });
+  }
+
   async removeScene(id: string, meta = user('Delete scene')): Promise<ProjectChange> {
     this.scene(id);
     return this.mutate(meta, [], (p) => {

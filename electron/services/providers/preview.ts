@@ -12,6 +12,7 @@ import type { ModelProfile, ProviderProfile } from '../../../shared/capabilities
 import { AppError, isAbort } from '../../../shared/errors.ts';
 import { writeJsonAtomic } from '../fsutil.ts';
 import { renderAnimatic, thumbnail } from '../media/animatic.ts';
+import { lookOf, remixLook, seedOf, takeLabel, type AnimaticLook } from '../media/animatic-look.ts';
 import type { Ffmpeg } from '../media/ffmpeg.ts';
 import type { CreateRequest, DownloadOptions, Provider, RemoteStatus } from './types.ts';
 
@@ -26,10 +27,18 @@ export interface PreviewProviderOptions {
 interface SavedRequest {
   model: string;
   prompt: string;
+  /** The whole clip (an extension's is its source's plus the added seconds). */
   seconds: number;
   size: string;
-  referenceImage: string | null;
-  sceneNumber: number | null;
+  seed: number;
+  look: AnimaticLook;
+  takeNumber: number | null;
+  label: string;
+  firstFrame: string | null;
+  lastFrame: string | null;
+  references: string[];
+  /** Requests saved before takes were seeded had only this (a first frame). */
+  referenceImage?: string | null;
 }
 
 type Render =
@@ -38,6 +47,8 @@ type Render =
   | { state: 'canceled' };
 
 const ID_PREFIX = 'preview_';
+
+const present = (file: string | null): string | null => (file && existsSync(file) ? file : null);
 
 function previewProfile(): ProviderProfile {
   const profile = PROVIDERS.find((p) => p.id === 'preview');
@@ -72,17 +83,46 @@ export class PreviewProvider implements Provider {
     const providerJobId = `${ID_PREFIX}${req.jobId}`;
     // The engine may send the same create twice after a crash; the second one joins the first.
     if (this.renders.get(providerJobId)?.state === 'running' || existsSync(this.file(providerJobId, 'mp4'))) return { providerJobId };
-    const saved: SavedRequest = {
-      model: req.model,
-      prompt: req.prompt,
-      seconds: req.seconds,
-      size: req.size,
-      referenceImage: req.referenceImage,
-      sceneNumber: req.sceneNumber ?? null,
-    };
+    const saved = await this.plan(req);
     await writeJsonAtomic(this.file(providerJobId, 'json'), saved);
     this.start(providerJobId, saved);
     return { providerJobId };
+  }
+
+  /**
+   * What this request draws. Like a model's seed: an unseeded take gets a seed of its own (from its job id),
+   * so takes of one scene differ, and a given seed draws the same take again. An extension keeps its
+   * source's look and runs on for the added seconds; a remix keeps the look but turns its palette.
+   */
+  private async plan(req: CreateRequest): Promise<SavedRequest> {
+    const from = req.derivedFrom ? await this.saved(req.derivedFrom.providerJobId) : null;
+    if (req.derivedFrom && !from) throw new AppError('ContentExpired', 'The Preview take to build on is gone. Generate that scene again first.', { detail: req.derivedFrom.providerJobId });
+    const seed = req.seed ?? from?.seed ?? seedOf(req.jobId);
+    const look = from ? (req.derivedFrom?.kind === 'remix' ? remixLook(from.look, 'palette') : from.look) : lookOf(seed);
+    const images = req.images ?? (req.referenceImage ? [{ role: 'first-frame' as const, file: req.referenceImage }] : []);
+    const of = (role: 'first-frame' | 'last-frame'): string | null => images.find((i) => i.role === role)?.file ?? null;
+    const takeNumber = req.takeNumber ?? null;
+    const derived = req.derivedFrom && from ? { kind: req.derivedFrom.kind, takeNumber: from.takeNumber } : null;
+    return {
+      model: req.model,
+      prompt: req.prompt,
+      seconds: req.derivedFrom?.kind === 'extend' && from ? from.seconds + req.seconds : req.seconds,
+      size: req.size,
+      seed,
+      look,
+      takeNumber,
+      label: takeLabel({ takeNumber, seed, derived }),
+      // An extension opens where its source opened.
+      firstFrame: of('first-frame') ?? (req.derivedFrom?.kind === 'extend' ? (from?.firstFrame ?? null) : null),
+      lastFrame: of('last-frame'),
+      references: images.filter((i) => i.role === 'reference').map((i) => i.file),
+    };
+  }
+
+  private async saved(providerJobId: string): Promise<SavedRequest | null> {
+    return readFile(this.file(providerJobId, 'json'), 'utf8')
+      .then((t) => JSON.parse(t) as SavedRequest)
+      .catch(() => null);
   }
 
   /** Renders in the background into a temporary name, renamed once complete. */
@@ -97,13 +137,17 @@ export class PreviewProvider implements Provider {
           this.opts.ff,
           {
             out: temp,
-            sceneNumber: req.sceneNumber,
             prompt: req.prompt,
             seconds: req.seconds,
             size: req.size,
             fontFile: this.opts.fontFile ?? null,
-            // A reference image deleted since the job was made should not fail a free preview.
-            referenceImage: req.referenceImage && existsSync(req.referenceImage) ? req.referenceImage : null,
+            seed: req.seed ?? 1,
+            look: req.look ?? lookOf(req.seed ?? 1),
+            label: req.label ?? '',
+            // An image deleted since the job was made should not fail a free preview.
+            firstFrame: present(req.firstFrame ?? req.referenceImage ?? null),
+            lastFrame: present(req.lastFrame ?? null),
+            references: (req.references ?? []).filter((f) => existsSync(f)),
           },
           { signal: controller.signal, onProgress: (p) => (entry.progress = p.fraction) },
         );
@@ -131,9 +175,7 @@ export class PreviewProvider implements Provider {
     if (render?.state === 'canceled') return { state: 'unknown', raw: 'canceled' };
     if (existsSync(this.file(providerJobId, 'mp4'))) return { state: 'completed', expiresAt: null };
     // Not known to this process (the app restarted mid-render): rendering is free, so do it again.
-    const saved = await readFile(this.file(providerJobId, 'json'), 'utf8')
-      .then((t) => JSON.parse(t) as SavedRequest)
-      .catch(() => null);
+    const saved = await this.saved(providerJobId);
     if (!saved) return { state: 'failed', code: 'ContentExpired', message: 'This preview is gone. Generate the scene again.' };
     this.start(providerJobId, saved);
     return { state: 'running', progress: 0, pollAfterMs: 500 };

@@ -54,7 +54,14 @@ export interface CreateRequest {
   seed?: number | null;
   /** Ask for sound where the model makes it optional; null = the model's default. */
   audio?: boolean | null;
-  sceneNumber?: number; // 1-based position in the storyboard, when known; Preview animatics show it.
+  sceneNumber?: number; // 1-based position in the storyboard when the job was made (it changes when scenes move: not drawn).
+  /** Which take of its scene this will be (1-based), when known; Preview draws it. */
+  takeNumber?: number;
+  /**
+   * Made from an earlier job at the same provider: `extend` continues it (`seconds` is the added length),
+   * `remix` redoes it with the new prompt.
+   */
+  derivedFrom?: { kind: 'extend' | 'remix'; providerJobId: string };
   /** Epoch ms at which the create request is first sent; used to reconcile unknown outcomes. */
   sentAt: number;
 }
