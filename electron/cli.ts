@@ -279,6 +279,9 @@ async function render(args: string[]): Promise<number> {
     await app.shutdown();
     return 0;
   }
+  // A take made for another size, style, prompt or length is used as it is, but never without a word.
+  const { staleWarnings } = await import('../shared/stale.ts');
+  for (const warning of staleWarnings(project)) process.stderr.write(`storyreel: warning: ${warning} Generate the scene again to match.\n`);
   out(`Exporting ${project.scenes.length} scene(s), ${buildTimeline(project).total.toFixed(1)} s of film…`);
   let lastPct = -1;
   app.on('event', (event, payload) => {

@@ -112,6 +112,11 @@ export type ProjectJob = z.infer<typeof ProjectJobSchema>;
 export const ProjectExportSchema = ExportSnapshotSchema.extend({ projectId: z.string() });
 export type ProjectExport = z.infer<typeof ProjectExportSchema>;
 
+const ScorePatchSchema = z
+  .object({ visual: z.number().int().min(1).max(10).nullable(), adherence: z.number().int().min(1).max(10).nullable(), consistency: z.number().int().min(1).max(10).nullable(), narrative: z.number().int().min(1).max(10).nullable() })
+  .partial()
+  .strict();
+
 const ScenePatch = z
   .object({
     prompt: z.string().max(MAX_PROMPT_CHARS),
@@ -171,6 +176,10 @@ export const contract = {
     takes: {
       choose: call(z.object({ sceneId: Id, takeId: Id.nullable() }).strict(), ProjectChangeSchema),
       rate: call(z.object({ sceneId: Id, takeId: Id, rating: z.number().int().min(0).max(5) }).strict(), ProjectChangeSchema),
+      /** Four-criteria scores, 1–10 (shared/rating.ts); a value sets, null clears, criteria left out stay. */
+      score: call(z.object({ sceneId: Id, takeId: Id, scores: ScorePatchSchema }).strict(), ProjectChangeSchema),
+      /** The "best takes" rough cut: the highest-scored take of every scene goes into the film. */
+      chooseBest: call(None, ProjectChangeSchema),
     },
     jobs: {
       /** Empty sceneIds = every scene without a chosen take. */

@@ -6,7 +6,8 @@ import { estimateCost, formatUsd, generationProblems, roundUsd, sceneTarget, typ
 import type { EstimateView } from '../../../shared/contract.ts';
 import { AppError, toAppErrorShape, type AppErrorShape } from '../../../shared/errors.ts';
 import { isTerminal, type JobSnapshot } from '../../../shared/jobs.ts';
-import { chosenTakeOf, fullPrompt } from '../../../shared/project.ts';
+import { fullPrompt } from '../../../shared/project.ts';
+import { needsGeneration } from '../../../shared/stale.ts';
 import type { JobSpec } from '../jobs/engine.ts';
 import { problemsError } from '../projects/rules.ts';
 import type { Session } from '../session.ts';
@@ -48,7 +49,10 @@ export class GenerationPlanner {
     return new Set(this.session.engine.records().filter((j) => !isTerminal(j.state)).map((j) => j.sceneId));
   }
 
-  /** Which scenes "generate" means: the given ones, or every scene with no chosen take and no job running. */
+  /**
+   * Which scenes "generate" means: the given ones, or every scene with no job running whose film take is missing
+   * or was put there automatically by another provider/model (shared/stale.ts needsGeneration).
+   */
   targetScenes(sceneIds: string[]): string[] {
     const { store } = this.session;
     if (sceneIds.length) {
@@ -58,7 +62,8 @@ export class GenerationPlanner {
       return unique;
     }
     const busy = this.busyScenes();
-    return store.get().scenes.filter((s) => !chosenTakeOf(s) && !busy.has(s.id)).map((s) => s.id);
+    const project = store.get();
+    return project.scenes.filter((s) => needsGeneration(project, s) && !busy.has(s.id)).map((s) => s.id);
   }
 
   async estimate(sceneIds: string[], takes = 1): Promise<EstimateView> {
@@ -148,6 +153,7 @@ export class GenerationPlanner {
           size: project.size,
           referenceImage: reference,
           costUsd: line ? roundUsd(line.usd / takes) : 0,
+          provenance: { scenePrompt: scene.prompt, style: project.style, seconds: scene.seconds },
         });
       }
     }

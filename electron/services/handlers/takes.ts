@@ -6,5 +6,7 @@ export function takeHandlers(ctx: HandlerContext): Handlers['takes'] {
   return {
     choose: async ({ sceneId, takeId }) => store().chooseTake(sceneId, takeId),
     rate: async ({ sceneId, takeId, rating }) => store().rateTake(sceneId, takeId, rating),
+    score: async ({ sceneId, takeId, scores }) => store().scoreTake(sceneId, takeId, scores),
+    chooseBest: async () => store().chooseBestTakes(),
   };
 }

@@ -25,6 +25,7 @@ import { sniffImage } from '../media/sniff.ts';
 import type { CreateRequest, InputImage, JobRef, Provider, RemoteOutput } from '../providers/types.ts';
 import { isOutcomeUnknown } from '../providers/types.ts';
 import { snapshotOf, type JobRecord, type Ledger, type SpendEntry } from './ledger.ts';
+import { provenanceOf, type PlannedProvenance } from './provenance.ts';
 
 export interface JobSpec {
   sceneId: string;
@@ -41,6 +42,8 @@ export interface JobSpec {
   negativePrompt?: string | null;
   seed?: number | null;
   audio?: boolean | null;
+  /** What the take will record about how it was asked for (scene prompt, style, length, source take). */
+  provenance?: PlannedProvenance | null;
 }
 
 export interface EngineTiming {
@@ -229,6 +232,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       negativePrompt: s.negativePrompt ?? null,
       seed: s.seed ?? null,
       audio: s.audio ?? null,
+      provenance: s.provenance ?? null,
       remote: null,
       outputs: [],
       reportedCostUsd: null,
@@ -591,6 +595,8 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       createdAt: new Date().toISOString(),
       rating: 0,
     };
+    const made = provenanceOf(job, this.deps.projectDir);
+    if (made) take.provenance = made;
     const kept = await this.deps.onTake(job, take);
     if (!kept) this.log(`job ${job.id}: scene ${job.sceneId} was deleted; the take stays in ${take.file}`);
     job.takeId = kept ? take.id : null;

@@ -63,6 +63,12 @@ export const JobRecordSchema = z.object({
   lastFrame: z.string().nullable().default(null),
   /** Jobs ahead of this one in the provider's queue, while it waits there (not every provider says). */
   queuePosition: z.number().int().nonnegative().nullable().default(null),
+  /** What the take will record about how it was asked for (jobs/provenance.ts); null on older jobs. */
+  provenance: z
+    .object({ scenePrompt: z.string(), style: z.string(), seconds: z.number() })
+    .loose()
+    .nullable()
+    .default(null),
 });
 export type JobRecord = z.infer<typeof JobRecordSchema>;
 
