@@ -7,11 +7,12 @@
 // (at least 1), so an older Storyreel still shows it as stars.
 import { chosenTakeOf, SCORE_CRITERIA, type Project, type Scene, type ScoreCriterion, type Scores, type Take } from './project.ts';
 
-export const CRITERIA: ReadonlyArray<{ key: ScoreCriterion; label: string; hint: string }> = [
-  { key: 'visual', label: 'Visual quality', hint: 'Sharp, clean, well lit; no artefacts' },
-  { key: 'adherence', label: 'Prompt adherence', hint: 'Shows what the prompt asked for' },
-  { key: 'consistency', label: 'Consistency', hint: 'Physics, anatomy and objects hold from frame to frame' },
-  { key: 'narrative', label: 'Narrative fit', hint: 'Works in the film between its neighbours' },
+/** `short` fits a take card; `label` and `hint` say the whole of it. */
+export const CRITERIA: ReadonlyArray<{ key: ScoreCriterion; label: string; short: string; hint: string }> = [
+  { key: 'visual', label: 'Visual quality', short: 'Visual', hint: 'Sharp, clean, well lit; no artefacts' },
+  { key: 'adherence', label: 'Prompt adherence', short: 'Prompt', hint: 'Shows what the prompt asked for' },
+  { key: 'consistency', label: 'Physical/temporal consistency', short: 'Physics', hint: 'Bodies, objects and motion hold from frame to frame' },
+  { key: 'narrative', label: 'Narrative fit', short: 'Story', hint: 'Works in the film between its neighbours' },
 ];
 
 /** The take's scores, criterion by criterion: its own, or its stars read as 2 points per star. */

@@ -160,3 +160,8 @@ export const clearKey = (provider: string) =>
 
 /** Writes a conform package for editors (main picks the folder under exports/ and shows it). */
 export const makeConformPackage = () => attempt(() => getApi().exports.package({}));
+/** Four-criteria scores, 1–10 (null clears one). */
+export const scoreTake = (sceneId: string, takeId: string, scores: CallInput<'takes', 'score'>['scores']) =>
+  attempt(() => withChange(getApi().takes.score({ sceneId, takeId, scores })));
+/** The "best takes" rough cut: the highest-scored take of every scene into the film. */
+export const chooseBestTakes = () => attempt(() => withChange(getApi().takes.chooseBest({})));

@@ -10,6 +10,7 @@ export function ConfirmSpend() {
   const pending = useStore((s) => s.pendingSpend);
   const size = useStore((s) => s.view?.project.size ?? '');
   const askSpend = useStore((s) => s.askSpend);
+  const sceneNumber = useStore((s) => (s.view?.project.scenes.findIndex((sc) => sc.id === s.pendingSpend?.sceneIds[0]) ?? -1) + 1);
   const confirmRef = useRef<HTMLButtonElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
 
@@ -27,7 +28,7 @@ export function ConfirmSpend() {
   return (
     <Modal titleId="spend-title" bodyId="spend-body" testId="confirm-spend" initialFocus={over ? cancelRef : confirmRef} onClose={close}>
       <h2 id="spend-title">
-        Generate {scenes} {scenes === 1 ? 'scene' : 'scenes'} for {formatMoney(estimate.totalUsd)}?
+        {scenes === 1 && takesEach > 1 ? `Generate ${takesEach} takes of scene ${sceneNumber} for ${formatMoney(estimate.totalUsd)}?` : `Generate ${scenes} ${scenes === 1 ? 'scene' : 'scenes'} for ${formatMoney(estimate.totalUsd)}?`}
       </h2>
       <div id="spend-body" className="spend-body">
         <p>

@@ -10,6 +10,7 @@ import { firstWords } from '../lib/format.ts';
 import { latestJobFor, sceneStatus } from '../lib/status.ts';
 import type { CardBox } from '../lib/timeline.ts';
 import { useStore } from '../store.ts';
+import { StaleFlag } from './StaleFlag.tsx';
 import { ProgressBar, StatusChip } from './ui.tsx';
 
 interface Props {
@@ -97,6 +98,7 @@ export function SceneCard({ scene, index, box, selected, focusable, dragging, on
         {shownTake ? <TakeFrame take={shownTake} dim={!chosen} /> : <Placeholder prompt={scene.prompt} />}
         <span className="card-num">{index + 1}</span>
         <span className="card-dur">{scene.seconds}s</span>
+        <StaleFlag scene={scene} take={chosen} />
         {hardProblem && (
           <span className="card-flag" title={hardProblem.message}>
             !
