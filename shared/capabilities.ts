@@ -71,8 +71,9 @@ export const PROVIDERS: readonly ProviderProfile[] = [
         sizes: PREVIEW_SIZES,
         audio: true,
         imageInput: { firstFrame: true, lastFrame: false, references: false },
-        remix: false,
-        extend: false,
+        // Drawn as animatics, so every ability can be used and tested offline.
+        remix: true,
+        extend: true,
         pricePerSecond: priced(PREVIEW_SIZES, 0),
         concurrency: 2,
         // Drawn locally, no API limit: anything the project format holds (a full scene prompt plus a full style).

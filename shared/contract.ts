@@ -3,6 +3,7 @@
 // with these schemas before a service sees it (electron/ipc.ts, and the test bridge).
 import { z } from 'zod';
 import { ProjectChangeSchema } from './change.ts';
+import { DERIVE_KINDS } from './derive.ts';
 import { AppErrorSchema } from './errors.ts';
 import { ExportSnapshotSchema, JobSnapshotSchema } from './jobs.ts';
 import { ContinuitySchema, MAX_CAPTION_CHARS, MAX_PROMPT_CHARS, ProjectSchema, SizeSchema, TransitionPatchSchema } from './project.ts';
@@ -117,6 +118,8 @@ const ScorePatchSchema = z
   .partial()
   .strict();
 
+const DeriveInput = z.object({ sceneId: Id, takeId: Id, kind: z.enum(DERIVE_KINDS) }).strict();
+
 const ScenePatch = z
   .object({
     prompt: z.string().max(MAX_PROMPT_CHARS),
@@ -180,6 +183,9 @@ export const contract = {
       score: call(z.object({ sceneId: Id, takeId: Id, scores: ScorePatchSchema }).strict(), ProjectChangeSchema),
       /** The "best takes" rough cut: the highest-scored take of every scene goes into the film. */
       chooseBest: call(None, ProjectChangeSchema),
+      /** Re-roll the scene, or remix / extend this take where its model can (shared/derive.ts); paid: confirm first. */
+      derive: call(DeriveInput, z.object({ jobIds: z.array(z.string()) })),
+      deriveEstimate: call(DeriveInput, EstimateSchema),
     },
     jobs: {
       /** Empty sceneIds = every scene without a chosen take. */

@@ -116,6 +116,14 @@ test('variations → four-criteria scores → compare → best-takes cut; a size
   await waitFor(async () => (await takes.nth(2).getByTestId('take-overall').getAttribute('data-score')) === '8.5', 10000, 'overall 8.5');
   assert.equal(await takes.nth(0).getByTestId('take-overall').getAttribute('data-score'), '6');
 
+  // Remix and extend are offered where the model can (sora-2); each shows its cost first, nothing is sent on "Not now".
+  assert.equal(await takes.nth(0).getByTestId('take-remix').count(), 1);
+  await takes.nth(0).getByTestId('take-extend').click();
+  await page.getByTestId('confirm-spend').waitFor();
+  assert.match(await page.getByTestId('confirm-spend').innerText(), /Extend take 1 of scene 1 for \$0\.80\?/);
+  await page.getByTestId('confirm-spend-no').click();
+  assert.equal(emu.stats.creates, 4);
+
   // How take 3 was made: the exact prompt sent, provider, cost.
   await takes.nth(2).getByTestId('take-details-toggle').click();
   assert.match(await takes.nth(2).getByTestId('take-details').innerText(), /openai-videos · sora-2[\s\S]*\$0\.40[\s\S]*A red kite climbs over the dunes at dawn/);

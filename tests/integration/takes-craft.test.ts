@@ -143,3 +143,47 @@ test('a Preview board regenerated on a paid provider: every scene is generated, 
   assert.deepEqual((await call<EstimateView>('jobs.estimate', { sceneIds: [] })).lines, []);
   await app.shutdown();
 });
+
+test('remix and extend a take at the /v1/videos emulator (its remix and extensions routes), and on Preview as animatics', { timeout: 120000 }, async () => {
+  emu.resetStats();
+  const { app, ids, call, project } = await open('derive', { provider: 'openai-videos', model: 'sora-2', size: '1280x720', scenes: [{ prompt: 'A red kite over the dunes', seconds: 4 }] });
+  await call('jobs.generate', { sceneIds: ids });
+  await app.current().engine.idle();
+  const first = project().scenes[0]!.takes[0]!;
+  await call('scenes.update', { id: ids[0], patch: { prompt: 'A blue kite over the dunes' } });
+
+  const remixCost = await call<EstimateView>('takes.deriveEstimate', { sceneId: ids[0], takeId: first.id, kind: 'remix' });
+  assert.equal(remixCost.totalUsd, 0.4);
+  await call('takes.derive', { sceneId: ids[0], takeId: first.id, kind: 'remix' });
+  await app.current().engine.idle();
+  const extendCost = await call<EstimateView>('takes.deriveEstimate', { sceneId: ids[0], takeId: first.id, kind: 'extend' });
+  assert.deepEqual([extendCost.totalSeconds, extendCost.totalUsd], [8, 0.8], 'an extension is counted at its whole length');
+  await call('takes.derive', { sceneId: ids[0], takeId: first.id, kind: 'extend' });
+  await app.current().engine.idle();
+
+  const routes = emu.stats.requests.filter((r) => r.method === 'POST').map((r) => r.path.replace(first.providerJobId!, '{id}'));
+  assert.deepEqual(routes, ['/v1/videos', '/v1/videos/{id}/remix', '/v1/videos/extensions']);
+  assert.deepEqual(emu.stats.requests.filter((r) => r.validation === 'invalid').map((r) => r.path), []);
+  const [, remix, extension] = project().scenes[0]!.takes;
+  assert.deepEqual(remix!.provenance?.from, { kind: 'remix', takeId: first.id });
+  assert.equal(remix!.prompt, 'A blue kite over the dunes', 'the remix sends the scene as it now reads');
+  assert.deepEqual(extension!.provenance?.from, { kind: 'extend', takeId: first.id });
+  assert.ok(Math.abs(extension!.seconds - 8) < 0.3, `a new, longer take: ${extension!.seconds} s`);
+  assert.equal(project().scenes[0]!.chosenTake, first.id, 'the creator decides whether a new take goes into the film');
+  assert.deepEqual(staleReasons(project(), project().scenes[0]!, extension!), [], 'longer on purpose, from the current prompt');
+  await app.shutdown();
+
+  // Preview implements both as animatics, and a re-roll records what it re-rolled.
+  const pv = await open('derive-preview', { provider: 'preview', size: '640x360', scenes: [{ prompt: 'A lamp', seconds: 1 }] });
+  await pv.call('jobs.generate', { sceneIds: pv.ids });
+  await pv.app.current().engine.idle();
+  const base = pv.project().scenes[0]!.takes[0]!;
+  for (const kind of ['reroll', 'remix', 'extend']) {
+    await pv.call('takes.derive', { sceneId: pv.ids[0], takeId: base.id, kind });
+    await pv.app.current().engine.idle(); // one job per scene at a time, as for any generation
+  }
+  await assert.rejects(pv.call('takes.derive', { sceneId: pv.ids[0], takeId: 'take_gone', kind: 'remix' }), /no longer exists/);
+  const made = pv.project().scenes[0]!.takes.slice(1);
+  assert.deepEqual(made.map((t) => [t.provenance?.from?.kind, Math.round(t.seconds)]).sort(), [['extend', 5], ['remix', 1], ['reroll', 1]]);
+  await pv.app.shutdown();
+});

@@ -1,10 +1,12 @@
 // Takes worth comparing, as pure functions: stale reasons (size, style, prompt, length, continuity source),
 // four-criteria scores with v1/v2 stars read as scores, the "best takes" cut, and which scenes "generate all"
-// means once the film's takes came from another provider.
+// means once the film's takes came from another provider; which takes can be remixed or extended.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { matchesRequest, type VideoObject } from '../../electron/services/providers/openai-videos.ts';
+import { canDerive, extensionSeconds } from '../../shared/derive.ts';
 import { readProjectBytes } from '../../shared/project-file.ts';
 import { ProjectSchema, type Project, type Scene, type Take } from '../../shared/project.ts';
 import { bestTakeOf, bestTakesCut, mergeScores, overallScore, scoresOf, starsFor } from '../../shared/rating.ts';
@@ -100,4 +102,22 @@ test('"generate all" means scenes with no take, or whose take was put in the fil
   assert.deepEqual(p.scenes.map((s) => needsGeneration(p, s)), [true, false, true]);
   const same = { ...p, provider: 'preview', model: 'animatic' };
   assert.deepEqual(same.scenes.map((s) => needsGeneration(same, s)), [false, false, true]);
+});
+
+test('remix and extend are offered only where the adapter and the model can; a lost remix reply is found only as that remix', () => {
+  const sora = { provider: 'openai-videos', model: 'sora-2', providerJobId: 'video_1' };
+  assert.deepEqual(['reroll', 'remix', 'extend'].map((k) => canDerive(sora, k as 'remix')), [true, true, true]);
+  assert.equal(canDerive({ ...sora, providerJobId: null }, 'remix'), false, 'no provider id kept: nothing to remix');
+  // fal's Veo profile can extend, but its adapter does not send extensions yet: no button.
+  assert.deepEqual(['reroll', 'remix', 'extend'].map((k) => canDerive({ provider: 'fal', model: 'fal-ai/veo3.1/fast', providerJobId: 'x' }, k as 'remix')), [true, false, false]);
+  assert.equal(extensionSeconds([4, 8, 12]), 4);
+  assert.equal(extensionSeconds([5, 10]), 5);
+
+  const req = { jobId: 'job_1', model: 'sora-2', prompt: 'A blue kite', seconds: 4, size: '1280x720', referenceImage: null, sentAt: 0 };
+  const video = { id: 'video_2', object: 'video', model: 'sora-2', status: 'queued', prompt: 'A blue kite', seconds: '4', size: '1280x720' } as VideoObject;
+  const remixed = { ...video, remixed_from_video_id: 'video_1' };
+  assert.equal(matchesRequest(remixed, { ...req, source: { kind: 'remix', providerJobId: 'video_1', seconds: 4 } }), true);
+  assert.equal(matchesRequest(remixed, { ...req, source: { kind: 'remix', providerJobId: 'video_9', seconds: 4 } }), false, 'a remix of another video');
+  assert.equal(matchesRequest(video, { ...req, source: { kind: 'remix', providerJobId: 'video_1', seconds: 4 } }), false, 'a new generation is not our remix');
+  assert.equal(matchesRequest(remixed, req), false, 'a remix is not our new generation');
 });

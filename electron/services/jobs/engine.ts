@@ -16,7 +16,7 @@ import { EventEmitter } from 'node:events';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleepTimer } from 'node:timers/promises';
-import { countImageRoles, imageProblems } from '../../../shared/capabilities.ts';
+import { countImageRoles, imageProblems, modelProfile } from '../../../shared/capabilities.ts';
 import { AppError, isAbort, toAppErrorShape } from '../../../shared/errors.ts';
 import { isSettled, isTerminal, TRANSITIONS, type JobSnapshot, type JobState } from '../../../shared/jobs.ts';
 import type { Take } from '../../../shared/project.ts';
@@ -44,6 +44,8 @@ export interface JobSpec {
   audio?: boolean | null;
   /** What the take will record about how it was asked for (scene prompt, style, length, source take). */
   provenance?: PlannedProvenance | null;
+  /** A remix or extension of an earlier take at the same provider (CreateRequest.source). */
+  source?: JobRecord['source'];
 }
 
 export interface EngineTiming {
@@ -233,6 +235,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       seed: s.seed ?? null,
       audio: s.audio ?? null,
       provenance: s.provenance ?? null,
+      source: s.source ?? null,
       remote: null,
       outputs: [],
       reportedCostUsd: null,
@@ -355,6 +358,9 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     // Images the model has no slot for are refused before anything is sent, naming models that can.
     const refused = imageProblems(job.provider, job.model, countImageRoles(this.requestOf(job).images ?? []));
     if (refused.length) throw new AppError('UnsupportedByModel', refused.join(' '));
+    if (job.source && (!modelProfile(job.provider, job.model)?.[job.source.kind] || !provider.derives?.includes(job.source.kind))) {
+      throw new AppError('UnsupportedByModel', `${job.model} cannot ${job.source.kind} a take; generate the scene again instead.`);
+    }
     job.sentAt = Date.now();
     job.createAttempts += 1;
     job.error = null;
@@ -701,6 +707,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       audio: job.audio,
       sentAt: job.sentAt ?? Date.now(),
       sceneNumber: job.sceneNumber,
+      source: job.source ? { kind: job.source.kind, providerJobId: job.source.providerJobId, seconds: job.source.seconds } : null,
     };
   }
 

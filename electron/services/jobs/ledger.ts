@@ -63,6 +63,11 @@ export const JobRecordSchema = z.object({
   lastFrame: z.string().nullable().default(null),
   /** Jobs ahead of this one in the provider's queue, while it waits there (not every provider says). */
   queuePosition: z.number().int().nonnegative().nullable().default(null),
+  /** A remix or extension of an earlier take (CreateRequest.source); null for a new generation. */
+  source: z
+    .object({ kind: z.enum(['remix', 'extend']), takeId: z.string(), providerJobId: z.string(), seconds: z.number() })
+    .nullable()
+    .default(null),
   /** What the take will record about how it was asked for (jobs/provenance.ts); null on older jobs. */
   provenance: z
     .object({ scenePrompt: z.string(), style: z.string(), seconds: z.number() })

@@ -47,6 +47,8 @@ function previewProfile(): ProviderProfile {
 
 export class PreviewProvider implements Provider {
   readonly profile: ProviderProfile = previewProfile();
+  /** A remix or extension is drawn as an animatic of the request (an extension at its whole new length). */
+  readonly derives = ['remix', 'extend'] as const;
   private readonly renders = new Map<string, Render>();
 
   constructor(private readonly opts: PreviewProviderOptions) {}

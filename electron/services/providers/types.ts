@@ -55,6 +55,11 @@ export interface CreateRequest {
   /** Ask for sound where the model makes it optional; null = the model's default. */
   audio?: boolean | null;
   sceneNumber?: number; // 1-based position in the storyboard, when known; Preview animatics show it.
+  /**
+   * A remix or extension of a video the provider made before (`providerJobId`, `seconds` long); only sent to
+   * a model whose profile says it can (the engine checks). An extension's `seconds` above is the whole new take.
+   */
+  source?: { kind: 'remix' | 'extend'; providerJobId: string; seconds: number } | null;
   /** Epoch ms at which the create request is first sent; used to reconcile unknown outcomes. */
   sentAt: number;
 }
@@ -83,6 +88,8 @@ export interface DownloadOptions {
 
 export interface Provider {
   readonly profile: ProviderProfile;
+  /** What this adapter does with CreateRequest.source; the engine sends no remix/extension to one that does not say. */
+  readonly derives?: ReadonlyArray<'remix' | 'extend'>;
   model(name: string): ModelProfile | undefined;
   /**
    * Sends the create request. Resolves with the provider's job id. Rejects with an AppError:

@@ -1,10 +1,12 @@
 // Before paid work is sent: what it costs, how that is worked out, what was spent, and the budget.
 // Nothing is submitted until the creator says yes; Escape or "Not now" sends nothing.
 import { useRef } from 'react';
-import { startGeneration } from '../actions.ts';
+import { startDerive, startGeneration } from '../actions.ts';
 import { formatMoney } from '../lib/format.ts';
 import { useStore } from '../store.ts';
 import { Modal } from './Modal.tsx';
+
+const DERIVE_TITLE = { reroll: 'Re-roll', remix: 'Remix', extend: 'Extend' } as const;
 
 export function ConfirmSpend() {
   const pending = useStore((s) => s.pendingSpend);
@@ -21,14 +23,15 @@ export function ConfirmSpend() {
   const close = () => askSpend(null);
   const confirm = async () => {
     askSpend(null);
-    await startGeneration(sceneIds, takes);
+    if (pending.derive) await startDerive(sceneIds[0]!, pending.derive.takeId, pending.derive.kind);
+    else await startGeneration(sceneIds, takes);
   };
   const over = estimate.overBudgetUsd > 0;
 
   return (
     <Modal titleId="spend-title" bodyId="spend-body" testId="confirm-spend" initialFocus={over ? cancelRef : confirmRef} onClose={close}>
       <h2 id="spend-title">
-        {scenes === 1 && takesEach > 1 ? `Generate ${takesEach} takes of scene ${sceneNumber} for ${formatMoney(estimate.totalUsd)}?` : `Generate ${scenes} ${scenes === 1 ? 'scene' : 'scenes'} for ${formatMoney(estimate.totalUsd)}?`}
+        {pending.derive ? `${DERIVE_TITLE[pending.derive.kind]} take ${pending.derive.takeNumber} of scene ${sceneNumber} for ${formatMoney(estimate.totalUsd)}?` : scenes === 1 && takesEach > 1 ? `Generate ${takesEach} takes of scene ${sceneNumber} for ${formatMoney(estimate.totalUsd)}?` : `Generate ${scenes} ${scenes === 1 ? 'scene' : 'scenes'} for ${formatMoney(estimate.totalUsd)}?`}
       </h2>
       <div id="spend-body" className="spend-body">
         <p>

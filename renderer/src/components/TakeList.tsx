@@ -4,7 +4,10 @@ import { useState } from 'react';
 import type { Scene, Take } from '../../../shared/project.ts';
 import { CRITERIA, overallScore, scoresOf } from '../../../shared/rating.ts';
 import { staleReasons } from '../../../shared/stale.ts';
-import { chooseTake, scoreTake } from '../actions.ts';
+import { modelProfile } from '../../../shared/capabilities.ts';
+import { canDerive, DERIVE_KINDS, extensionSeconds } from '../../../shared/derive.ts';
+import { chooseTake, deriveTake, scoreTake } from '../actions.ts';
+import { activeJobsFor } from '../lib/status.ts';
 import { getApi } from '../api.ts';
 import { formatMoney } from '../lib/format.ts';
 import { useStore } from '../store.ts';
@@ -126,6 +129,7 @@ function TakeItem({ scene, take, n, picked, onPick, takeLabel }: { scene: Scene;
           </button>
         )}
       </div>
+      <DeriveButtons sceneId={scene.id} take={take} n={n} />
       <details className="take-more">
         <summary data-testid="take-details-toggle">How it was made</summary>
         <TakeDetails take={take} takeLabel={takeLabel} />
@@ -134,6 +138,30 @@ function TakeItem({ scene, take, n, picked, onPick, takeLabel }: { scene: Scene;
   );
 }
 
+/** Re-roll always; remix and extend only where the take's model can (shared/derive.ts). */
+function DeriveButtons({ sceneId, take, n }: { sceneId: string; take: Take; n: number }) {
+  const custom = useStore((s) => s.info?.settings.customModels ?? EMPTY);
+  const busy = useStore((s) => activeJobsFor(s.jobs, sceneId).length > 0);
+  const extra = extensionSeconds(modelProfile(take.provider, take.model, custom)?.durations ?? []);
+  const kinds = DERIVE_KINDS.filter((k) => canDerive(take, k, custom));
+  const label = { reroll: 'Re-roll', remix: 'Remix', extend: `Extend +${extra} s` } as const;
+  const hint = {
+    reroll: 'Generate this scene again as it now stands (a new take).',
+    remix: `Apply the scene's current prompt to take ${n} at ${take.provider} (a new take).`,
+    extend: `Continue take ${n} by ${extra} s (a new, longer take).`,
+  } as const;
+  return (
+    <div className="take-derive" role="group" aria-label={`New takes from take ${n}`}>
+      {kinds.map((k) => (
+        <button key={k} type="button" className="btn btn-sm btn-ghost" data-testid={`take-${k}`} disabled={busy} title={busy ? 'This scene is generating. Wait for it first.' : hint[k]} onClick={() => void deriveTake(sceneId, take.id, k, n)}>
+          {label[k]}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+const EMPTY: never[] = [];
 const POINTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
 /** One 1–10 choice per criterion; "–" clears it. Stars from older projects show as their scores. */
