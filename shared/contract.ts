@@ -3,6 +3,7 @@
 // with these schemas before a service sees it (electron/ipc.ts, and the test bridge).
 import { z } from 'zod';
 import { ProjectChangeSchema } from './change.ts';
+import { DERIVE_KINDS } from './derive.ts';
 import { AppErrorSchema } from './errors.ts';
 import { ExportSnapshotSchema, JobSnapshotSchema } from './jobs.ts';
 import { ContinuitySchema, MAX_CAPTION_CHARS, MAX_PROMPT_CHARS, ProjectSchema, SizeSchema, TransitionPatchSchema } from './project.ts';
@@ -127,6 +128,13 @@ export type ProjectJob = z.infer<typeof ProjectJobSchema>;
 export const ProjectExportSchema = ExportSnapshotSchema.extend({ projectId: z.string() });
 export type ProjectExport = z.infer<typeof ProjectExportSchema>;
 
+const ScorePatchSchema = z
+  .object({ visual: z.number().int().min(1).max(10).nullable(), adherence: z.number().int().min(1).max(10).nullable(), consistency: z.number().int().min(1).max(10).nullable(), narrative: z.number().int().min(1).max(10).nullable() })
+  .partial()
+  .strict();
+
+const DeriveInput = z.object({ sceneId: Id, takeId: Id, kind: z.enum(DERIVE_KINDS) }).strict();
+
 const ScenePatch = z
   .object({
     prompt: z.string().max(MAX_PROMPT_CHARS),
@@ -211,6 +219,13 @@ export const contract = {
       choose: call(z.object({ sceneId: Id, takeId: Id.nullable() }).strict(), ProjectChangeSchema),
       rate: call(z.object({ sceneId: Id, takeId: Id, rating: z.number().int().min(0).max(5) }).strict(), ProjectChangeSchema),
       trim: call(z.object({ sceneId: Id, takeId: Id, trim: TrimInput }).strict(), ProjectChangeSchema),
+      /** Four-criteria scores, 1–10 (shared/rating.ts); a value sets, null clears, criteria left out stay. */
+      score: call(z.object({ sceneId: Id, takeId: Id, scores: ScorePatchSchema }).strict(), ProjectChangeSchema),
+      /** The "best takes" rough cut: the highest-scored take of every scene goes into the film. */
+      chooseBest: call(None, ProjectChangeSchema),
+      /** Re-roll the scene, or remix / extend this take where its model can (shared/derive.ts); paid: confirm first. */
+      derive: call(DeriveInput, z.object({ jobIds: z.array(z.string()) })),
+      deriveEstimate: call(DeriveInput, EstimateSchema),
     },
     jobs: {
       /** Empty sceneIds = every scene without a chosen take. */

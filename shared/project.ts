@@ -50,6 +50,34 @@ export type Continuity = z.infer<typeof ContinuitySchema>;
 export const TrimSchema = z.object({ in: z.number().nonnegative(), out: z.number().positive() }).loose();
 export type Trim = z.infer<typeof TrimSchema>;
 
+export const SCORE_CRITERIA = ['visual', 'adherence', 'consistency', 'narrative'] as const;
+export type ScoreCriterion = (typeof SCORE_CRITERIA)[number];
+const Score = z.number().int().min(1).max(10).nullable().optional();
+export const ScoresSchema = z.object({ visual: Score, adherence: Score, consistency: Score, narrative: Score }).loose();
+export type Scores = z.infer<typeof ScoresSchema>;
+
+export const TAKE_SOURCES = ['reroll', 'remix', 'extend'] as const;
+/** How a take came to be: what was asked and sent, and which take it was made from. */
+export const ProvenanceSchema = z
+  .object({
+    /** The scene's own prompt and the project's style when it was sent (the take's `prompt` is what was sent). */
+    scenePrompt: z.string(),
+    style: z.string(),
+    /** The length asked for (the take's `seconds` is what came back). */
+    seconds: z.number().nonnegative(),
+    /** Images sent with it, by role; project-relative. */
+    images: z.array(z.object({ role: z.enum(['first-frame', 'last-frame', 'reference']), file: z.string() }).loose()).default(() => []),
+    seed: z.number().int().nullable().default(null),
+    /** From the first create to the take on disk. */
+    elapsedMs: z.number().nonnegative().nullable().default(null),
+    /** A remix/extension/re-roll of another take of the scene. */
+    from: z.object({ kind: z.enum(TAKE_SOURCES), takeId: z.string() }).loose().nullable().default(null),
+    /** The take whose last frame became this take's first frame (continuity). */
+    continuityFrom: z.object({ sceneId: z.string(), takeId: z.string() }).loose().nullable().default(null),
+  })
+  .loose();
+export type Provenance = z.infer<typeof ProvenanceSchema>;
+
 const TakeFields = {
   id: z.string().min(1),
   jobId: z.string().min(1),
@@ -70,6 +98,10 @@ const TakeFields = {
   trim: TrimSchema.optional(),
   /** Made with continuity: the previous scene's take whose frame it started from (at `atSeconds`; `exact`: the provider's own last frame). */
   continuityFrom: z.object({ sceneId: z.string(), takeId: z.string(), atSeconds: z.number().nonnegative(), exact: z.boolean() }).loose().optional(),
+  /** 1–10 on each criterion creators judge a generation by (shared/rating.ts); absent = scored by `rating` alone. */
+  scores: ScoresSchema.optional(),
+  /** What the take was made with and from (shared/stale.ts); absent on takes made before it was kept. */
+  provenance: ProvenanceSchema.optional(),
 };
 const TakeObject = z.object(TakeFields);
 export type Take = z.infer<typeof TakeObject>;
@@ -102,6 +134,8 @@ const SceneFields = {
   boundaryKeyframe: z.string().nullable().optional(),
   takes: z.array(TakeSchema).default(() => []),
   chosenTake: z.string().nullable().default(null),
+  /** Who put the chosen take in the film: 'creator' (by hand) is never replaced by an arriving take. */
+  chosenBy: z.enum(['auto', 'creator']).optional(),
   /** Why the last generation of this scene failed, in words; cleared when a take arrives. */
   lastError: SceneErrorSchema.nullable().default(null),
 };

@@ -186,6 +186,9 @@ export async function render(args: string[]): Promise<number> {
       out(`${total} of ${total} scenes ready (not exported: --no-export).`);
       return 0;
     }
+    // A take made for another size, style, prompt or length is used as it is, but never without a word.
+    const { staleWarnings } = await import('../../shared/stale.ts');
+    for (const warning of staleWarnings(final)) process.stderr.write(`storyreel: warning: ${warning} Generate the scene again to match.\n`);
     out(`Exporting ${total} scene(s), ${d.buildTimeline(final).total.toFixed(1)} s of film…`);
     app.on('event', (event, payload) => {
       if (event !== 'export') return;

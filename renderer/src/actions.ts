@@ -3,6 +3,7 @@
 // the call failed.
 import { RemoteError } from '../../shared/client.ts';
 import type { CallInput, ProjectChange, ProjectView } from '../../shared/contract.ts';
+import type { DeriveKind } from '../../shared/derive.ts';
 import { getApi } from './api.ts';
 import { resyncProject, useStore } from './store.ts';
 import { tracked } from './lib/undo.ts';
@@ -161,3 +162,34 @@ export const clearKey = (provider: string) =>
 
 /** Writes a conform package for editors (main picks the folder under exports/ and shows it). */
 export const makeConformPackage = () => attempt(() => getApi().exports.package({}));
+/** Four-criteria scores, 1–10 (null clears one). */
+export const scoreTake = (sceneId: string, takeId: string, scores: CallInput<'takes', 'score'>['scores']) =>
+  attempt(() => withChange(getApi().takes.score({ sceneId, takeId, scores })));
+/** The "best takes" rough cut: the highest-scored take of every scene into the film. */
+export const chooseBestTakes = () => attempt(() => withChange(getApi().takes.chooseBest({})));
+
+/**
+ * Re-rolls the scene, or remixes / extends one of its takes where the model can. Paid work shows its cost
+ * first (ConfirmSpend); free work starts at once.
+ */
+export async function deriveTake(sceneId: string, takeId: string, kind: DeriveKind, takeNumber: number): Promise<void> {
+  const estimate = await attempt(() => getApi().takes.deriveEstimate({ sceneId, takeId, kind }));
+  if (!estimate) return;
+  if (estimate.blocked) {
+    store().showError(new RemoteError(estimate.blocked));
+    return;
+  }
+  if (estimate.totalUsd > 0) {
+    store().askSpend({ sceneIds: [sceneId], takes: 1, estimate, derive: { takeId, kind, takeNumber } });
+    return;
+  }
+  await startDerive(sceneId, takeId, kind);
+}
+
+export async function startDerive(sceneId: string, takeId: string, kind: DeriveKind): Promise<void> {
+  const api = getApi();
+  await attempt(async () => {
+    await api.takes.derive({ sceneId, takeId, kind });
+    (await api.jobs.list({})).forEach(store().applyJob);
+  });
+}

@@ -4,6 +4,7 @@
 // The mirror is scoped by project: job and export snapshots carry their project's id, those for a project
 // this window is not showing are dropped, and the mirror is emptied and read again when the project changes.
 import { create } from 'zustand';
+import type { DeriveKind } from '../../shared/derive.ts';
 import { applyPatches } from '../../shared/change.ts';
 import type { AppInfo, ProjectChange, ProjectExport, ProjectJob, ProjectView, StoryreelApi, EstimateView } from '../../shared/contract.ts';
 import { isTerminal } from '../../shared/jobs.ts';
@@ -21,6 +22,8 @@ export interface PendingSpend {
   sceneIds: string[];
   takes: number | undefined;
   estimate: EstimateView;
+  /** A re-roll, remix or extension of one take (sent with takes.derive instead of jobs.generate). */
+  derive?: { takeId: string; kind: DeriveKind; takeNumber: number };
 }
 
 export interface StoreState {

@@ -122,10 +122,10 @@ test('a first frame opens the clip exactly, a last frame closes it, references s
 test('extend keeps the look and runs longer; remix keeps the motion and turns the palette', async () => {
   const { dir, provider } = await fresh('derived');
   const source = await take(provider, dir, request('job_d1', { seed: 11, takeNumber: 1 }));
-  const extended = await take(provider, dir, request('job_d2', { takeNumber: 2, seconds: 1, derivedFrom: { kind: 'extend', providerJobId: 'preview_job_d1' } }));
-  const remixed = await take(provider, dir, request('job_d3', { takeNumber: 3, derivedFrom: { kind: 'remix', providerJobId: 'preview_job_d1' } }));
+  const extended = await take(provider, dir, request('job_d2', { takeNumber: 2, seconds: 2, source: { kind: 'extend', providerJobId: 'preview_job_d1', seconds: 1 } }));
+  const remixed = await take(provider, dir, request('job_d3', { takeNumber: 3, source: { kind: 'remix', providerJobId: 'preview_job_d1', seconds: 1 } }));
   const other = await take(provider, dir, request('job_d4', { seed: 12, takeNumber: 4 }));
-  assert.ok(Math.abs((await ff.probe(extended)).durationSeconds - 2) < 0.1, 'the source\'s 1 s plus 1 s');
+  assert.ok(Math.abs((await ff.probe(extended)).durationSeconds - 2) < 0.1, 'the whole new take: the source\'s 1 s plus 1 s');
   // Mean colour of the picture band (below the words): the extension shares its source's palette.
   const band = async (file: string, at: number): Promise<[number, number, number]> => {
     const f = await rgbFrame(file, at);
@@ -139,7 +139,7 @@ test('extend keeps the look and runs longer; remix keeps the motion and turns th
   assert.ok(dist(src, await band(remixed, 0.05)) > 20, 'the remix has another palette');
   assert.ok(dist(src, await band(other, 0.05)) > 20, 'control: another seed looks different too');
   // A take whose source is gone from the cache is refused in words.
-  await assert.rejects(provider.create(request('job_d5', { derivedFrom: { kind: 'remix', providerJobId: 'preview_job_gone' } }), signal), /gone/);
+  await assert.rejects(provider.create(request('job_d5', { source: { kind: 'remix', providerJobId: 'preview_job_gone', seconds: 1 } }), signal), /gone/);
 });
 
 test('glyphs no font at hand can draw are left out and counted, not drawn as boxes', async () => {

@@ -7,10 +7,13 @@ import type { EstimateView } from '../../../shared/contract.ts';
 import { AppError, toAppErrorShape, type AppErrorShape } from '../../../shared/errors.ts';
 import { isTerminal, type JobSnapshot } from '../../../shared/jobs.ts';
 import { continuityProblems, sceneFrames } from '../../../shared/continuity.ts';
-import { chosenTakeOf, fullPrompt, type Project } from '../../../shared/project.ts';
+import type { DeriveKind } from '../../../shared/derive.ts';
+import { fullPrompt, type Project, type Provenance } from '../../../shared/project.ts';
+import { needsGeneration } from '../../../shared/stale.ts';
 import type { JobSpec } from '../jobs/engine.ts';
 import { problemsError } from '../projects/rules.ts';
 import type { Session } from '../session.ts';
+import { deriveSpec } from './derive.ts';
 import { fittedReference } from './references.ts';
 
 export interface PlannerOptions {
@@ -60,7 +63,10 @@ export class GenerationPlanner {
     return new Set(this.session.engine.records().filter((j) => !isTerminal(j.state)).map((j) => j.sceneId));
   }
 
-  /** Which scenes "generate" means: the given ones, or every scene with no chosen take and no job running. */
+  /**
+   * Which scenes "generate" means: the given ones, or every scene with no job running whose film take is missing
+   * or was put there automatically by another provider/model (shared/stale.ts needsGeneration).
+   */
   targetScenes(sceneIds: string[]): string[] {
     const { store } = this.session;
     if (sceneIds.length) {
@@ -70,7 +76,8 @@ export class GenerationPlanner {
       return unique;
     }
     const busy = this.busyScenes();
-    return store.get().scenes.filter((s) => !chosenTakeOf(s) && !busy.has(s.id)).map((s) => s.id);
+    const project = store.get();
+    return project.scenes.filter((s) => needsGeneration(project, s) && !busy.has(s.id)).map((s) => s.id);
   }
 
   async estimate(sceneIds: string[], takes = 1): Promise<EstimateView> {
@@ -122,7 +129,77 @@ export class GenerationPlanner {
     });
   }
 
-  private async admit(sceneIds: string[], takes: number): Promise<string[]> {
+  /** What re-rolling, remixing or extending one take would cost, and why it cannot be done now, if so. */
+  async deriveEstimate(sceneId: string, takeId: string, kind: DeriveKind): Promise<EstimateView> {
+    if (kind === 'reroll') return this.estimate([sceneId], 1);
+    const budgetUsd = this.opts.budgetUsd();
+    const spentUsd = await this.spent();
+    let spec: JobSpec | null = null;
+    let blocked: AppErrorShape | null = null;
+    try {
+      spec = this.deriveJob(sceneId, takeId, kind);
+      this.session.provider(spec.provider);
+    } catch (err) {
+      blocked = toAppErrorShape(err);
+    }
+    const usd = spec?.costUsd ?? 0;
+    const seconds = spec?.seconds ?? 0;
+    return {
+      provider: spec?.provider ?? '',
+      model: spec?.model ?? '',
+      pricePerSecond: seconds ? roundUsd(usd / seconds) : 0,
+      lines: spec ? [{ sceneId, seconds, takes: 1, usd }] : [],
+      totalSeconds: seconds,
+      totalUsd: usd,
+      spentUsd,
+      budgetUsd,
+      overBudgetUsd: budgetUsd === null ? 0 : Math.max(0, roundUsd(spentUsd + usd - budgetUsd)),
+      blocked,
+    };
+  }
+
+  /**
+   * Re-rolls (generates again as the scene now stands), remixes or extends one take, admitted like any
+   * generation: one at a time per project, the scene not busy, the key and the budget checked first.
+   */
+  derive(sceneId: string, takeId: string, kind: DeriveKind): Promise<string[]> {
+    return this.session.admission.run(async () => {
+      if (kind === 'reroll') {
+        this.takeOf(sceneId, takeId);
+        return this.admit([sceneId], 1, { kind, takeId });
+      }
+      const session = this.session;
+      session.assertOpen();
+      const spec = this.deriveJob(sceneId, takeId, kind);
+      if (this.busyScenes().has(sceneId)) throw new AppError('InvalidInput', `Scene ${spec.sceneNumber} is already being generated. Wait for it, or cancel it first.`);
+      session.provider(spec.provider);
+      const budgetUsd = this.opts.budgetUsd();
+      if (budgetUsd !== null && spec.costUsd > 0) {
+        const spentUsd = await this.spent();
+        const over = roundUsd(spentUsd + spec.costUsd - budgetUsd);
+        if (over > 0) throw new AppError('BudgetExceeded', `This would cost ${formatUsd(spec.costUsd)}, which goes over your budget of ${formatUsd(budgetUsd)} by ${formatUsd(over)} (already spent: ${formatUsd(spentUsd)}).`);
+      }
+      const jobs = await session.engine.enqueue([spec]);
+      await session.store.clearSceneErrors([sceneId]);
+      return jobs.map((j) => j.id);
+    });
+  }
+
+  private takeOf(sceneId: string, takeId: string) {
+    const project = this.session.store.get();
+    const index = project.scenes.findIndex((s) => s.id === sceneId);
+    const take = project.scenes[index]?.takes.find((t) => t.id === takeId);
+    if (!take) throw new AppError('NotFound', 'That take no longer exists.');
+    return { project, index, take };
+  }
+
+  /** The remix or extension job for a take. */
+  private deriveJob(sceneId: string, takeId: string, kind: 'remix' | 'extend'): JobSpec {
+    const { project, index, take } = this.takeOf(sceneId, takeId);
+    return deriveSpec(project, index, take, kind, this.opts.customModels());
+  }
+
+  private async admit(sceneIds: string[], takes: number, from: Provenance['from'] = null): Promise<string[]> {
     const session = this.session;
     session.assertOpen();
     const project = this.project();
@@ -168,6 +245,7 @@ export class GenerationPlanner {
           continuity: scene.continuity,
           costUsd: line ? roundUsd(line.usd / takes) : 0,
           takeNumber: scene.takes.length + t + 1,
+          provenance: { scenePrompt: scene.prompt, style: project.style, seconds: scene.seconds, from },
         });
       }
     }

@@ -8,5 +8,9 @@ export function takeHandlers(ctx: HandlerContext): Handlers['takes'] {
     choose: async ({ sceneId, takeId }) => store().chooseTake(sceneId, takeId),
     rate: async ({ sceneId, takeId, rating }) => store().rateTake(sceneId, takeId, rating),
     trim: async ({ sceneId, takeId, trim }) => trimTake(store(), sceneId, takeId, trim),
+    score: async ({ sceneId, takeId, scores }) => store().scoreTake(sceneId, takeId, scores),
+    chooseBest: async () => store().chooseBestTakes(),
+    derive: async ({ sceneId, takeId, kind }) => ({ jobIds: await ctx.planner(ctx.session()).derive(sceneId, takeId, kind) }),
+    deriveEstimate: async ({ sceneId, takeId, kind }) => ctx.planner(ctx.session()).deriveEstimate(sceneId, takeId, kind),
   };
 }

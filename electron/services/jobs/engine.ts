@@ -16,7 +16,7 @@ import { EventEmitter } from 'node:events';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleepTimer } from 'node:timers/promises';
-import { countImageRoles, imageProblems } from '../../../shared/capabilities.ts';
+import { countImageRoles, imageProblems, modelProfile } from '../../../shared/capabilities.ts';
 import { AppError, isAbort, toAppErrorShape } from '../../../shared/errors.ts';
 import { isSettled, isTerminal, TRANSITIONS, type JobSnapshot, type JobState } from '../../../shared/jobs.ts';
 import type { Take } from '../../../shared/project.ts';
@@ -25,6 +25,7 @@ import { sniffImage } from '../media/sniff.ts';
 import type { CreateRequest, InputImage, JobRef, Provider, RemoteOutput } from '../providers/types.ts';
 import { isOutcomeUnknown } from '../providers/types.ts';
 import { snapshotOf, type JobRecord, type Ledger, type SpendEntry } from './ledger.ts';
+import { provenanceOf, type PlannedProvenance } from './provenance.ts';
 
 export interface JobSpec {
   sceneId: string;
@@ -45,6 +46,10 @@ export interface JobSpec {
   takeNumber?: number | null;
   /** "previous-last-frame": the first frame is the previous scene's chosen take's last usable frame, resolved when the job runs. */
   continuity?: 'none' | 'previous-last-frame';
+  /** What the take will record about how it was asked for (scene prompt, style, length, source take). */
+  provenance?: PlannedProvenance | null;
+  /** A remix or extension of an earlier take at the same provider (CreateRequest.source). */
+  source?: JobRecord['source'];
 }
 
 /** The frame a continuing job starts from, and which take it came from (provenance). */
@@ -253,6 +258,8 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       takeNumber: s.takeNumber ?? null,
       continuity: s.continuity ?? 'none',
       continuityFrom: null,
+      provenance: s.provenance ?? null,
+      source: s.source ?? null,
       remote: null,
       outputs: [],
       reportedCostUsd: null,
@@ -380,6 +387,9 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     // Images the model has no slot for are refused before anything is sent, naming models that can.
     const refused = imageProblems(job.provider, job.model, countImageRoles(this.requestOf(job).images ?? []));
     if (refused.length) throw new AppError('UnsupportedByModel', refused.join(' '));
+    if (job.source && (!modelProfile(job.provider, job.model)?.[job.source.kind] || !provider.derives?.includes(job.source.kind))) {
+      throw new AppError('UnsupportedByModel', `${job.model} cannot ${job.source.kind} a take; generate the scene again instead.`);
+    }
     job.sentAt = Date.now();
     job.createAttempts += 1;
     job.error = null;
@@ -621,6 +631,8 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       rating: 0,
       ...(job.continuityFrom ? { continuityFrom: { sceneId: job.continuityFrom.sceneId, takeId: job.continuityFrom.takeId, atSeconds: job.continuityFrom.atSeconds, exact: job.continuityFrom.exact } } : {}),
     };
+    const made = provenanceOf(job, this.deps.projectDir);
+    if (made) take.provenance = made;
     const kept = await this.deps.onTake(job, take);
     if (!kept) this.log(`job ${job.id}: scene ${job.sceneId} was deleted; the take stays in ${take.file}`);
     job.takeId = kept ? take.id : null;
@@ -778,6 +790,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
       sentAt: job.sentAt ?? Date.now(),
       sceneNumber: job.sceneNumber,
       ...(job.takeNumber ? { takeNumber: job.takeNumber } : {}),
+      source: job.source ? { kind: job.source.kind, providerJobId: job.source.providerJobId, seconds: job.source.seconds } : null,
     };
   }
 

@@ -69,6 +69,17 @@ export const JobRecordSchema = z.object({
   continuity: z.enum(['none', 'previous-last-frame']).default('none'),
   /** The frame it starts from (fitted, under .storyreel/) and the take it came from; null until resolved. */
   continuityFrom: z.object({ sceneId: z.string(), takeId: z.string(), atSeconds: z.number(), exact: z.boolean(), file: z.string() }).nullable().default(null),
+  /** A remix or extension of an earlier take (CreateRequest.source); null for a new generation. */
+  source: z
+    .object({ kind: z.enum(['remix', 'extend']), takeId: z.string(), providerJobId: z.string(), seconds: z.number() })
+    .nullable()
+    .default(null),
+  /** What the take will record about how it was asked for (jobs/provenance.ts); null on older jobs. */
+  provenance: z
+    .object({ scenePrompt: z.string(), style: z.string(), seconds: z.number() })
+    .loose()
+    .nullable()
+    .default(null),
 });
 export type JobRecord = z.infer<typeof JobRecordSchema>;
 

@@ -10,6 +10,8 @@ import { AppError, isDiskFull } from '../../../shared/errors.ts';
 import { listProblems, projectProblems, readProjectBytes, type LoadedProject } from '../../../shared/project-file.ts';
 import { MAX_PROMPT_CHARS, PROJECT_FILE, PROJECT_FORMAT_VERSION, projectRuleProblems, ProjectSchema, type Project, type Scene, type Take } from '../../../shared/project.ts';
 import { exists, newId, writeFileAtomic, writeJsonAtomic } from '../fsutil.ts';
+import { bestTakesCut, mergeScores, starsFor } from '../../../shared/rating.ts';
+import type { ScoreCriterion } from '../../../shared/project.ts';
 
 export const MEDIA_DIR = 'media';
 export const EXPORTS_DIR = 'exports';
@@ -335,7 +337,36 @@ export class ProjectStore extends EventEmitter<{ change: [ProjectChange] }> {
     const scene = this.scene(sceneId);
     if (takeId && !scene.takes.some((t) => t.id === takeId)) throw new AppError('NotFound', 'That take no longer exists.');
     return this.mutate(meta, [sceneId], (p) => {
-      p.scenes.find((s) => s.id === sceneId)!.chosenTake = takeId;
+      const s = p.scenes.find((x) => x.id === sceneId)!;
+      s.chosenTake = takeId;
+      // Picked by hand: an arriving take never replaces it (addTake).
+      if (takeId) s.chosenBy = 'creator';
+      else delete s.chosenBy;
+    });
+  }
+
+  /** Scores a take on the four criteria (shared/rating.ts); stars follow, for readers that know only stars. */
+  async scoreTake(sceneId: string, takeId: string, patch: Partial<Record<ScoreCriterion, number | null>>, meta = user('Score take')): Promise<ProjectChange> {
+    const scene = this.scene(sceneId);
+    const take = scene.takes.find((t) => t.id === takeId);
+    if (!take) throw new AppError('NotFound', 'That take no longer exists.');
+    const scores = mergeScores(take, patch);
+    return this.mutate(meta, [sceneId], (p) => {
+      const t = p.scenes.find((s) => s.id === sceneId)!.takes.find((x) => x.id === takeId)!;
+      t.scores = scores;
+      t.rating = starsFor(scores);
+    });
+  }
+
+  /** The "best takes" rough cut: the highest-scored take of every scene goes into the film, as one change. */
+  async chooseBestTakes(meta = user('Choose the best takes')): Promise<ProjectChange> {
+    const cut = bestTakesCut(this.project);
+    return this.mutate(meta, cut.map((c) => c.sceneId), (p) => {
+      for (const c of cut) {
+        const s = p.scenes.find((x) => x.id === c.sceneId)!;
+        s.chosenTake = c.takeId;
+        s.chosenBy = 'creator';
+      }
     });
   }
 
@@ -343,14 +374,17 @@ export class ProjectStore extends EventEmitter<{ change: [ProjectChange] }> {
     const scene = this.scene(sceneId);
     if (!scene.takes.some((t) => t.id === takeId)) throw new AppError('NotFound', 'That take no longer exists.');
     return this.mutate(meta, [sceneId], (p) => {
-      p.scenes.find((s) => s.id === sceneId)!.takes.find((t) => t.id === takeId)!.rating = rating;
+      const t = p.scenes.find((s) => s.id === sceneId)!.takes.find((x) => x.id === takeId)!;
+      t.rating = rating;
+      delete t.scores; // stars are now the whole judgment (shared/rating.ts reads them as scores)
     });
   }
 
   /**
    * Adds a downloaded take. Idempotent per job (a resumed download must not add it twice).
-   * A scene with no chosen take (or one that points at no take) gets this one. Returns false when the
-   * scene is gone.
+   * A scene with no chosen take (or one that points at no take) gets this one, and so does a scene whose take
+   * was put in the film automatically by another provider/model (regenerating the board on a new provider).
+   * Returns false when the scene is gone.
    */
   async addTake(sceneId: string, take: Take): Promise<boolean> {
     const scene = this.project.scenes.find((s) => s.id === sceneId);
@@ -359,7 +393,10 @@ export class ProjectStore extends EventEmitter<{ change: [ProjectChange] }> {
     await this.mutate(system('A take arrived'), [sceneId], (p) => {
       const s = p.scenes.find((x) => x.id === sceneId)!;
       s.takes.push(take);
-      if (!s.takes.some((t) => t.id === s.chosenTake)) s.chosenTake = take.id;
+      if (takeReplacesChosen(s, take)) {
+        s.chosenTake = take.id;
+        s.chosenBy = 'auto';
+      }
       s.lastError = null;
     });
     return true;
@@ -381,4 +418,12 @@ export class ProjectStore extends EventEmitter<{ change: [ProjectChange] }> {
       for (const s of p.scenes) if (ids.has(s.id) && s.lastError) s.lastError = null;
     });
   }
+}
+
+/** Whether an arriving take goes into the film in place of the scene's chosen one (see addTake). */
+function takeReplacesChosen(scene: Scene, take: Take): boolean {
+  const chosen = scene.takes.find((t) => t.id === scene.chosenTake);
+  if (!chosen) return true;
+  if (scene.chosenBy === 'creator') return false;
+  return chosen.provider !== take.provider || chosen.model !== take.model;
 }

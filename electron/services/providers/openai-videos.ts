@@ -88,6 +88,8 @@ export interface ListQuery {
 const MIME_BY_EXT: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp' };
 
 export class OpenAiVideosProvider implements Provider {
+  /** create() sends a request with a source to POST /videos/{id}/remix or /videos/extensions. */
+  readonly derives = ['remix', 'extend'] as const;
   readonly profile: ProviderProfile;
   private readonly http: ProviderHttp;
   private readonly secrets: string[];
@@ -129,6 +131,9 @@ export class OpenAiVideosProvider implements Provider {
   // ---- Provider ----------------------------------------------------------------------------------------
 
   async create(req: CreateRequest, signal: AbortSignal): Promise<{ providerJobId: string }> {
+    // A remix keeps the source's length and size; an extension adds the difference to it.
+    if (req.source?.kind === 'remix') return { providerJobId: (await this.remix(req.source.providerJobId, req.prompt, signal)).id };
+    if (req.source?.kind === 'extend') return { providerJobId: (await this.extend(req.source.providerJobId, req.prompt, req.seconds - req.source.seconds, signal)).id };
     const fields = { model: req.model, prompt: req.prompt, seconds: String(req.seconds), size: req.size };
     let body: string | FormData;
     let contentType: string | undefined;
@@ -345,6 +350,7 @@ export function matchesRequest(v: VideoObject, req: CreateRequest): boolean {
   if (v.seconds !== undefined && String(v.seconds) !== String(req.seconds)) return false;
   if (v.size !== undefined && v.size !== req.size) return false;
   if (typeof v.model === 'string' && v.model && !sameModel(v.model, req.model)) return false;
-  if (v.remixed_from_video_id) return false;
+  // A remix is found only as a remix of the same source video; a new generation never as a remix.
+  if (v.remixed_from_video_id || req.source?.kind === 'remix') return req.source?.kind === 'remix' && v.remixed_from_video_id === req.source.providerJobId;
   return true;
 }

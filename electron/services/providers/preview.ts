@@ -58,6 +58,8 @@ function previewProfile(): ProviderProfile {
 
 export class PreviewProvider implements Provider {
   readonly profile: ProviderProfile = previewProfile();
+  /** A remix or extension is drawn as an animatic of the request (an extension at its whole new length). */
+  readonly derives = ['remix', 'extend'] as const;
   private readonly renders = new Map<string, Render>();
 
   constructor(private readonly opts: PreviewProviderOptions) {}
@@ -95,25 +97,26 @@ export class PreviewProvider implements Provider {
    * source's look and runs on for the added seconds; a remix keeps the look but turns its palette.
    */
   private async plan(req: CreateRequest): Promise<SavedRequest> {
-    const from = req.derivedFrom ? await this.saved(req.derivedFrom.providerJobId) : null;
-    if (req.derivedFrom && !from) throw new AppError('ContentExpired', 'The Preview take to build on is gone. Generate that scene again first.', { detail: req.derivedFrom.providerJobId });
+    const from = req.source ? await this.saved(req.source.providerJobId) : null;
+    if (req.source && !from) throw new AppError('ContentExpired', 'The Preview take to build on is gone. Generate that scene again first.', { detail: req.source.providerJobId });
     const seed = req.seed ?? from?.seed ?? seedOf(req.jobId);
-    const look = from ? (req.derivedFrom?.kind === 'remix' ? remixLook(from.look, 'palette') : from.look) : lookOf(seed);
+    const look = from ? (req.source?.kind === 'remix' ? remixLook(from.look, 'palette') : from.look) : lookOf(seed);
     const images = req.images ?? (req.referenceImage ? [{ role: 'first-frame' as const, file: req.referenceImage }] : []);
     const of = (role: 'first-frame' | 'last-frame'): string | null => images.find((i) => i.role === role)?.file ?? null;
     const takeNumber = req.takeNumber ?? null;
-    const derived = req.derivedFrom && from ? { kind: req.derivedFrom.kind, takeNumber: from.takeNumber } : null;
+    const derived = req.source && from ? { kind: req.source.kind, takeNumber: from.takeNumber } : null;
     return {
       model: req.model,
       prompt: req.prompt,
-      seconds: req.derivedFrom?.kind === 'extend' && from ? from.seconds + req.seconds : req.seconds,
+      // An extension's seconds are the whole new take (CreateRequest.source), its source's length included.
+      seconds: req.seconds,
       size: req.size,
       seed,
       look,
       takeNumber,
       label: takeLabel({ takeNumber, seed, derived }),
       // An extension opens where its source opened.
-      firstFrame: of('first-frame') ?? (req.derivedFrom?.kind === 'extend' ? (from?.firstFrame ?? null) : null),
+      firstFrame: of('first-frame') ?? (req.source?.kind === 'extend' ? (from?.firstFrame ?? null) : null),
       lastFrame: of('last-frame'),
       references: images.filter((i) => i.role === 'reference').map((i) => i.file),
     };

@@ -58,10 +58,10 @@ export interface CreateRequest {
   /** Which take of its scene this will be (1-based), when known; Preview draws it. */
   takeNumber?: number;
   /**
-   * Made from an earlier job at the same provider: `extend` continues it (`seconds` is the added length),
-   * `remix` redoes it with the new prompt.
+   * A remix or extension of a video the provider made before (`providerJobId`, `seconds` long); only sent to
+   * a model whose profile says it can (the engine checks). An extension's `seconds` above is the whole new take.
    */
-  derivedFrom?: { kind: 'extend' | 'remix'; providerJobId: string };
+  source?: { kind: 'remix' | 'extend'; providerJobId: string; seconds: number } | null;
   /** Epoch ms at which the create request is first sent; used to reconcile unknown outcomes. */
   sentAt: number;
 }
@@ -90,6 +90,8 @@ export interface DownloadOptions {
 
 export interface Provider {
   readonly profile: ProviderProfile;
+  /** What this adapter does with CreateRequest.source; the engine sends no remix/extension to one that does not say. */
+  readonly derives?: ReadonlyArray<'remix' | 'extend'>;
   model(name: string): ModelProfile | undefined;
   /**
    * Sends the create request. Resolves with the provider's job id. Rejects with an AppError:

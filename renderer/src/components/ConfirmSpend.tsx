@@ -5,7 +5,7 @@ import { useRef } from 'react';
 import { modelProfile, sceneTarget, type CustomModels } from '../../../shared/capabilities.ts';
 import type { EstimateView } from '../../../shared/contract.ts';
 import type { Project } from '../../../shared/project.ts';
-import { startGeneration } from '../actions.ts';
+import { startDerive, startGeneration } from '../actions.ts';
 import { useCustomModels } from '../hooks.ts';
 import { formatMoney } from '../lib/format.ts';
 import { useStore } from '../store.ts';
@@ -28,12 +28,15 @@ export function spendByModel(project: Project, estimate: EstimateView, custom: C
   return [...groups.values()];
 }
 
+const DERIVE_TITLE = { reroll: 'Re-roll', remix: 'Remix', extend: 'Extend' } as const;
+
 export function ConfirmSpend() {
   const pending = useStore((s) => s.pendingSpend);
   const size = useStore((s) => s.view?.project.size ?? '');
   const project = useStore((s) => s.view?.project ?? null);
   const custom = useCustomModels();
   const askSpend = useStore((s) => s.askSpend);
+  const sceneNumber = useStore((s) => (s.view?.project.scenes.findIndex((sc) => sc.id === s.pendingSpend?.sceneIds[0]) ?? -1) + 1);
   const cancelRef = useRef<HTMLButtonElement>(null);
 
   if (!pending) return null;
@@ -43,7 +46,8 @@ export function ConfirmSpend() {
   const close = () => askSpend(null);
   const confirm = async () => {
     askSpend(null);
-    await startGeneration(sceneIds, takes);
+    if (pending.derive) await startDerive(sceneIds[0]!, pending.derive.takeId, pending.derive.kind);
+    else await startGeneration(sceneIds, takes);
   };
   const over = estimate.overBudgetUsd > 0;
   const byModel = project ? spendByModel(project, estimate, custom) : [];
@@ -51,7 +55,7 @@ export function ConfirmSpend() {
   return (
     <Modal titleId="spend-title" bodyId="spend-body" testId="confirm-spend" initialFocus={cancelRef} onClose={close}>
       <h2 id="spend-title">
-        Generate {scenes} {scenes === 1 ? 'scene' : 'scenes'} for {formatMoney(estimate.totalUsd)}?
+        {pending.derive ? `${DERIVE_TITLE[pending.derive.kind]} take ${pending.derive.takeNumber} of scene ${sceneNumber} for ${formatMoney(estimate.totalUsd)}?` : scenes === 1 && takesEach > 1 ? `Generate ${takesEach} takes of scene ${sceneNumber} for ${formatMoney(estimate.totalUsd)}?` : `Generate ${scenes} ${scenes === 1 ? 'scene' : 'scenes'} for ${formatMoney(estimate.totalUsd)}?`}
       </h2>
       <div id="spend-body" className="spend-body">
         {byModel.length > 1 || byModel[0]?.own ? (

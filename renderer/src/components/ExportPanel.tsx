@@ -8,6 +8,7 @@ import { describeAppError } from '../lib/errors.ts';
 import { formatClock, formatEta, formatPercent, joinForDisplay, listScenes } from '../lib/format.ts';
 import { useStore } from '../store.ts';
 import { ConformPackageButton } from './ConformPackageButton.tsx';
+import { StaleWarnings } from './StaleFlag.tsx';
 import { ErrorText, Icon, ProgressBar } from './ui.tsx';
 
 function latestExport(exports: Record<string, ExportSnapshot>): ExportSnapshot | null {
@@ -44,6 +45,7 @@ export function ExportPanel() {
         <Icon name="film" />
         {current?.state === 'done' ? 'Export again' : 'Export MP4'}
       </button>
+      <StaleWarnings />
       {blocker && !running && (
         <p id="export-blocker" className="field-hint" data-testid="export-blocker">
           {blocker}

@@ -14,6 +14,7 @@ import type { CardBox } from '../lib/timeline.ts';
 import { useStore } from '../store.ts';
 import { HoverScrub } from './HoverScrub.tsx';
 import { SceneModelBadge } from './SceneModelPicker.tsx';
+import { StaleFlag } from './StaleFlag.tsx';
 import { ProgressBar, StatusChip } from './ui.tsx';
 
 interface Props {
@@ -124,6 +125,7 @@ function SceneCardView({ scene, index, box, selected, picked = false, focusable,
         {/* Its length on the film (the trimmed take), which is what the card's width shows. */}
         <span className="card-dur" title={`${scene.seconds} s asked of the provider`}>{formatSeconds(box.end - box.start)}</span>
         <SceneModelBadge scene={scene} />
+        <StaleFlag scene={scene} take={chosen} />
         {hardProblem && (
           <span className="card-flag" title={hardProblem.message}>
             !

@@ -59,7 +59,7 @@ export function SceneEditor() {
           <PromptField key={scene.id} scene={scene} />
           <ReferenceField scene={scene} />
           <SceneModelPicker scene={scene} />
-          <SceneControls scene={scene} index={index} />
+          <SceneControls key={`controls-${scene.id}`} scene={scene} index={index} />
           <SceneJobs sceneId={scene.id} />
           <SceneIssues scene={scene} index={index} />
         </div>
@@ -147,7 +147,7 @@ function SceneControls({ scene, index }: { scene: Scene; index: number }) {
         <label className="field-label" htmlFor="scene-takes">
           Takes
         </label>
-        <select id="scene-takes" className="input select" value={takes} onChange={(e) => setTakes(Number(e.target.value))}>
+        <select id="scene-takes" className="input select" data-testid="scene-takes" value={takes} onChange={(e) => setTakes(Number(e.target.value))}>
           {TAKE_COUNTS.map((n) => (
             <option key={n} value={n}>
               {n}
@@ -162,7 +162,8 @@ function SceneControls({ scene, index }: { scene: Scene; index: number }) {
         aria-label={`Generate scene ${index + 1}${takes > 1 ? ` (${takes} takes)` : ''}${price && price !== '…' ? `, ${price}` : ''}`}
         disabled={blocking.length > 0 || busy}
         title={busy ? 'This scene is generating. Wait for it, or cancel it first.' : blocking[0]?.message}
-        onClick={() => void generate([scene.id], takes)}
+        // The count is for this action only: the next one (here or on another scene) starts at one take.
+        onClick={() => void generate([scene.id], takes).finally(() => setTakes(1))}
       >
         <Icon name="sparkle" />
         Generate

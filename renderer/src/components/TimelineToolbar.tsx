@@ -2,13 +2,14 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { generationProblems } from '../../../shared/capabilities.ts';
-import { chosenTakeOf } from '../../../shared/project.ts';
+import { needsGeneration } from '../../../shared/stale.ts';
 import { formatMoney } from '../lib/format.ts';
 import { addScene, generate } from '../actions.ts';
 import { requestCancel } from './ConfirmCancel.tsx';
 import { useEstimate } from '../hooks.ts';
 import { activeJobsFor } from '../lib/status.ts';
 import { useStore } from '../store.ts';
+import { BestTakesButton, RegenerateBoardButton } from './BestTakes.tsx';
 import { Icon } from './ui.tsx';
 import { UndoControls } from './UndoControls.tsx';
 
@@ -31,6 +32,8 @@ export function TimelineToolbar() {
       <UndoControls />
       <GenerationProblems />
       <div className="spacer" />
+      <BestTakesButton />
+      <RegenerateBoardButton />
       <GenerateAll />
     </div>
   );
@@ -43,7 +46,7 @@ function GenerationProblems() {
   const problems = useMemo(() => {
     if (!project) return [];
     const busy = new Set(activeJobsFor(jobs).map((j) => j.sceneId));
-    const pending = project.scenes.filter((sc) => !chosenTakeOf(sc) && !busy.has(sc.id)).map((sc) => sc.id);
+    const pending = project.scenes.filter((sc) => needsGeneration(project, sc) && !busy.has(sc.id)).map((sc) => sc.id);
     return pending.length ? generationProblems(project, pending) : [];
   }, [project, jobs]);
   if (problems.length === 0) return null;
@@ -62,12 +65,13 @@ function GenerationProblems() {
 }
 
 function GenerateAll() {
-  // What main's "generate all" means: scenes with no chosen take and nothing already generating.
+  // What main's "generate all" means: scenes needing a take (shared/stale.ts) and nothing already generating.
   const pendingIds = useStore(
     useShallow((s) => {
       if (!s.view) return [];
       const busy = new Set(activeJobsFor(s.jobs).map((j) => j.sceneId));
-      return s.view.project.scenes.filter((sc) => !chosenTakeOf(sc) && !busy.has(sc.id)).map((sc) => sc.id);
+      const p = s.view.project;
+      return p.scenes.filter((sc) => needsGeneration(p, sc) && !busy.has(sc.id)).map((sc) => sc.id);
     }),
   );
   const project = useStore((s) => s.view?.project ?? null);
