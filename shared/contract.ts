@@ -284,6 +284,13 @@ export const contract = {
       /** Main asks the creator, in its own dialog, whether the key may go to the current base URL. */
       confirmAddress: call(z.object({ provider: z.string().min(1).max(100) }).strict(), KeyStatusSchema),
     },
+    shotList: {
+      /** A pasted or opened shot list (shared/shotlist.ts) → scenes after `afterId` or at the end, as one change. */
+      import: call(
+        z.object({ text: z.string().min(1).max(200_000), afterId: Id.nullable().optional() }).strict(),
+        z.object({ change: ProjectChangeSchema, added: z.array(z.string()), notes: z.array(z.string()), summary: z.string() }),
+      ),
+    },
   },
   events: {
     /** The whole project: when one is opened (and on resync); null when it was closed. */

@@ -8,6 +8,7 @@ import { jobHandlers } from './jobs.ts';
 import { projectHandlers } from './project.ts';
 import { sceneHandlers } from './scenes.ts';
 import { settingsHandlers, type SettingsContext } from './settings.ts';
+import { shotListHandlers } from './shotlist.ts';
 import { takeHandlers } from './takes.ts';
 
 export function buildHandlers(ctx: HandlerContext, settings: SettingsContext): Handlers {
@@ -33,5 +34,6 @@ export function buildHandlers(ctx: HandlerContext, settings: SettingsContext): H
     history: historyHandlers(ctx),
     ...settingsHandlers(ctx, settings),
     cleanup: cleanupHandlers(ctx),
+    shotList: shotListHandlers(ctx),
   };
 }

@@ -9,6 +9,7 @@ import { requestCancel } from './ConfirmCancel.tsx';
 import { useEstimate } from '../hooks.ts';
 import { activeJobsFor } from '../lib/status.ts';
 import { useStore } from '../store.ts';
+import { ImportShotListButton } from './ImportShotList.tsx';
 import { Icon } from './ui.tsx';
 import { UndoControls } from './UndoControls.tsx';
 
@@ -29,6 +30,7 @@ export function TimelineToolbar() {
         Add scene
       </button>
       <UndoControls />
+      <ImportShotListButton />
       <GenerationProblems />
       <div className="spacer" />
       <GenerateAll />
