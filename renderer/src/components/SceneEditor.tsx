@@ -13,6 +13,7 @@ import { activeJobsFor, sceneStatus } from '../lib/status.ts';
 import { useStore, type StoreState } from '../store.ts';
 import { useShallow } from 'zustand/react/shallow';
 import { requestCancel } from './ConfirmCancel.tsx';
+import { LintList, SentPrompt } from './LintList.tsx';
 import { ReferenceField } from './ReferenceField.tsx';
 import { ResendUnknown } from './ResendUnknown.tsx';
 import { SceneModelPicker, useSceneModel } from './SceneModelPicker.tsx';
@@ -97,6 +98,8 @@ function PromptField({ scene }: { scene: Scene }) {
           {style.trim().length > 90 ? '…' : ''}”
         </p>
       )}
+      <LintList prompt={draft} sent={sent} />
+      <SentPrompt sent={sent} />
     </div>
   );
 }

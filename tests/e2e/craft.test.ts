@@ -1,0 +1,105 @@
+// Storyboard craft in the window (issue 10, items 8–10), in Chromium over the bridge: a shot list pasted in,
+// the linter's warnings as the creator types, the composer and the bible. Screenshots land in
+// test-results/screenshots/ (look at them as a creator would).
+import assert from 'node:assert/strict';
+import { existsSync, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright';
+import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
+import { createLog } from '../../electron/services/log.ts';
+import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
+import { createProject, readProject } from '../../electron/services/projects/store.ts';
+import { startBridge, type Bridge } from '../bridge/server.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.resolve('test-results', 'screenshots');
+const STATIC = path.resolve('dist-renderer-bridge');
+
+let dir: string;
+let app: Storyreel;
+let bridge: Bridge;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+before(async () => {
+  assert.ok(existsSync(path.join(STATIC, 'index.html')), 'dist-renderer-bridge is not built (npx vite build --mode bridge)');
+  await fs.mkdir(SHOTS, { recursive: true });
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-e2e-craft-'));
+  await createProject(dir, { title: 'Night Market', size: '1280x720', provider: 'openai-videos', model: 'sora-2' });
+  app = new Storyreel({
+    version: 'e2e',
+    ffmpeg: resolveFfmpeg({ env: process.env }),
+    settings: new MemorySettings(),
+    secrets: new EnvSecrets({}),
+    log: createLog({ file: path.join(dir, '.storyreel', 'logs', 'e2e.log') }),
+    owner: 'e2e',
+    dialogs: { pickFolder: async () => null, pickImage: async () => null, reveal: async () => false },
+  });
+  await app.openProject(dir);
+  bridge = await startBridge(app, { staticDir: STATIC });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+  await page.goto(bridge.pageUrl);
+  await page.getByTestId('project-title').waitFor();
+});
+
+after(async () => {
+  await browser?.close();
+  await bridge?.close();
+  await app?.shutdown();
+  if (dir) await fs.rm(dir, { recursive: true, force: true });
+});
+
+test('a pasted Markdown shot list and a seed-style shot sequence become scenes, lengths snapped with a note', async () => {
+  await page.getByTestId('import-shotlist').click();
+  await page.getByTestId('shotlist-text').fill(await fs.readFile('tests/fixtures/shotlists/lighthouse.md', 'utf8'));
+  await page.getByTestId('shotlist-summary').filter({ hasText: '4 shots, read as a numbered list' }).waitFor();
+  assert.match(await page.getByTestId('shotlist-dialog').innerText(), /Shot 2 asked for 7 s; sora-2 makes 4, 8, 12 s, so it is 8 s\./);
+  await page.screenshot({ path: path.join(SHOTS, 'craft-import-shotlist.png') });
+  await page.getByTestId('shotlist-import').click();
+  await page.getByTestId('shotlist-notes').waitFor();
+  await page.getByRole('button', { name: 'OK' }).click();
+  await page.getByTestId('scene-card').nth(3).waitFor();
+
+  await page.getByTestId('import-shotlist').click();
+  await page.getByTestId('shotlist-text').fill(await fs.readFile('tests/fixtures/shotlists/seed-sequence.txt', 'utf8'));
+  await page.getByTestId('shotlist-summary').filter({ hasText: '7 shots, read as a shot sequence' }).waitFor();
+  await page.getByTestId('shotlist-import').click();
+  await page.getByTestId('shotlist-notes').waitFor();
+  await page.getByRole('button', { name: 'OK' }).click();
+  await page.getByTestId('scene-card').nth(10).waitFor();
+
+  const p = await readProject(dir);
+  assert.equal(p.scenes.length, 11);
+  // The second list went in after the selected scene: the first one the first import added.
+  assert.deepEqual(p.scenes.map((s) => s.seconds), [8, 4, 4, 4, 4, 4, 4, 4, 8, 4, 12]);
+  assert.ok(p.scenes[1]!.prompt.startsWith('开场:日出海天,国旗飘扬。'), p.scenes[1]!.prompt.slice(0, 20));
+  assert.equal(p.style, '35mm film, muted teal and amber grade');
+});
+
+test('the linter warns as the creator types, each warning with a fix, and shows the prompt as sent with its length', async () => {
+  await page.getByTestId('scene-card').first().click();
+  const prompt = page.getByTestId('scene-prompt');
+  await prompt.fill('A beautiful sunny beach under a starry night sky. Taylor Swift and a man, a woman, a dog and a horse walk, then dance, then swim, then sleep. The camera pans.');
+  const warnings = page.getByTestId('lint-warning');
+  await page.locator('[data-testid="lint-warning"][data-code="motion"]').waitFor();
+  const found = await warnings.evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+  for (const code of ['vague', 'contradiction', 'crowded', 'motion', 'blocked']) assert.ok(found.includes(code), `${code} in ${found.join(',')}`);
+  assert.match(await page.getByTestId('lint-list').innerText(), /Describe an original instead, e\.g\. “a blonde pop singer/);
+  await page.getByTestId('sent-prompt').locator('summary').click();
+  assert.match(await page.getByTestId('sent-length').innerText(), /^\d+ \/ 32,000 characters$/);
+  assert.match(await page.getByTestId('sent-text').innerText(), /Style: 35mm film, muted teal and amber grade$/);
+  await page.screenshot({ path: path.join(SHOTS, 'craft-linter.png') });
+
+  // Fixed as the linter suggests: the warnings go.
+  await prompt.fill('Wide shot of an empty beach at noon, harsh sunlight, the camera pans slowly left to right.');
+  await page.getByTestId('lint-list').waitFor({ state: 'detached' });
+  assert.deepEqual(pageErrors, []);
+});
