@@ -2,6 +2,7 @@
 // as zod schemas; the client and handler types are inferred from them. Main parses every payload
 // with these schemas before a service sees it (electron/ipc.ts, and the test bridge).
 import { z } from 'zod';
+import { BIBLE_KINDS, MAX_BIBLE_ENTRIES, MAX_DESCRIPTION_CHARS, MAX_ENTRY_IMAGES, NAME_PATTERN, STYLE_PRESET_IDS } from './bible.ts';
 import { ProjectChangeSchema } from './change.ts';
 import { AppErrorSchema } from './errors.ts';
 import { ExportSnapshotSchema, JobSnapshotSchema } from './jobs.ts';
@@ -290,6 +291,32 @@ export const contract = {
         z.object({ text: z.string().min(1).max(200_000), afterId: Id.nullable().optional() }).strict(),
         z.object({ change: ProjectChangeSchema, added: z.array(z.string()), notes: z.array(z.string()), summary: z.string() }),
       ),
+    },
+    bible: {
+      /** The whole bible as edited (shared/bible.ts). An entry keeps or drops its images; new ones come from pickImage. */
+      update: call(
+        z
+          .object({
+            entries: z
+              .array(
+                z
+                  .object({
+                    id: Id.optional(),
+                    kind: z.enum(BIBLE_KINDS),
+                    name: z.string().regex(NAME_PATTERN),
+                    description: z.string().max(MAX_DESCRIPTION_CHARS),
+                    images: z.array(z.string().max(500)).max(MAX_ENTRY_IMAGES),
+                  })
+                  .strict(),
+              )
+              .max(MAX_BIBLE_ENTRIES),
+            presets: z.array(z.enum(STYLE_PRESET_IDS)).max(STYLE_PRESET_IDS.length),
+          })
+          .strict(),
+        ProjectChangeSchema,
+      ),
+      /** Shows the system's image picker; the image is copied into media/refs/ and added to the entry. null = dismissed. */
+      pickImage: call(z.object({ entryId: Id }).strict(), ProjectChangeSchema.nullable()),
     },
   },
   events: {

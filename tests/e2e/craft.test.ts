@@ -12,12 +12,18 @@ import { createLog } from '../../electron/services/log.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject, readProject } from '../../electron/services/projects/store.ts';
 import { startBridge, type Bridge } from '../bridge/server.ts';
+import { waitFor } from '../helpers/provider-run.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.resolve('test-results', 'screenshots');
 const STATIC = path.resolve('dist-renderer-bridge');
 
 let dir: string;
+let facePng: string;
 let app: Storyreel;
 let bridge: Bridge;
 let browser: Browser;
@@ -28,6 +34,8 @@ before(async () => {
   assert.ok(existsSync(path.join(STATIC, 'index.html')), 'dist-renderer-bridge is not built (npx vite build --mode bridge)');
   await fs.mkdir(SHOTS, { recursive: true });
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-e2e-craft-'));
+  facePng = path.join(dir, '..', `${path.basename(dir)}-face.png`);
+  await exec('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=240x320', '-frames:v', '1', '-y', facePng]);
   await createProject(dir, { title: 'Night Market', size: '1280x720', provider: 'openai-videos', model: 'sora-2' });
   app = new Storyreel({
     version: 'e2e',
@@ -36,7 +44,7 @@ before(async () => {
     secrets: new EnvSecrets({}),
     log: createLog({ file: path.join(dir, '.storyreel', 'logs', 'e2e.log') }),
     owner: 'e2e',
-    dialogs: { pickFolder: async () => null, pickImage: async () => null, reveal: async () => false },
+    dialogs: { pickFolder: async () => null, pickImage: async () => facePng, reveal: async () => false },
   });
   await app.openProject(dir);
   bridge = await startBridge(app, { staticDir: STATIC });
@@ -55,6 +63,7 @@ after(async () => {
   await bridge?.close();
   await app?.shutdown();
   if (dir) await fs.rm(dir, { recursive: true, force: true });
+  if (facePng) await fs.rm(facePng, { force: true });
 });
 
 test('a pasted Markdown shot list and a seed-style shot sequence become scenes, lengths snapped with a note', async () => {
@@ -76,8 +85,8 @@ test('a pasted Markdown shot list and a seed-style shot sequence become scenes, 
   await page.getByRole('button', { name: 'OK' }).click();
   await page.getByTestId('scene-card').nth(10).waitFor();
 
+  await waitFor(async () => (await readProject(dir)).scenes.length === 11, 10000, 'eleven scenes in project.json');
   const p = await readProject(dir);
-  assert.equal(p.scenes.length, 11);
   // The second list went in after the selected scene: the first one the first import added.
   assert.deepEqual(p.scenes.map((s) => s.seconds), [8, 4, 4, 4, 4, 4, 4, 4, 8, 4, 12]);
   assert.ok(p.scenes[1]!.prompt.startsWith('开场:日出海天,国旗飘扬。'), p.scenes[1]!.prompt.slice(0, 20));
@@ -101,5 +110,42 @@ test('the linter warns as the creator types, each warning with a fix, and shows 
   // Fixed as the linter suggests: the warnings go.
   await prompt.fill('Wide shot of an empty beach at noon, harsh sunlight, the camera pans slowly left to right.');
   await page.getByTestId('lint-list').waitFor({ state: 'detached' });
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the bible: a character with a picture, a preset; a scene naming @Mara shows her description in the prompt sent', async () => {
+  await page.getByTestId('bible-edit').click();
+  await page.getByTestId('bible-add-character').click();
+  await page.getByTestId('bible-name').last().fill('Mara');
+  await page.getByTestId('bible-description').last().fill('a woman in her thirties, short silver hair, red raincoat');
+  await page.getByTestId('bible-add-location').click();
+  await page.getByTestId('bible-name').last().fill('Market');
+  await page.getByTestId('bible-description').last().fill('a night market under strings of paper lanterns, wet tarmac');
+  await page.getByTestId('bible-add-image').first().click();
+  await page.getByTestId('bible-image').first().waitFor();
+  await page.screenshot({ path: path.join(SHOTS, 'craft-bible-editor.png') });
+  await page.getByTestId('bible-save').click();
+  await page.getByTestId('bible-editor').waitFor({ state: 'detached' });
+  await page.getByTestId('preset-8mm').click();
+  await page.locator('[data-testid="preset-8mm"][aria-pressed="true"]').waitFor();
+
+  // Saved to project.json (the window shows the change before the write ends).
+  await waitFor(async () => (await readProject(dir)).bible?.presets.length === 1, 10000, 'the preset in project.json');
+  const p = await readProject(dir);
+  assert.deepEqual(p.bible?.entries.map((e) => [e.kind, e.name, e.images.length]), [['character', 'Mara', 1], ['location', 'Market', 0]]);
+  assert.ok(p.bible!.entries[0]!.images[0]!.startsWith('media/refs/bible-mara-'));
+  assert.deepEqual(p.bible?.presets, ['8mm']);
+
+  await page.getByTestId('scene-card').first().click();
+  await page.getByTestId('scene-prompt').fill('Medium shot: @Mara walks slowly left through the @Market at night, lantern light. @Bob waves.');
+  await page.getByTestId('bible-usage').filter({ hasText: 'Uses @Mara, @Market' }).waitFor();
+  assert.match(await page.getByTestId('bible-usage').innerText(), /sora-2 takes no reference images, so the 1 bible image of the named entries is not sent; their descriptions are\./);
+  assert.match(await page.getByTestId('bible-unknown').innerText(), /@Bob is not in the bible/);
+  const sent = await page.getByTestId('sent-text').innerText();
+  assert.match(sent, /^Medium shot: Mara walks slowly left through the Market at night, lantern light\. @Bob waves\.\n\nMara: a woman in her thirties, short silver hair, red raincoat\.\nMarket: a night market/);
+  assert.match(sent, /Style: 35mm film, muted teal and amber grade; 8mm home movie, warm faded colour/);
+  await page.getByTestId('bible-panel').scrollIntoViewIfNeeded();
+  await page.getByTestId('scene-prompt').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'craft-bible.png') });
   assert.deepEqual(pageErrors, []);
 });

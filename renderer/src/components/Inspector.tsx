@@ -1,4 +1,5 @@
 // The right-hand column: project settings, API key, budget, export.
+import { BiblePanel } from './BiblePanel.tsx';
 import { BudgetPanel } from './BudgetPanel.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
 import { KeyPanel } from './KeyPanel.tsx';
@@ -12,6 +13,7 @@ export function Inspector() {
       <Player />
       <ExportPanel />
       <SettingsPanel />
+      <BiblePanel />
       <KeyPanel />
       <BudgetPanel />
       <MediaCleanup />

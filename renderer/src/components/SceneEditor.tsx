@@ -13,6 +13,7 @@ import { activeJobsFor, sceneStatus } from '../lib/status.ts';
 import { useStore, type StoreState } from '../store.ts';
 import { useShallow } from 'zustand/react/shallow';
 import { requestCancel } from './ConfirmCancel.tsx';
+import { BibleUsage } from './BiblePanel.tsx';
 import { LintList, SentPrompt } from './LintList.tsx';
 import { ReferenceField } from './ReferenceField.tsx';
 import { ResendUnknown } from './ResendUnknown.tsx';
@@ -75,8 +76,9 @@ export function SceneEditor() {
 
 function PromptField({ scene }: { scene: Scene }) {
   const style = useStore((s) => s.view?.project.style ?? '');
+  const bible = useStore((s) => s.view?.project.bible);
   const { draft, change, flush } = useDraft(scene.prompt, (v) => updateScene(scene.id, { prompt: v }));
-  const sent = fullPrompt({ style }, { prompt: draft });
+  const sent = fullPrompt({ style, bible }, { prompt: draft });
   return (
     <div className="field">
       <label className="field-label" htmlFor="scene-prompt">
@@ -98,6 +100,7 @@ function PromptField({ scene }: { scene: Scene }) {
           {style.trim().length > 90 ? '…' : ''}”
         </p>
       )}
+      <BibleUsage prompt={draft} />
       <LintList prompt={draft} sent={sent} />
       <SentPrompt sent={sent} />
     </div>
