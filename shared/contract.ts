@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { BIBLE_KINDS, MAX_BIBLE_ENTRIES, MAX_DESCRIPTION_CHARS, MAX_ENTRY_IMAGES, NAME_PATTERN, STYLE_PRESET_IDS } from './bible.ts';
 import { ProjectChangeSchema } from './change.ts';
+import { COMPOSER_PARTS, MAX_PART_CHARS, type ComposerPart } from './composer.ts';
 import { AppErrorSchema } from './errors.ts';
 import { ExportSnapshotSchema, JobSnapshotSchema } from './jobs.ts';
 import { ContinuitySchema, MAX_CAPTION_CHARS, MAX_PROMPT_CHARS, ProjectSchema, SizeSchema, TransitionPatchSchema } from './project.ts';
@@ -317,6 +318,10 @@ export const contract = {
       ),
       /** Shows the system's image picker; the image is copied into media/refs/ and added to the entry. null = dismissed. */
       pickImage: call(z.object({ entryId: Id }).strict(), ProjectChangeSchema.nullable()),
+    },
+    composer: {
+      /** A scene's composer parts; the scene's prompt becomes what they compose (shared/composer.ts). */
+      set: call(z.object({ sceneId: Id, parts: z.object(Object.fromEntries(COMPOSER_PARTS.map((p) => [p, z.string().max(MAX_PART_CHARS)])) as Record<ComposerPart, z.ZodString>).strict() }).strict(), ProjectChangeSchema),
     },
   },
   events: {

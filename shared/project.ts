@@ -8,6 +8,7 @@
 // version does not know are kept, at every level, and written back on save.
 import { z } from 'zod';
 import { BibleSchema, composePrompt, type Bible } from './bible.ts';
+import { ComposerSchema } from './composer.ts';
 
 export const PROJECT_FORMAT_VERSION = 2;
 export const PROJECT_FILE = 'project.json';
@@ -105,6 +106,8 @@ const SceneFields = {
   chosenTake: z.string().nullable().default(null),
   /** Why the last generation of this scene failed, in words; cleared when a take arrives. */
   lastError: SceneErrorSchema.nullable().default(null),
+  /** The prompt composer's parts (shared/composer.ts), when the prompt was composed from them. */
+  composer: ComposerSchema.optional(),
 };
 const SceneObject = z.object(SceneFields);
 export type Scene = z.output<typeof SceneObject>;

@@ -149,3 +149,29 @@ test('the bible: a character with a picture, a preset; a scene naming @Mara show
   await page.screenshot({ path: path.join(SHOTS, 'craft-bible.png') });
   assert.deepEqual(pageErrors, []);
 });
+
+test('the composer: parts compose the prompt as the creator types, and the linter flags what they say', async () => {
+  await page.getByTestId('scene-card').nth(2).click();
+  await page.getByTestId('composer').locator('summary').click();
+  // A scene never composed starts with its prompt as the subject.
+  assert.ok((await page.getByTestId('composer-subject').inputValue()).startsWith('转场:浪花与石雕的呼应。'));
+  await page.getByTestId('composer-camera').fill('Wide shot, the camera zooms');
+  await page.getByTestId('composer-subject').fill('A beautiful harbour; a fisherman, a girl, a dog and a horse wait on the pier');
+  await page.getByTestId('composer-setting').fill('Sunny harbour under a starry night sky');
+  await page.getByTestId('composer-lighting').fill('');
+  await page.getByTestId('composer-style').fill('Handheld documentary');
+  await page.getByTestId('composer-sound').fill('Gulls, a distant bell');
+  const composed = 'Wide shot, the camera zooms. A beautiful harbour; a fisherman, a girl, a dog and a horse wait on the pier. Sunny harbour under a starry night sky. Style: Handheld documentary. Sound: Gulls, a distant bell.';
+  await waitFor(async () => (await page.getByTestId('scene-prompt').inputValue()) === composed, 10000, 'the composed prompt in the prompt field');
+  await page.locator('[data-testid="lint-warning"][data-code="contradiction"]').waitFor();
+  const found = await page.getByTestId('lint-warning').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+  for (const code of ['vague', 'contradiction', 'crowded', 'motion']) assert.ok(found.includes(code), `${code} in ${found.join(',')}`);
+  // Tall enough to see the prompt, its warnings and the parts together.
+  await page.setViewportSize({ width: 1280, height: 1500 });
+  await page.getByTestId('scene-prompt').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'craft-composer-lint.png') });
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await waitFor(async () => (await readProject(dir)).scenes[2]!.prompt === composed, 10000, 'the composed prompt in project.json');
+  assert.equal((await readProject(dir)).scenes[2]!.composer?.camera, 'Wide shot, the camera zooms');
+  assert.deepEqual(pageErrors, []);
+});

@@ -1,5 +1,5 @@
 import type { Handlers } from '../../../shared/contract.ts';
-import { addBibleImage, updateBible } from '../projects/bible.ts';
+import { addBibleImage, setComposer, updateBible } from '../projects/bible.ts';
 import type { HandlerContext } from './context.ts';
 
 export function bibleHandlers(ctx: HandlerContext): Handlers['bible'] {
@@ -10,5 +10,11 @@ export function bibleHandlers(ctx: HandlerContext): Handlers['bible'] {
       const file = await ctx.dialogs?.pickImage();
       return file ? addBibleImage(session, entryId, file) : null;
     },
+  };
+}
+
+export function composerHandlers(ctx: HandlerContext): Handlers['composer'] {
+  return {
+    set: async ({ sceneId, parts }) => setComposer(ctx.session().store, sceneId, parts),
   };
 }

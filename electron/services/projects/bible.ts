@@ -1,9 +1,11 @@
-// Editing the project bible (shared/bible.ts). The window sends the whole bible as the creator edits it;
+// Editing the project bible (shared/bible.ts) and a scene's composer parts (shared/composer.ts). The window sends the whole bible as the creator edits it;
 // image paths come only from main (addBibleImage copies the file into media/refs/), so an edit may keep or
 // drop an entry's images but never name a new path.
 import { MAX_ENTRY_IMAGES, type Bible, type BibleKind, type StylePresetId } from '../../../shared/bible.ts';
 import type { ProjectChange } from '../../../shared/change.ts';
+import { composeParts, type Composer } from '../../../shared/composer.ts';
 import { AppError } from '../../../shared/errors.ts';
+import { MAX_PROMPT_CHARS } from '../../../shared/project.ts';
 import { newId } from '../fsutil.ts';
 import { copyImage } from '../generation/references.ts';
 import type { Session } from '../session.ts';
@@ -36,5 +38,15 @@ export async function addBibleImage(session: Session, entryId: string, file: str
   return session.store.mutate({ origin: 'user', label: `Add image to @${entry.name}` }, [], (p) => {
     const bible = p.bible!;
     p.bible = { ...bible, entries: bible.entries.map((e) => (e.id === entryId ? { ...e, images: [...e.images, rel] } : e)) };
+  });
+}
+
+/** Sets a scene's composer parts and the prompt they compose (shared/composer.ts), in one change. */
+export async function setComposer(store: ProjectStore, sceneId: string, parts: Composer): Promise<ProjectChange> {
+  store.scene(sceneId);
+  return store.mutate({ origin: 'user', label: 'Compose prompt' }, [sceneId], (p) => {
+    const scene = p.scenes.find((s) => s.id === sceneId)!;
+    scene.composer = { ...parts };
+    scene.prompt = composeParts(parts).slice(0, MAX_PROMPT_CHARS);
   });
 }

@@ -15,6 +15,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { requestCancel } from './ConfirmCancel.tsx';
 import { BibleUsage } from './BiblePanel.tsx';
 import { LintList, SentPrompt } from './LintList.tsx';
+import { PromptComposer } from './PromptComposer.tsx';
 import { ReferenceField } from './ReferenceField.tsx';
 import { ResendUnknown } from './ResendUnknown.tsx';
 import { SceneModelPicker, useSceneModel } from './SceneModelPicker.tsx';
@@ -59,6 +60,7 @@ export function SceneEditor() {
       <div className="editor-body">
         <div className="editor-left">
           <PromptField key={scene.id} scene={scene} />
+          <PromptComposer key={`composer-${scene.id}`} scene={scene} />
           <ReferenceField scene={scene} />
           <SceneModelPicker scene={scene} />
           <SceneControls scene={scene} index={index} />
