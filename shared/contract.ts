@@ -150,6 +150,17 @@ export type HistoryState = z.infer<typeof HistoryStateSchema>;
 const Ids = z.array(Id).min(1).max(500);
 /** The part of a take the film uses, in seconds from the take's start; null = all of it. */
 const TrimInput = z.object({ in: z.number().nonnegative().max(3600), out: z.number().positive().max(3600) }).strict().nullable();
+export const EnhanceStatusSchema = z.object({
+  baseUrl: z.string().nullable(),
+  model: z.string().nullable(),
+  keySet: z.boolean(),
+  /** e.g. "••••1234"; never the key. */
+  hint: z.string().nullable(),
+  origin: z.string().nullable(),
+  ready: z.boolean(),
+  why: z.string().nullable(),
+});
+export type EnhanceStatusView = z.infer<typeof EnhanceStatusSchema>;
 
 export const contract = {
   calls: {
@@ -322,6 +333,18 @@ export const contract = {
     composer: {
       /** A scene's composer parts; the scene's prompt becomes what they compose (shared/composer.ts). */
       set: call(z.object({ sceneId: Id, parts: z.object(Object.fromEntries(COMPOSER_PARTS.map((p) => [p, z.string().max(MAX_PART_CHARS)])) as Record<ComposerPart, z.ZodString>).strict() }).strict(), ProjectChangeSchema),
+    },
+    enhance: {
+      /** Whether Enhance is on, and why not; the key itself never comes back. */
+      status: call(None, EnhanceStatusSchema),
+      /** The chat-completions base URL (https:, or http: on this computer) and model. */
+      configure: call(z.object({ baseUrl: z.string().url().max(2000).nullable().optional(), model: z.string().min(1).max(200).nullable().optional() }).strict(), EnhanceStatusSchema),
+      /** The key goes to main once; main's own dialog asks whether it may go to the base URL. */
+      setKey: call(z.object({ key: z.string().min(8).max(500) }).strict(), EnhanceStatusSchema),
+      clearKey: call(None, EnhanceStatusSchema),
+      confirmAddress: call(None, EnhanceStatusSchema),
+      /** The scene's prompt rewritten by the chat model; nothing changes until the creator accepts it (scenes.update). */
+      run: call(z.object({ sceneId: Id }).strict(), z.object({ before: z.string(), after: z.string() })),
     },
   },
   events: {

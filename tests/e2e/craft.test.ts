@@ -12,6 +12,7 @@ import { createLog } from '../../electron/services/log.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject, readProject } from '../../electron/services/projects/store.ts';
 import { startBridge, type Bridge } from '../bridge/server.ts';
+import { startChatEmulator, type ChatEmulator } from '../emulators/chat/server.ts';
 import { waitFor } from '../helpers/provider-run.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -25,6 +26,7 @@ const STATIC = path.resolve('dist-renderer-bridge');
 let dir: string;
 let facePng: string;
 let app: Storyreel;
+let chat: ChatEmulator;
 let bridge: Bridge;
 let browser: Browser;
 let page: Page;
@@ -44,9 +46,10 @@ before(async () => {
     secrets: new EnvSecrets({}),
     log: createLog({ file: path.join(dir, '.storyreel', 'logs', 'e2e.log') }),
     owner: 'e2e',
-    dialogs: { pickFolder: async () => null, pickImage: async () => facePng, reveal: async () => false },
+    dialogs: { pickFolder: async () => null, pickImage: async () => facePng, reveal: async () => false, confirm: async () => true },
   });
   await app.openProject(dir);
+  chat = await startChatEmulator({ apiKey: 'sk-e2e-chat-key-1234' });
   bridge = await startBridge(app, { staticDir: STATIC });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -62,6 +65,7 @@ after(async () => {
   await browser?.close();
   await bridge?.close();
   await app?.shutdown();
+  await chat?.close();
   if (dir) await fs.rm(dir, { recursive: true, force: true });
   if (facePng) await fs.rm(facePng, { force: true });
 });
@@ -173,5 +177,32 @@ test('the composer: parts compose the prompt as the creator types, and the linte
   await page.setViewportSize({ width: 1280, height: 860 });
   await waitFor(async () => (await readProject(dir)).scenes[2]!.prompt === composed, 10000, 'the composed prompt in project.json');
   assert.equal((await readProject(dir)).scenes[2]!.composer?.camera, 'Wide shot, the camera zooms');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('Enhance: off until set up; the rewrite is shown as a diff and kept only when accepted', async () => {
+  await page.getByTestId('scene-card').nth(3).click();
+  assert.equal(await page.getByTestId('enhance').count(), 0, 'no Enhance button without a key');
+  await page.getByTestId('enhance-url').fill(chat.url);
+  await page.getByTestId('enhance-model').fill('openai/gpt-4o-mini');
+  await page.getByTestId('enhance-model').blur();
+  await page.getByTestId('enhance-key').fill('sk-e2e-chat-key-1234');
+  await page.getByTestId('enhance-key-save').click();
+  await page.getByTestId('enhance-state').filter({ hasText: 'On: openai/gpt-4o-mini' }).waitFor();
+  const prompt = page.getByTestId('scene-prompt');
+  await prompt.fill('a nice harbour');
+  await page.getByTestId('enhance').click();
+  await page.getByTestId('enhance-review').waitFor();
+  assert.match(await page.getByTestId('enhance-diff').locator('ins').first().innerText(), /Medium close-up, slow dolly in:/);
+  // Words kept are plain: only the changed ones are marked.
+  assert.deepEqual(await page.getByTestId('enhance-diff').locator('span').allInnerTexts(), ['a nice harbour']);
+  await page.screenshot({ path: path.join(SHOTS, 'craft-enhance-diff.png') });
+  await page.getByTestId('enhance-accept').click();
+  const enhanced = 'Medium close-up, slow dolly in: a nice harbour, warm golden backlight at dusk.';
+  await waitFor(async () => (await prompt.inputValue()) === enhanced, 10000, 'the enhanced prompt in the field');
+  await waitFor(async () => (await readProject(dir)).scenes[3]!.prompt === enhanced, 10000, 'the enhanced prompt in project.json');
+  const sent = chat.requests.at(-1)!;
+  assert.equal(sent.headers.authorization, 'Bearer sk-e2e-chat-key-1234');
+  assert.match(JSON.stringify(sent.body), /Prompt to rewrite:\\na nice harbour/);
   assert.deepEqual(pageErrors, []);
 });

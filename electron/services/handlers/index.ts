@@ -9,7 +9,7 @@ import { projectHandlers } from './project.ts';
 import { sceneHandlers } from './scenes.ts';
 import { settingsHandlers, type SettingsContext } from './settings.ts';
 import { shotListHandlers } from './shotlist.ts';
-import { bibleHandlers, composerHandlers } from './bible.ts';
+import { bibleHandlers, composerHandlers, enhanceHandlers } from './bible.ts';
 import { takeHandlers } from './takes.ts';
 
 export function buildHandlers(ctx: HandlerContext, settings: SettingsContext): Handlers {
@@ -38,5 +38,6 @@ export function buildHandlers(ctx: HandlerContext, settings: SettingsContext): H
     shotList: shotListHandlers(ctx),
     bible: bibleHandlers(ctx),
     composer: composerHandlers(ctx),
+    enhance: enhanceHandlers(ctx, settings.enhancer),
   };
 }

@@ -1,6 +1,7 @@
 // The right-hand column: project settings, API key, budget, export.
 import { BiblePanel } from './BiblePanel.tsx';
 import { BudgetPanel } from './BudgetPanel.tsx';
+import { EnhanceSettings } from './Enhance.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
 import { KeyPanel } from './KeyPanel.tsx';
 import { MediaCleanup } from './MediaCleanup.tsx';
@@ -15,6 +16,7 @@ export function Inspector() {
       <SettingsPanel />
       <BiblePanel />
       <KeyPanel />
+      <EnhanceSettings />
       <BudgetPanel />
       <MediaCleanup />
     </aside>

@@ -14,6 +14,7 @@ import { useStore, type StoreState } from '../store.ts';
 import { useShallow } from 'zustand/react/shallow';
 import { requestCancel } from './ConfirmCancel.tsx';
 import { BibleUsage } from './BiblePanel.tsx';
+import { EnhanceButton } from './Enhance.tsx';
 import { LintList, SentPrompt } from './LintList.tsx';
 import { PromptComposer } from './PromptComposer.tsx';
 import { ReferenceField } from './ReferenceField.tsx';
@@ -102,6 +103,7 @@ function PromptField({ scene }: { scene: Scene }) {
           {style.trim().length > 90 ? '…' : ''}”
         </p>
       )}
+      <EnhanceButton sceneId={scene.id} flush={flush} />
       <BibleUsage prompt={draft} />
       <LintList prompt={draft} sent={sent} />
       <SentPrompt sent={sent} />
