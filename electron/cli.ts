@@ -15,6 +15,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   render: async (args) => (await import('./cli/render.ts')).render(args),
   package: async (args) => (await import('./cli/package.ts')).runPackage(args),
   export: async (args) => (await import('./cli/export.ts')).exportCommand(args),
+  import: async (args) => (await import('./cli/import.ts')).importCommand(args),
+  generate: async (args) => (await import('./cli/import.ts')).generateCommand(args),
 };
 
 async function main(argv: string[]): Promise<number> {

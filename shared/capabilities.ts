@@ -290,12 +290,12 @@ export function projectProblems(project: Pick<Project, 'provider' | 'model' | 's
 }
 
 /** `style` is optional so a caller that only has the scene still checks the scene's own prompt. */
-export function sceneProblems(project: Pick<Project, 'provider' | 'model' | 'size'> & { style?: string }, scene: Pick<Scene, 'id' | 'prompt' | 'seconds' | 'referenceImage'>, index?: number, custom: CustomModels = []): Problem[] {
+export function sceneProblems(project: Pick<Project, 'provider' | 'model' | 'size'> & { style?: string; bible?: Project['bible'] }, scene: Pick<Scene, 'id' | 'prompt' | 'seconds' | 'referenceImage'>, index?: number, custom: CustomModels = []): Problem[] {
   const problems: Problem[] = [];
   const model = modelProfile(project.provider, project.model, custom);
   const name = index === undefined ? 'This scene' : `Scene ${index + 1}`;
   if (!scene.prompt.trim()) problems.push({ sceneId: scene.id, field: 'prompt', message: `${name} has no prompt.` });
-  const sent = fullPrompt({ style: project.style ?? '' }, scene).length;
+  const sent = fullPrompt({ style: project.style ?? '', bible: project.bible }, scene).length;
   if (model?.maxPromptChars !== undefined && sent > model.maxPromptChars) {
     const withStyle = project.style?.trim() ? ' with the project style' : '';
     problems.push({

@@ -7,6 +7,8 @@
 // default, so `{"prompt": "…", "seconds": 8}` is a scene. In memory every field is present. Fields this
 // version does not know are kept, at every level, and written back on save.
 import { z } from 'zod';
+import { BibleSchema, composePrompt, type Bible } from './bible.ts';
+import { ComposerSchema } from './composer.ts';
 
 export const PROJECT_FORMAT_VERSION = 2;
 export const PROJECT_FILE = 'project.json';
@@ -138,6 +140,8 @@ const SceneFields = {
   chosenBy: z.enum(['auto', 'creator']).optional(),
   /** Why the last generation of this scene failed, in words; cleared when a take arrives. */
   lastError: SceneErrorSchema.nullable().default(null),
+  /** The prompt composer's parts (shared/composer.ts), when the prompt was composed from them. */
+  composer: ComposerSchema.optional(),
 };
 const SceneObject = z.object(SceneFields);
 export type Scene = z.output<typeof SceneObject>;
@@ -158,6 +162,8 @@ const ProjectFields = {
   /** Text appended to every scene's prompt. */
   style: z.string().max(4000).default(''),
   scenes: z.array(SceneSchema).default(() => []),
+  /** Characters, props, locations, looks and style presets (shared/bible.ts); absent = none. */
+  bible: BibleSchema.optional(),
   createdAt: z.string().default(() => new Date().toISOString()),
   updatedAt: z.string().default(() => new Date().toISOString()),
 };
@@ -204,13 +210,12 @@ export function projectRuleProblems(project: unknown): Array<{ path: Array<strin
   return problems;
 }
 
-/** The prompt actually sent for a scene: the scene's own text, then the project's style. */
-export function fullPrompt(project: Pick<Project, 'style'>, scene: Pick<Scene, 'prompt'>): string {
-  const style = project.style.trim();
-  const prompt = scene.prompt.trim();
-  if (!style) return prompt;
-  if (!prompt) return style;
-  return `${prompt}\n\nStyle: ${style}`;
+/**
+ * The prompt actually sent for a scene: the scene's own text, the bible entries it names, then the
+ * project's style and presets (composePrompt in bible.ts). Every caller uses this one function.
+ */
+export function fullPrompt(project: Pick<Project, 'style'> & { bible?: Bible | undefined }, scene: Pick<Scene, 'prompt'>): string {
+  return composePrompt(project, scene);
 }
 
 export function parseSize(size: string): { width: number; height: number } {

@@ -8,6 +8,8 @@ export const USAGE: Record<string, string> = {
   render: 'storyreel render <project-dir> [--out FILE] [--provider ID] [--model NAME] [--yes | --max-spend USD] [--save] [options]',
   package: 'storyreel package <project-dir> [--out DIR] [--fps N]',
   export: 'storyreel export <project-dir> [--out FILE] [--preset 16:9|9:16|1:1] [--fit|--fill] [--quality draft|standard|high]',
+  import: 'storyreel import <project-dir> <shot-list-file> [--after N]',
+  generate: 'storyreel generate <project-dir> [--scenes 1,3-5] [--takes N] [--max-spend USD]',
 };
 
 export const HELP = `storyreel — storyboard → AI video jobs → one stitched MP4
@@ -55,6 +57,14 @@ Usage:
   storyreel package <project-dir> [--out DIR] [--fps N]
       Write a conform package for an editor (the chosen takes, the cut as OTIO, FCPXML, Premiere XML
       and EDL, the captions as SRT/VTT): storyreel package --help.
+
+  storyreel import <project-dir> <shot-list-file> [--after N]
+      Add one scene per shot of a plain-text or Markdown shot list (paragraphs, numbered items,
+      headings, or numbered bold titles with Shot:/镜头 lines). [8s] sets a shot's length.
+
+  storyreel generate <project-dir> [--scenes 1,3-5] [--takes N] [--max-spend USD]
+      Generate the named scenes (default: every scene without a chosen take), N takes each, and
+      wait for them; nothing is exported.
 
   storyreel --help | --version
 

@@ -10,6 +10,7 @@ import type { AppInfo, EstimateView, EventName, EventPayload, Handlers, KeyStatu
 import { AppError } from '../../shared/errors.ts';
 import type { ExportSnapshot, JobSnapshot } from '../../shared/jobs.ts';
 import type { Project } from '../../shared/project.ts';
+import { PromptEnhancer } from './enhance/service.ts';
 import { ExportService } from './export/service.ts';
 import { GenerationPlanner } from './generation/planner.ts';
 import { importReference } from './generation/references.ts';
@@ -72,11 +73,14 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
   readonly keys: ProviderRegistry;
   /** The projects opened lately, most recent first (projects/recent.ts). */
   readonly recent: RecentProjects;
+  /** Enhance: a chat model rewrites a prompt; its key is kept like the providers' (enhance/service.ts). */
+  readonly enhancer: PromptEnhancer;
 
   constructor(readonly opts: StoryreelOptions) {
     super();
     this.recent = new RecentProjects(opts.recent ?? new MemoryRecentStore());
     this.keys = new ProviderRegistry({ settings: opts.settings, secrets: opts.secrets, env: opts.env, confirm: () => opts.dialogs?.confirm, log: opts.log });
+    this.enhancer = new PromptEnhancer({ settings: opts.settings, secrets: opts.secrets, confirm: () => opts.dialogs?.confirm, log: opts.log });
     this.ffPaths = opts.ffmpeg;
     this.ff = new Ffmpeg(opts.ffmpeg, opts.log);
     opts.updates?.on('state', (state) => this.push('update', state));
@@ -270,7 +274,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
       customModels: () => this.keys.customModels(),
       dialogs: this.opts.dialogs,
     };
-    return buildHandlers(ctx, { keys: this.keys, settings: this.opts.settings, switchFfmpeg: (p) => this.switchFfmpeg(p) });
+    return buildHandlers(ctx, { keys: this.keys, settings: this.opts.settings, switchFfmpeg: (p) => this.switchFfmpeg(p), enhancer: this.enhancer });
   }
 
   /** Opens a media URL's file in the open project (regular files under media/ or exports/ only; see serve.ts). */

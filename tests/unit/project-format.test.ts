@@ -174,7 +174,9 @@ test('fields this version does not know are kept on save: top level, scenes, tak
   const file = path.join(dir, 'project.json');
   const raw = JSON.parse(await fs.readFile(file, 'utf8'));
   raw.formatVersion = 2;
-  raw.bible = { characters: ['the keeper'] };
+  raw.soundtrack = { cues: ['the keeper'] };
+  // A known object keeps the fields it does not know too (the bible is known since issue 10).
+  raw.bible = { entries: [], presets: [], voices: ['the keeper'] };
   raw.scenes[0].notes = 'shoot at golden hour';
   raw.scenes[0].takes[0].lut = 'kodak-2383';
   raw.scenes[1].transition = { type: 'crossfade', seconds: 0.5, curve: 'ease' };
@@ -183,7 +185,8 @@ test('fields this version does not know are kept on save: top level, scenes, tak
   await store.updateScene(store.get().scenes[0]!.id, { prompt: 'A lamp flickers on.' });
   await store.flush();
   const saved = JSON.parse(await fs.readFile(file, 'utf8'));
-  assert.deepEqual(saved.bible, { characters: ['the keeper'] });
+  assert.deepEqual(saved.soundtrack, { cues: ['the keeper'] });
+  assert.deepEqual(saved.bible, { entries: [], presets: [], voices: ['the keeper'] });
   assert.equal(saved.scenes[0].notes, 'shoot at golden hour');
   assert.equal(saved.scenes[0].prompt, 'A lamp flickers on.');
   assert.equal(saved.scenes[0].takes[0].lut, 'kodak-2383');

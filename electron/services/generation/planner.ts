@@ -2,7 +2,8 @@
 // step per project, the checks that must pass before money is spent (values the model takes, the key, the
 // busy scenes, the budget) followed by the creation of the jobs. The step runs under the session's
 // admission mutex, so no sequence or concurrency of calls can pay past the cap or twice for one scene.
-import { estimateCost, formatUsd, generationProblems, roundUsd, sceneTarget, type CustomModels } from '../../../shared/capabilities.ts';
+import { bibleReferences } from '../../../shared/bible.ts';
+import { estimateCost, formatUsd, generationProblems, modelProfile, roundUsd, sceneTarget, type CustomModels } from '../../../shared/capabilities.ts';
 import type { EstimateView } from '../../../shared/contract.ts';
 import { AppError, toAppErrorShape, type AppErrorShape } from '../../../shared/errors.ts';
 import { isTerminal, type JobSnapshot } from '../../../shared/jobs.ts';
@@ -11,6 +12,7 @@ import type { DeriveKind } from '../../../shared/derive.ts';
 import { fullPrompt, type Project, type Provenance } from '../../../shared/project.ts';
 import { needsGeneration } from '../../../shared/stale.ts';
 import type { JobSpec } from '../jobs/engine.ts';
+import type { InputImage } from '../providers/types.ts';
 import { problemsError } from '../projects/rules.ts';
 import type { Session } from '../session.ts';
 import { deriveSpec } from './derive.ts';
@@ -230,18 +232,25 @@ export class GenerationPlanner {
       const frames = sceneFrames(project, id);
       const reference = frames.first ? await fittedReference(session, frames.first, project.size) : null;
       const last = frames.last ? await fittedReference(session, frames.last, project.size) : null;
-      const images = [...(reference ? [{ role: 'first-frame' as const, file: reference }] : []), ...(last ? [{ role: 'last-frame' as const, file: last }] : [])];
+      const target = sceneTarget(project, scene);
+      // The images of the bible entries the scene names, where its model takes references (shared/bible.ts).
+      const bibleRefs = bibleReferences(project, { ...scene, referenceImage: frames.first ?? null }, modelProfile(target.provider, target.model, this.opts.customModels())).images;
+      const images: InputImage[] = [
+        ...(reference ? [{ role: 'first-frame' as const, file: reference }] : []),
+        ...(last ? [{ role: 'last-frame' as const, file: last }] : []),
+        ...(await Promise.all(bibleRefs.map(async (rel) => ({ role: 'reference' as const, file: await fittedReference(session, rel, project.size) })))),
+      ];
       const line = est.lines.find((l) => l.sceneId === id);
       for (let t = 0; t < takes; t++) {
         specs.push({
           sceneId: id,
           sceneNumber: index + 1,
-          ...sceneTarget(project, scene),
+          ...target,
           prompt: fullPrompt(project, scene),
           seconds: scene.seconds,
           size: project.size,
           referenceImage: reference,
-          ...(last ? { images } : {}),
+          ...(last || bibleRefs.length ? { images } : {}),
           continuity: scene.continuity,
           costUsd: line ? roundUsd(line.usd / takes) : 0,
           takeNumber: scene.takes.length + t + 1,

@@ -9,7 +9,7 @@ import { fitImage } from '../media/animatic.ts';
 import type { Session } from '../session.ts';
 
 /**
- * Copies an image into the project (media/refs/) and makes it the scene's first-frame reference.
+ * Copies an image into the project (media/refs/<stem>-….ext) and returns its path relative to the project.
  * The file must be a PNG, JPEG or WebP that ffprobe can read; the original is left where it was.
  */
 export async function importReference(session: Session, sceneId: string, file: string): Promise<ProjectChange> {
@@ -21,14 +21,14 @@ export async function importKeyframe(session: Session, sceneId: string, file: st
   return session.store.setBoundaryKeyframe(sceneId, await copyImage(session, sceneId, file));
 }
 
-/** Copies a PNG, JPEG or WebP that ffprobe can read into media/refs/; returns its project-relative path. */
-async function copyImage(session: Session, sceneId: string, file: string): Promise<string> {
+/** Copies a PNG, JPEG or WebP that ffprobe can read into media/refs/<stem>-…; returns its project-relative path. */
+export async function copyImage(session: Session, stem: string, file: string): Promise<string> {
   const { store } = session;
   const ext = path.extname(file).toLowerCase();
   if (!['.png', '.jpg', '.jpeg', '.webp'].includes(ext)) throw new AppError('InvalidInput', 'A reference image must be a PNG, JPEG or WebP file.');
   const info = await session.ff.probe(file).catch(() => null);
   if (!info?.video || info.video.width < 16 || info.video.height < 16) throw new AppError('MediaInvalid', `${path.basename(file)} is not an image Storyreel can read.`);
-  const rel = `media/refs/${sceneId}-${newId('ref').slice(4)}${ext}`;
+  const rel = `media/refs/${stem}-${newId('ref').slice(4)}${ext}`;
   await fs.mkdir(path.join(store.dir, 'media', 'refs'), { recursive: true });
   await fs.copyFile(file, path.join(store.dir, rel));
   return rel;

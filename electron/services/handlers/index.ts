@@ -8,6 +8,8 @@ import { jobHandlers } from './jobs.ts';
 import { projectHandlers } from './project.ts';
 import { sceneHandlers } from './scenes.ts';
 import { settingsHandlers, type SettingsContext } from './settings.ts';
+import { shotListHandlers } from './shotlist.ts';
+import { bibleHandlers, composerHandlers, enhanceHandlers } from './bible.ts';
 import { takeHandlers } from './takes.ts';
 
 export function buildHandlers(ctx: HandlerContext, settings: SettingsContext): Handlers {
@@ -33,5 +35,9 @@ export function buildHandlers(ctx: HandlerContext, settings: SettingsContext): H
     history: historyHandlers(ctx),
     ...settingsHandlers(ctx, settings),
     cleanup: cleanupHandlers(ctx),
+    shotList: shotListHandlers(ctx),
+    bible: bibleHandlers(ctx),
+    composer: composerHandlers(ctx),
+    enhance: enhanceHandlers(ctx, settings.enhancer),
   };
 }

@@ -1,6 +1,7 @@
 // Settings and keys: every rule about where a key may go, the base URL and the budget cap lives in the
 // provider registry (providers/registry.ts); these only bind the contract to it.
 import type { Handlers } from '../../../shared/contract.ts';
+import type { PromptEnhancer } from '../enhance/service.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import type { SettingsStore } from '../settings-store.ts';
 import type { HandlerContext } from './context.ts';
@@ -9,6 +10,7 @@ export interface SettingsContext {
   keys: ProviderRegistry;
   settings: SettingsStore;
   switchFfmpeg(userPath: string | null): Promise<void>;
+  enhancer: PromptEnhancer;
 }
 
 export function settingsHandlers(ctx: HandlerContext, s: SettingsContext): Pick<Handlers, 'settings' | 'keys'> {

@@ -1,5 +1,7 @@
 // The right-hand column: project settings, API key, budget, export.
+import { BiblePanel } from './BiblePanel.tsx';
 import { BudgetPanel } from './BudgetPanel.tsx';
+import { EnhanceSettings } from './Enhance.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
 import { KeyPanel } from './KeyPanel.tsx';
 import { MediaCleanup } from './MediaCleanup.tsx';
@@ -12,7 +14,9 @@ export function Inspector() {
       <Player />
       <ExportPanel />
       <SettingsPanel />
+      <BiblePanel />
       <KeyPanel />
+      <EnhanceSettings />
       <BudgetPanel />
       <MediaCleanup />
     </aside>

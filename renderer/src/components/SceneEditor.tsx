@@ -13,6 +13,10 @@ import { activeJobsFor, sceneStatus } from '../lib/status.ts';
 import { useStore, type StoreState } from '../store.ts';
 import { useShallow } from 'zustand/react/shallow';
 import { requestCancel } from './ConfirmCancel.tsx';
+import { BibleUsage } from './BiblePanel.tsx';
+import { EnhanceButton } from './Enhance.tsx';
+import { LintList, SentPrompt } from './LintList.tsx';
+import { PromptComposer } from './PromptComposer.tsx';
 import { ReferenceField } from './ReferenceField.tsx';
 import { ResendUnknown } from './ResendUnknown.tsx';
 import { SceneModelPicker, useSceneModel } from './SceneModelPicker.tsx';
@@ -57,6 +61,7 @@ export function SceneEditor() {
       <div className="editor-body">
         <div className="editor-left">
           <PromptField key={scene.id} scene={scene} />
+          <PromptComposer key={`composer-${scene.id}`} scene={scene} />
           <ReferenceField scene={scene} />
           <SceneModelPicker scene={scene} />
           <SceneControls key={`controls-${scene.id}`} scene={scene} index={index} />
@@ -74,8 +79,9 @@ export function SceneEditor() {
 
 function PromptField({ scene }: { scene: Scene }) {
   const style = useStore((s) => s.view?.project.style ?? '');
+  const bible = useStore((s) => s.view?.project.bible);
   const { draft, change, flush } = useDraft(scene.prompt, (v) => updateScene(scene.id, { prompt: v }));
-  const sent = fullPrompt({ style }, { prompt: draft });
+  const sent = fullPrompt({ style, bible }, { prompt: draft });
   return (
     <div className="field">
       <label className="field-label" htmlFor="scene-prompt">
@@ -97,6 +103,10 @@ function PromptField({ scene }: { scene: Scene }) {
           {style.trim().length > 90 ? '…' : ''}”
         </p>
       )}
+      <EnhanceButton sceneId={scene.id} flush={flush} />
+      <BibleUsage prompt={draft} />
+      <LintList prompt={draft} sent={sent} />
+      <SentPrompt sent={sent} />
     </div>
   );
 }

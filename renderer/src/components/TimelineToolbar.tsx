@@ -10,6 +10,7 @@ import { useEstimate } from '../hooks.ts';
 import { activeJobsFor } from '../lib/status.ts';
 import { useStore } from '../store.ts';
 import { BestTakesButton, RegenerateBoardButton } from './BestTakes.tsx';
+import { ImportShotListButton } from './ImportShotList.tsx';
 import { Icon } from './ui.tsx';
 import { UndoControls } from './UndoControls.tsx';
 
@@ -30,6 +31,7 @@ export function TimelineToolbar() {
         Add scene
       </button>
       <UndoControls />
+      <ImportShotListButton />
       <GenerationProblems />
       <div className="spacer" />
       <BestTakesButton />
