@@ -4,6 +4,7 @@
 import Store from 'electron-store';
 import { safeStorage } from 'electron';
 import type { KeyStatus } from '../shared/contract.ts';
+import { ENHANCE_KEY } from './services/enhance/service.ts';
 import { KEYED_PROVIDERS, NO_GATEWAY, originOf, type ConfirmRequest, type GatewaySettings, type Secrets } from './services/providers/registry.ts';
 
 /** What the creator is asked before a key is stored where it is not really protected. */
@@ -150,8 +151,9 @@ export class SafeStorageSecrets implements Secrets {
     this.gatewayCache.set(provider, gateway);
   }
 
+  /** Every secret held, for the log redactor: the providers' keys and gateway values, and the Enhance key. */
   all(): string[] {
-    return KEYED_PROVIDERS.flatMap((p) => {
+    return [...KEYED_PROVIDERS, ENHANCE_KEY].flatMap((p) => {
       const g = this.gateway(p);
       return [this.get(p), ...Object.values(g.headers), ...Object.values(g.query)].filter((k): k is string => !!k);
     });
