@@ -97,10 +97,14 @@ test('--provider applies to the run only; with --save it is kept in project.json
   let saved = JSON.parse(await fs.readFile(path.join(dir, 'project.json'), 'utf8'));
   assert.equal(saved.provider, 'preview', 'a run without --save keeps the project on its own provider');
   assert.equal(saved.scenes[0].takes[0].provider, 'openai-videos', 'the take says what made it');
-  const kept = await run(['render', dir, '--provider', 'openai-videos', '--model', 'sora-2-pro', '--save', '--no-export']);
+  // Another model: the take in the film was put there automatically by sora-2, so the scene is made again
+  // on sora-2-pro (issue 10's "regenerate with another model"); that is paid work, so it needs --yes here.
+  const kept = await run(['render', dir, '--provider', 'openai-videos', '--model', 'sora-2-pro', '--save', '--yes', '--no-export']);
   assert.equal(kept.code, 0, kept.stdout + kept.stderr);
   saved = JSON.parse(await fs.readFile(path.join(dir, 'project.json'), 'utf8'));
   assert.deepEqual([saved.provider, saved.model], ['openai-videos', 'sora-2-pro']);
+  assert.equal(emu.stats.creates, 2, 'one create per model');
+  assert.deepEqual(saved.scenes[0].takes.map((t: { model: string }) => t.model), ['sora-2', 'sora-2-pro']);
 });
 
 test('a render ends with one summary line: scenes ready, the film length, and where it went', async () => {
