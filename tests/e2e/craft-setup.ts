@@ -1,24 +1,22 @@
 // Shared set-up for the storyboard-craft e2e tests (timeline-*.test.ts): a project whose scenes already have
 // takes (tiny clips made here with ffmpeg, 320x180 with sound), the real services behind the test bridge, and
 // Debian's Chromium. Takes are written into project.json directly so no test waits for a generation.
-import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Page } from 'playwright';
 import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
 import { createLog } from '../../electron/services/log.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject, readProject } from '../../electron/services/projects/store.ts';
 import type { Take } from '../../shared/project.ts';
-import { startBridge, type Bridge } from '../bridge/server.ts';
+import { openWindow, SHOTS, waitFor } from '../helpers/e2e.ts';
+
+export { SHOTS, waitFor };
 
 const exec = promisify(execFile);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SHOTS = path.resolve('test-results', 'screenshots');
-const STATIC = path.resolve('dist-renderer-bridge');
 const COLOURS = ['0x2f6fd6', '0xd6692f', '0x2fb36f', '0xb32f9c', '0xc9b02f'];
 
 export interface Craft {
@@ -39,9 +37,6 @@ async function clip(file: string, seconds: number, colour: string): Promise<void
  * `seconds` seconds each.
  */
 export async function openCraft(opts: { scenes: string[]; withTakes?: number; seconds?: number; viewport?: { width: number; height: number } }): Promise<Craft> {
-  assert.ok(existsSync(path.join(STATIC, 'index.html')), 'dist-renderer-bridge is not built (npx vite build --mode bridge)');
-  assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
-  await fs.mkdir(SHOTS, { recursive: true });
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-craft-'));
   const seconds = opts.seconds ?? 2;
   await createProject(dir, { title: 'Harbour at Dawn', size: '1280x720', scenes: opts.scenes.map((prompt) => ({ prompt, seconds: 4 })) });
@@ -69,44 +64,19 @@ export async function openCraft(opts: { scenes: string[]; withTakes?: number; se
     dialogs: { pickFolder: async () => null, pickImage: async () => null, reveal: async () => false },
   });
   await app.openProject(dir);
-  const bridge: Bridge = await startBridge(app, { staticDir: STATIC });
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-  });
-  const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
-  });
-  await page.goto(bridge.pageUrl);
+  const win = await openWindow(app, { viewport: opts.viewport, extraArgs: ['--autoplay-policy=no-user-gesture-required'], consoleErrors: true });
+  const { page, pageErrors } = win;
   await page.getByTestId('scene-card').first().waitFor();
   return {
     dir,
     page,
     pageErrors,
     close: async () => {
-      await browser.close();
-      await bridge.close();
+      await win.close();
       await app.shutdown();
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Polls a condition on the page or the project file until it holds (never a fixed delay). */
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Waits until every video in the page has a frame to show (before a screenshot a creator would look at). */

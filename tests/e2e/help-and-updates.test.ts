@@ -10,7 +10,7 @@ import { createLog } from '../../electron/services/log.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject } from '../../electron/services/projects/store.ts';
 import { UpdateService } from '../../electron/services/updates.ts';
-import { openWindow, SHOTS } from '../helpers/e2e.ts';
+import { openWindow, SHOTS, waitFor } from '../helpers/e2e.ts';
 
 const KEY = 'sk-e2e-diag-0123456789abcdef';
 
@@ -25,19 +25,13 @@ test('Diagnostics… shows what would be copied: versions, ffmpeg, log lines; no
   await app.openProject(dir);
   log(`project opened: ${dir}`);
   log(`preview: rendering "${prompt}"`);
-  const win = await openWindow(app, { width: 1100, height: 760 });
+  const win = await openWindow(app, { viewport: { width: 1100, height: 760 } });
   try {
     const { page } = win;
     await page.getByTestId('open-diagnostics').click();
     const box = page.getByTestId('diagnostics-text');
     // The box fills when main answers: read it until it holds the text (the page's CSP forbids string eval).
-    const boxHas = async (needle: string) => {
-      const deadline = Date.now() + 30000;
-      while (!(await box.inputValue()).includes(needle)) {
-        assert.ok(Date.now() < deadline, `the diagnostics never showed ${needle}`);
-        await page.waitForTimeout(50);
-      }
-    };
+    const boxHas = (needle: string) => waitFor(async () => (await box.inputValue()).includes(needle), 30000, `the diagnostics show ${needle}`);
     await boxHas('Last log lines');
     const text = await box.inputValue();
     assert.match(text, /Storyreel 1\.4\.0/);
@@ -70,7 +64,7 @@ test('an update is offered in a notice: notify-only links to the release page; L
   const dir = path.join(root, 'film');
   await createProject(dir, { title: 'Harbour', size: '640x360', scenes: [{ prompt: 'A harbour at dawn', seconds: 2 }] });
   await app.openProject(dir);
-  const win = await openWindow(app, { width: 1100, height: 700 });
+  const win = await openWindow(app, { viewport: { width: 1100, height: 700 } });
   try {
     const { page } = win;
     await page.getByTestId('scene-card').first().waitFor();

@@ -19,15 +19,24 @@ export interface OpenedWindow {
   close(): Promise<void>;
 }
 
-export async function openWindow(app: Storyreel, viewport = { width: 1280, height: 800 }): Promise<OpenedWindow> {
+export interface WindowOptions {
+  viewport?: { width: number; height: number };
+  /** More Chromium switches, e.g. --autoplay-policy=no-user-gesture-required for playback. */
+  extraArgs?: string[];
+  /** Count console errors as page errors too. */
+  consoleErrors?: boolean;
+}
+
+export async function openWindow(app: Storyreel, opts: WindowOptions = {}): Promise<OpenedWindow> {
   assert.ok(existsSync(path.resolve('dist-renderer-bridge', 'index.html')), 'dist-renderer-bridge is not built (npx vite build --mode bridge)');
   assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
   await fs.mkdir(SHOTS, { recursive: true });
   const bridge = await startBridge(app, { staticDir: path.resolve('dist-renderer-bridge') });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  const page = await browser.newPage({ viewport });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...(opts.extraArgs ?? [])] });
+  const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  if (opts.consoleErrors) page.on('console', (m) => void (m.type() === 'error' && pageErrors.push(m.text())));
   await page.goto(bridge.pageUrl);
   return {
     bridge,
@@ -39,4 +48,18 @@ export async function openWindow(app: Storyreel, viewport = { width: 1280, heigh
       await bridge.close();
     },
   };
+}
+
+/** Polls a condition on the page or a file until it holds (never a fixed delay as the thing waited for). */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not there yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

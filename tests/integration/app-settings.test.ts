@@ -10,19 +10,23 @@ import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { DEFAULT_SETTINGS, repairSettings } from '../../electron/services/settings-store.ts';
 import { originOf } from '../../electron/services/providers/registry.ts';
 
+/** The services as the app builds them, over `settings`, with ffmpeg found again when its path changes. */
+const appWith = (settings: MemorySettings) =>
+  new Storyreel({
+    version: 'test',
+    ffmpeg: resolveFfmpeg({ env: process.env }),
+    resolveFfmpeg: (userPath) => resolveFfmpeg({ userPath, env: process.env }),
+    settings,
+    secrets: new EnvSecrets({}),
+    log: () => undefined,
+    owner: 'test',
+  });
+
 test('a new ffmpeg path is checked before it is saved, and used at once', async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-settings-'));
   try {
     const settings = new MemorySettings();
-    const app = new Storyreel({
-      version: 'test',
-      ffmpeg: resolveFfmpeg({ env: process.env }),
-      resolveFfmpeg: (userPath) => resolveFfmpeg({ userPath, env: process.env }),
-      settings,
-      secrets: new EnvSecrets({}),
-      log: () => undefined,
-      owner: 'test',
-    });
+    const app = appWith(settings);
     const handlers = app.handlers();
     const broken = path.join(dir, 'ffmpeg');
     await fs.writeFile(broken, '#!/bin/sh\nexit 3\n', { mode: 0o755 });
@@ -46,15 +50,7 @@ test('a new ffmpeg path is checked before it is saved, and used at once', async 
 
 test('a setting without a value is refused at the door, and a broken settings file is repaired at start', async () => {
   const settings = new MemorySettings({ budgetUsd: 5 });
-  const app = new Storyreel({
-    version: 'test',
-    ffmpeg: resolveFfmpeg({ env: process.env }),
-    resolveFfmpeg: (userPath) => resolveFfmpeg({ userPath, env: process.env }),
-    settings,
-    secrets: new EnvSecrets({}),
-    log: () => undefined,
-    owner: 'test',
-  });
+  const app = appWith(settings);
   const handlers = app.handlers();
   // Electron's IPC keeps `undefined` (structured clone): it used to be stored and broke app.info for good.
   const refused = await dispatch(handlers, 'settings.update', { budgetUsd: undefined });
