@@ -3,26 +3,16 @@
 // release workflow marked as signed (package.json "storyreel.signed", set only when signing secrets were
 // present). Everything else is notify-only: the notice links to the release page.
 import { app } from 'electron';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { buildSettings } from './app-package.ts';
 import type { AppUpdater } from 'electron-updater';
 import { UpdateService, type UpdateSource } from './services/updates.ts';
 
 export const RELEASES_URL = 'https://github.com/storyreel/storyreel/releases/';
 
-function signedBuild(): boolean {
-  try {
-    const pkg = JSON.parse(readFileSync(path.join(app.getAppPath(), 'package.json'), 'utf8')) as { storyreel?: { signed?: boolean } };
-    return pkg.storyreel?.signed === true;
-  } catch {
-    return false;
-  }
-}
-
 export function createUpdates(log: (line: string) => void): UpdateService | null {
   // From a checkout there is nothing to update; `npm start` stays quiet.
   if (!app.isPackaged) return null;
-  const canInstall = Boolean(process.env.APPIMAGE) || signedBuild();
+  const canInstall = Boolean(process.env.APPIMAGE) || buildSettings().signed === true;
   // Loaded at the first look (a minute after start), not at start-up.
   let loading: Promise<AppUpdater> | null = null;
   const updater = () =>

@@ -2,6 +2,7 @@ import type { Handlers } from '../../../shared/contract.ts';
 import { projectProblems, sceneTarget } from '../../../shared/capabilities.ts';
 import { importReference } from '../generation/references.ts';
 import { problemsError } from '../projects/rules.ts';
+import { patchedTarget } from '../projects/store.ts';
 import { checkTransition, duplicateScenes, moveScenes, removeScenes, splitScene } from '../projects/craft.ts';
 import type { HandlerContext } from './context.ts';
 
@@ -9,9 +10,7 @@ import type { HandlerContext } from './context.ts';
 function checkSceneTarget(ctx: HandlerContext, id: string, patch: { provider?: string | null; model?: string | null }): void {
   const project = ctx.session().store.get();
   const scene = ctx.session().store.scene(id);
-  const provider = patch.provider === undefined ? scene.provider : (patch.provider ?? undefined);
-  const model = patch.model === undefined ? (patch.provider !== undefined && patch.provider !== scene.provider ? undefined : scene.model) : (patch.model ?? undefined);
-  const target = sceneTarget(project, { provider, model });
+  const target = sceneTarget(project, patchedTarget(scene, patch));
   const problems = projectProblems({ ...project, ...target }, ctx.customModels());
   if (problems.length) throw problemsError(problems);
 }

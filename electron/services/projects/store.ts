@@ -90,6 +90,17 @@ export interface ScenePatch {
   model?: string | null;
 }
 
+/**
+ * A scene's own provider/model after `patch`: null goes back to the project's; another provider without a
+ * model named drops the old model, so that provider's default applies (sceneTarget). Absent = the project's.
+ */
+export function patchedTarget(scene: Pick<Scene, 'provider' | 'model'>, patch: Pick<ScenePatch, 'provider' | 'model'>): { provider?: string; model?: string } {
+  const provider = patch.provider === undefined ? scene.provider : (patch.provider ?? undefined);
+  const keepModel = patch.provider === undefined || patch.provider === scene.provider;
+  const model = patch.model === undefined ? (keepModel ? scene.model : undefined) : (patch.model ?? undefined);
+  return { ...(provider ? { provider } : {}), ...(model ? { model } : {}) };
+}
+
 /** Changes made by the creator in the window (or the CLI acting for them). */
 const user = (label: string): ChangeMeta => ({ origin: 'user', label });
 const system = (label: string): ChangeMeta => ({ origin: 'system', label });
@@ -288,16 +299,11 @@ export class ProjectStore extends EventEmitter<{ change: [ProjectChange] }> {
       const scene = p.scenes.find((s) => s.id === id)!;
       const { provider, model, ...rest } = patch;
       Object.assign(scene, rest);
-      if (provider !== undefined) {
-        // Another provider without a model named: its default model (sceneTarget), not the old provider's.
-        if (provider === null) delete scene.provider;
-        else if (provider !== scene.provider) {
-          scene.provider = provider;
-          if (model === undefined) delete scene.model;
-        }
-      }
-      if (model === null) delete scene.model;
-      else if (model !== undefined) scene.model = model;
+      if (provider === undefined && model === undefined) return;
+      const target = patchedTarget(scene, { provider, model });
+      delete scene.provider;
+      delete scene.model;
+      Object.assign(scene, target);
     });
   }
 
