@@ -4,164 +4,27 @@
 //   carries the key is built only when the base URL in force has that origin; any other address waits
 //   until the creator confirms it in a dialog main shows (Confirm). The window can ask main to ask, never
 //   answer. On the command line the base URL given by flag or environment is the creator's own choice,
-//   so a key from the environment is bound to it (EnvSecrets).
-// - Base URLs are https:, or http: for this computer only (localhost, 127.0.0.0/8, [::1]). A query in the
-//   base URL becomes default query parameters, so paths are joined before the query, never after it.
+//   so a key from the environment is bound to it (EnvSecrets, keys.ts).
+// - Base URLs are https:, or http: for this computer only; checked with header and query input in
+//   gateway-input.ts.
 // - Gateway settings (how the key is sent, extra headers, default query parameters) live next to the key
 //   in main; the window learns only their names.
 // - Settings that loosen what may be spent (raising or clearing the budget cap, lowering a gateway model's
 //   price) also need main's confirmation.
 import { createHash } from 'node:crypto';
-import { formatUsd, isBuiltInModel, modelProfile, PROVIDERS, providerProfile, type CustomModel, type CustomModels } from '../../../shared/capabilities.ts';
+import { formatUsd, modelProfile, providerProfile, type CustomModel, type CustomModels } from '../../../shared/capabilities.ts';
 import type { KeyStatus, Settings } from '../../../shared/contract.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { Log } from '../log.ts';
-import { moduleKeyEnv, providerModule } from './modules.ts';
+import { checkCustomModels, checkHeaderName, checkHeaderValue, checkQueryName, invalid, originOf, parseBaseUrl, type BaseUrl } from './gateway-input.ts';
+import { KEYED_PROVIDERS, keyHint, type AuthHeader, type Confirm, type ConfirmRequest, type GatewaySettings, type Secrets } from './keys.ts';
+import { providerModule } from './modules.ts';
 import { OpenAiVideosProvider } from './openai-videos.ts';
 import type { Provider } from './types.ts';
 
-export type AuthHeader = 'bearer' | 'api-key';
-
-/** How a gateway wants to be spoken to, kept next to the key. Header and query values may be secrets. */
-export interface GatewaySettings {
-  authHeader: AuthHeader;
-  headers: Record<string, string>;
-  query: Record<string, string>;
-}
-export const NO_GATEWAY: GatewaySettings = Object.freeze({ authHeader: 'bearer', headers: {}, query: {} }) as GatewaySettings;
-
-/** Where keys live: safeStorage in the app, the environment in the CLI. Never sent to the renderer. */
-export interface Secrets {
-  get(provider: string): string | null;
-  source(provider: string): KeyStatus['source'];
-  /** Saves a key bound to `origin`; null = bound to nothing yet (it is sent nowhere until confirmed). */
-  set(provider: string, key: string, origin: string | null): Promise<void>;
-  clear(provider: string): Promise<void>;
-  /** The origin the key may be sent to, or null. */
-  origin(provider: string): string | null;
-  bind(provider: string, origin: string): Promise<void>;
-  gateway(provider: string): GatewaySettings;
-  setGateway(provider: string, gateway: GatewaySettings): Promise<void>;
-  /** Every secret value in use (keys, header and query values), for the log redactor. */
-  all(): string[];
-  /** A key from the environment with no base URL of its own takes the one the services start with. */
-  adoptStartOrigin?(provider: string, origin: string | null): void;
-}
-
-/** A question main asks the creator in its own dialog (Electron's message box); the window cannot answer it. */
-export interface ConfirmRequest {
-  title: string;
-  message: string;
-  detail: string;
-  /** The label of the button that says yes ("Cancel" is the other, and the default). */
-  confirmLabel: string;
-}
-export type Confirm = (question: ConfirmRequest) => Promise<boolean>;
-
-export const KEYED_PROVIDERS: readonly string[] = PROVIDERS.filter((p) => p.needsKey).map((p) => p.id);
-
-export function keyHint(key: string | null): string | null {
-  return key ? `••••${key.slice(-4)}` : null;
-}
-
-const shorten = (s: string, n = 80) => (s.length > n ? `${s.slice(0, n)}…` : s);
-const invalid = (message: string) => new AppError('InvalidInput', message);
-
-/** localhost, 127.0.0.0/8 and [::1]: the only hosts plain http:// may go to. Takes a URL's hostname. */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase();
-  if (h === 'localhost' || h === '[::1]') return true;
-  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  return !!m && m.slice(1).every((x) => Number(x) <= 255);
-}
-
-export interface BaseUrl {
-  /** scheme://host[:port]/path, no trailing slash, no query: paths are appended to this. */
-  base: string;
-  origin: string;
-  /** The base URL's own query, sent as default query parameters. */
-  query: Record<string, string>;
-}
-
-/** Checks a base URL and splits it into the part paths are joined to and its query. */
-export function parseBaseUrl(raw: string): BaseUrl {
-  let u: URL;
-  try {
-    u = new URL(raw.trim());
-  } catch {
-    throw invalid(`"${shorten(raw)}" is not a web address. Use your gateway's https:// address, e.g. https://gateway.example.com/v1.`);
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw invalid(`A base URL must start with https:// (not ${shorten(u.protocol, 20)}).`);
-  if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) {
-    throw invalid(`Plain http:// is allowed only for this computer (localhost, 127.x.x.x, [::1]). Use https://${u.host}${u.pathname === '/' ? '' : u.pathname}, so the key does not cross the network unencrypted.`);
-  }
-  if (u.username || u.password) throw invalid('A base URL must not contain a user name or password. Put the key in the key field, or a header under Gateway settings.');
-  if (u.hash) throw invalid('A base URL must not contain a #fragment.');
-  return { base: `${u.origin}${u.pathname.replace(/\/+$/, '')}`, origin: u.origin, query: Object.fromEntries(u.searchParams) };
-}
-
-/** The origin of a base URL, or null when it is not one Storyreel accepts. */
-export function originOf(raw: string | null | undefined): string | null {
-  if (!raw) return null;
-  try {
-    return parseBaseUrl(raw).origin;
-  } catch {
-    return null;
-  }
-}
-
-const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
-/** Headers Storyreel sets itself, or that would change where or how a request goes. */
-const RESERVED_HEADERS = new Set(['authorization', 'api-key', 'proxy-authorization', 'host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'range', 'if-range']);
-
-/** A header name as it is stored (lower case), or an InvalidInput error saying why not. */
-export function checkHeaderName(name: string): string {
-  const n = name.trim().toLowerCase();
-  if (!n || n.length > 100 || !TOKEN.test(n)) throw invalid(`"${shorten(name, 40)}" is not a header name (letters, digits and - only).`);
-  if (RESERVED_HEADERS.has(n)) {
-    throw invalid(n === 'authorization' || n === 'api-key' ? `The key is sent as ${n} by itself: choose "How the key is sent" instead of adding the header.` : `Storyreel sets the ${n} header itself.`);
-  }
-  return n;
-}
-
-export function checkHeaderValue(name: string, value: string): string {
-  if (/[\r\n\0]/.test(value) || value.length > 4000) throw invalid(`The value of the ${name} header must be one line of at most 4000 characters.`);
-  return value.trim();
-}
-
-/** "Name: value" (the --header syntax) → [name, value]. */
-export function parseHeaderLine(line: string): [string, string] {
-  const i = line.indexOf(':');
-  if (i <= 0) throw invalid(`--header wants "Name: value", not "${shorten(line, 40)}".`);
-  const name = checkHeaderName(line.slice(0, i));
-  return [name, checkHeaderValue(name, line.slice(i + 1))];
-}
-
-/** "name=value" (the --query syntax) → [name, value]. */
-export function parseQueryPair(pair: string): [string, string] {
-  const i = pair.indexOf('=');
-  if (i <= 0) throw invalid(`--query wants "name=value", not "${shorten(pair, 40)}".`);
-  return [checkQueryName(pair.slice(0, i)), pair.slice(i + 1)];
-}
-
-function checkQueryName(name: string): string {
-  const n = name.trim();
-  if (!n || n.length > 100 || /[\s&=#?]/.test(n)) throw invalid(`"${shorten(name, 40)}" is not a query parameter name.`);
-  return n;
-}
-
-/** Checks the gateway models the creator describes: open-list providers only, names not built in, one entry each. */
-export function checkCustomModels(models: CustomModels): void {
-  const seen = new Set<string>();
-  for (const m of models) {
-    const p = providerProfile(m.provider);
-    if (!p?.openModelList) throw invalid(`${m.provider} has a fixed list of models; only a gateway provider's models can be described.`);
-    if (isBuiltInModel(m.provider, m.id)) throw invalid(`${m.id} is built in; its price and limits are known already.`);
-    const k = `${m.provider}|${m.id}`;
-    if (seen.has(k)) throw invalid(`${m.id} is described twice.`);
-    seen.add(k);
-  }
-}
+// The checks of what the creator types (gateway-input.ts) and where keys live (keys.ts), as they were exported here.
+export { checkCustomModels, checkHeaderName, checkHeaderValue, isLoopbackHost, originOf, parseBaseUrl, parseHeaderLine, parseQueryPair, type BaseUrl } from './gateway-input.ts';
+export { EnvSecrets, KEYED_PROVIDERS, keyHint, NO_GATEWAY, type AuthHeader, type Confirm, type ConfirmRequest, type GatewaySettings, type Secrets } from './keys.ts';
 
 function cheapest(provider: string, model: string, custom: CustomModels): number {
   const prices = Object.values(modelProfile(provider, model, custom)?.pricePerSecond ?? {});
@@ -383,69 +246,5 @@ export class ProviderRegistry {
     return async () => {
       if (bind) await this.o.secrets.bind(bind.provider, bind.origin);
     };
-  }
-}
-
-/**
- * Keys from the environment (OPENAI_API_KEY, STORYREEL_API_KEY) or a .env file, and keys given through
- * keys.set (kept in memory only). A key from the environment is bound to the base URL given with it
- * (`baseUrl`, else OPENAI_BASE_URL / STORYREEL_BASE_URL, else the one the services start with): on the
- * command line that address is the creator's own choice.
- */
-export class EnvSecrets implements Secrets {
-  private readonly values = new Map<string, string>();
-  private readonly given = new Set<string>();
-  private readonly origins = new Map<string, string | null>();
-  private readonly gateways = new Map<string, GatewaySettings>();
-
-  constructor(env: NodeJS.ProcessEnv, dotenv: Record<string, string> = {}, opts: { baseUrl?: string | null; gateway?: GatewaySettings } = {}) {
-    const key = env.STORYREEL_API_KEY || env.OPENAI_API_KEY || dotenv.STORYREEL_API_KEY || dotenv.OPENAI_API_KEY;
-    if (key) {
-      this.values.set('openai-videos', key.trim());
-      const base = opts.baseUrl ?? env.OPENAI_BASE_URL ?? env.STORYREEL_BASE_URL ?? null;
-      if (base) this.origins.set('openai-videos', originOf(base));
-    }
-    // FAL_KEY, GEMINI_API_KEY (or GOOGLE_API_KEY), ARK_API_KEY, OPENROUTER_API_KEY: each module names its
-    // own. They go to the module's address in force when the services start (its *_BASE_URL, or its API).
-    for (const { provider, names } of moduleKeyEnv()) {
-      const v = names.map((n) => env[n] || dotenv[n]).find((x) => !!x);
-      if (v) this.values.set(provider, v.trim());
-    }
-    if (opts.gateway) this.gateways.set('openai-videos', opts.gateway);
-  }
-  get(provider: string): string | null {
-    return this.values.get(provider) ?? null;
-  }
-  source(provider: string): KeyStatus['source'] {
-    if (!this.values.has(provider)) return 'none';
-    return this.given.has(provider) ? 'app' : 'env';
-  }
-  async set(provider: string, key: string, origin: string | null): Promise<void> {
-    this.values.set(provider, key);
-    this.given.add(provider);
-    this.origins.set(provider, origin);
-  }
-  async clear(provider: string): Promise<void> {
-    this.values.delete(provider);
-    this.given.delete(provider);
-    this.origins.delete(provider);
-  }
-  origin(provider: string): string | null {
-    return this.origins.get(provider) ?? null;
-  }
-  async bind(provider: string, origin: string): Promise<void> {
-    if (this.values.has(provider)) this.origins.set(provider, origin);
-  }
-  adoptStartOrigin(provider: string, origin: string | null): void {
-    if (this.values.has(provider) && !this.given.has(provider) && !this.origins.has(provider)) this.origins.set(provider, origin);
-  }
-  gateway(provider: string): GatewaySettings {
-    return this.gateways.get(provider) ?? NO_GATEWAY;
-  }
-  async setGateway(provider: string, gateway: GatewaySettings): Promise<void> {
-    this.gateways.set(provider, gateway);
-  }
-  all(): string[] {
-    return [...this.values.values(), ...[...this.gateways.values()].flatMap((g) => [...Object.values(g.headers), ...Object.values(g.query)])];
   }
 }
