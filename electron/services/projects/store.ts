@@ -1,105 +1,21 @@
-// A project is a folder: project.json, media/ (downloaded takes, thumbnails, reference images),
-// exports/, and .storyreel/ (job ledger, spend ledger, caches). This module owns project.json:
-// it validates every load, refuses corrupt or newer files without touching them, and saves atomically
-// after every change, one write at a time.
+// An open project (ProjectStore) owns project.json: it validates every change, refuses corrupt or newer
+// files without touching them, and saves atomically after every change, one write at a time. The folder
+// layout, new projects and reading project.json are in files.ts; a scene edit's shape in scene-patch.ts.
 import { EventEmitter } from 'node:events';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { diffProject, type ChangeMeta, type ProjectChange } from '../../../shared/change.ts';
 import { AppError, isDiskFull } from '../../../shared/errors.ts';
-import { listProblems, projectProblems, readProjectBytes, type LoadedProject } from '../../../shared/project-file.ts';
+import { listProblems, projectProblems, type LoadedProject } from '../../../shared/project-file.ts';
 import { MAX_PROMPT_CHARS, PROJECT_FILE, PROJECT_FORMAT_VERSION, projectRuleProblems, ProjectSchema, type Project, type Scene, type Take } from '../../../shared/project.ts';
-import { exists, newId, writeFileAtomic, writeJsonAtomic } from '../fsutil.ts';
+import { exists, writeFileAtomic, writeJsonAtomic } from '../fsutil.ts';
 import { bestTakesCut, mergeScores, starsFor } from '../../../shared/rating.ts';
 import type { ScoreCriterion } from '../../../shared/project.ts';
+import { EXPORTS_DIR, loadProject, MEDIA_DIR, newScene, STATE_DIR } from './files.ts';
+import { patchedTarget, type ScenePatch } from './scene-patch.ts';
 
-export const MEDIA_DIR = 'media';
-export const EXPORTS_DIR = 'exports';
-export const STATE_DIR = '.storyreel';
-
-export interface NewProjectOptions {
-  title?: string;
-  provider?: string;
-  model?: string;
-  size?: string;
-  style?: string;
-  scenes?: Array<{ prompt: string; seconds: number }>;
-}
-
-export function newScene(prompt = '', seconds = 4): Scene {
-  return { id: newId('scene'), prompt, seconds, transition: 'cut', caption: null, continuity: 'none', referenceImage: null, takes: [], chosenTake: null, lastError: null };
-}
-
-export function blankProject(opts: NewProjectOptions = {}): Project {
-  const now = new Date().toISOString();
-  return {
-    formatVersion: PROJECT_FORMAT_VERSION,
-    id: newId('proj'),
-    title: opts.title ?? 'Untitled film',
-    provider: opts.provider ?? 'preview',
-    model: opts.model ?? 'animatic',
-    size: opts.size ?? '1280x720',
-    style: opts.style ?? '',
-    scenes: (opts.scenes ?? []).map((s) => newScene(s.prompt, s.seconds)),
-    createdAt: now,
-    updatedAt: now,
-  };
-}
-
-/** Reads, migrates and validates project.json. Throws ProjectCorrupt / ProjectTooNew / NotFound; never writes. */
-export async function loadProject(dir: string): Promise<LoadedProject & { bytes: Uint8Array }> {
-  const file = path.join(dir, PROJECT_FILE);
-  let bytes: Uint8Array;
-  try {
-    bytes = await fs.readFile(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('NotFound', `There is no Storyreel project in ${dir} (no ${PROJECT_FILE}).`);
-    throw err;
-  }
-  return { ...readProjectBytes(bytes, `${PROJECT_FILE} in ${dir}`), bytes };
-}
-
-/** The project in a folder, as it would open (migrated, defaults filled in, repairs made); never writes. */
-export async function readProject(dir: string): Promise<Project> {
-  return (await loadProject(dir)).project;
-}
-
-/** Creates the folder layout and project.json. Refuses to overwrite an existing project. */
-export async function createProject(dir: string, opts: NewProjectOptions = {}): Promise<Project> {
-  await fs.mkdir(dir, { recursive: true });
-  try {
-    await fs.access(path.join(dir, PROJECT_FILE));
-    throw new AppError('InvalidInput', `${dir} already holds a Storyreel project.`);
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-  }
-  const project = blankProject(opts);
-  await Promise.all([MEDIA_DIR, EXPORTS_DIR, STATE_DIR].map((d) => fs.mkdir(path.join(dir, d), { recursive: true })));
-  await writeJsonAtomic(path.join(dir, PROJECT_FILE), ProjectSchema.parse(project));
-  return project;
-}
-
-export interface ScenePatch {
-  prompt?: string;
-  seconds?: number;
-  transition?: Scene['transition'];
-  caption?: Scene['caption'];
-  continuity?: Scene['continuity'];
-  /** null: back to the project's provider / model. */
-  provider?: string | null;
-  model?: string | null;
-}
-
-/**
- * A scene's own provider/model after `patch`: null goes back to the project's; another provider without a
- * model named drops the old model, so that provider's default applies (sceneTarget). Absent = the project's.
- */
-export function patchedTarget(scene: Pick<Scene, 'provider' | 'model'>, patch: Pick<ScenePatch, 'provider' | 'model'>): { provider?: string; model?: string } {
-  const provider = patch.provider === undefined ? scene.provider : (patch.provider ?? undefined);
-  const keepModel = patch.provider === undefined || patch.provider === scene.provider;
-  const model = patch.model === undefined ? (keepModel ? scene.model : undefined) : (patch.model ?? undefined);
-  return { ...(provider ? { provider } : {}), ...(model ? { model } : {}) };
-}
+export { blankProject, createProject, EXPORTS_DIR, loadProject, MEDIA_DIR, newScene, readProject, STATE_DIR, type NewProjectOptions } from './files.ts';
+export { patchedTarget, type ScenePatch } from './scene-patch.ts';
 
 /** Changes made by the creator in the window (or the CLI acting for them). */
 const user = (label: string): ChangeMeta => ({ origin: 'user', label });
