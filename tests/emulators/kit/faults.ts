@@ -1,5 +1,9 @@
 // The fault plan every emulator shares: a seeded RNG decides which requests fail, and each firing is counted.
 // Same seed + same sequence of requests → same schedule, so a failing test can be replayed.
+import { seededRandom } from '../../../electron/services/media/animatic-look.ts';
+
+/** mulberry32, the same generator Preview draws its looks with (one copy, in the service). */
+export const rng = seededRandom;
 
 /**
  * When a fault fires. A rule that is present fires on every matching request unless limited:
@@ -62,18 +66,6 @@ const DEFAULT_KINDS: Record<FaultName, RouteKind[]> = {
   resetMidDownload: ['download'],
   notReady: ['download'],
 };
-
-/** mulberry32: small, seeded, good enough to make fault schedules reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A small string hash (FNV-1a) to give each fault its own seed. */
 function hashName(name: string): number {
