@@ -2,33 +2,29 @@
 // the /v1/videos emulator; the creator opens project B. B must not show A's job ("Cancel 1 running" that
 // answers NotFound), a late event from A must be dropped, and B's own jobs must still arrive.
 import assert from 'node:assert/strict';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Page } from 'playwright';
 import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject } from '../../electron/services/projects/store.ts';
-import { startBridge, type Bridge } from '../bridge/server.ts';
 import { startOpenAiVideosEmulator, type OpenAiVideosEmulator } from '../emulators/openai-videos/server.ts';
+import { openWindow, type OpenedWindow } from '../helpers/e2e.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const KEY = 'sk-test-switch-0123456789';
 
 let root: string;
 let dirA: string;
 let dirB: string;
 let app: Storyreel;
-let bridge: Bridge;
+let win: OpenedWindow;
 let emu: OpenAiVideosEmulator;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 before(async () => {
-  assert.ok(existsSync(path.resolve('dist-renderer-bridge', 'index.html')), 'dist-renderer-bridge is not built (npx vite build --mode bridge)');
-  assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
   // A's job stays "running" at the provider for the whole test.
   emu = await startOpenAiVideosEmulator({ apiKey: KEY, timing: { runningMs: 30 * 60_000 } });
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-e2e-switch-'));
@@ -48,17 +44,14 @@ before(async () => {
     dialogs: { pickFolder: async () => dirB, pickImage: async () => null, reveal: async () => false },
   });
   await app.openProject(dirA);
-  bridge = await startBridge(app, { staticDir: path.resolve('dist-renderer-bridge') });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(bridge.pageUrl);
+  win = await openWindow(app, { viewport: { width: 1280, height: 800 } });
+  page = win.page;
+  pageErrors = win.pageErrors;
   await showing(dirA);
 });
 
 after(async () => {
-  await browser?.close();
-  await bridge?.close();
+  await win?.close();
   await app?.shutdown();
   await emu?.close();
   if (root) await fs.rm(root, { recursive: true, force: true });

@@ -3,32 +3,28 @@
 // is open and asks for the title; the menu's commands (sent by main as `menu` events) reach the window.
 // Screenshots: the Welcome screen with recent projects, and the application menu drawn from its template.
 import assert from 'node:assert/strict';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Browser, Page } from 'playwright';
 import { buildMenuTemplate } from '../../electron/menu.ts';
 import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject, readProject } from '../../electron/services/projects/store.ts';
-import { startBridge, type Bridge } from '../bridge/server.ts';
 import { menuHtml } from '../helpers/menu-html.ts';
+import { openWindow, SHOTS, type OpenedWindow } from '../helpers/e2e.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results', 'screenshots');
 
 let root: string;
 let app: Storyreel;
-let bridge: Bridge;
+let win: OpenedWindow;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 const asked: Array<[string, string | undefined]> = [];
 
 before(async () => {
-  assert.ok(existsSync(path.resolve('dist-renderer-bridge', 'index.html')), 'dist-renderer-bridge is not built (npx vite build --mode bridge)');
-  await fs.mkdir(SHOTS, { recursive: true });
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-e2e-projects-'));
   await createProject(path.join(root, 'harbour'), { title: 'Harbour at Dawn', size: '640x360', scenes: [{ prompt: 'Boats at first light', seconds: 2 }] });
   await createProject(path.join(root, 'lighthouse'), { title: 'The Last Lighthouse', size: '640x360', scenes: [{ prompt: 'A lamp is lit', seconds: 2 }] });
@@ -53,16 +49,14 @@ before(async () => {
   await app.openProject(path.join(root, 'harbour'));
   await app.openProject(path.join(root, 'lighthouse'));
   await app.closeProject();
-  bridge = await startBridge(app, { staticDir: path.resolve('dist-renderer-bridge') });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(bridge.pageUrl);
+  win = await openWindow(app, { viewport: { width: 1280, height: 800 } });
+  page = win.page;
+  pageErrors = win.pageErrors;
+  browser = win.browser;
 });
 
 after(async () => {
-  await browser?.close();
-  await bridge?.close();
+  await win?.close();
   await app?.shutdown();
   if (root) await fs.rm(root, { recursive: true, force: true });
 });

@@ -2,34 +2,29 @@
 // never the key), and a model per scene (the storyboard mixes them; each scene's lengths follow its model).
 // Screenshots: the API keys panel with several providers' keys, and a storyboard mixing models.
 import assert from 'node:assert/strict';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Page } from 'playwright';
 import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject } from '../../electron/services/projects/store.ts';
 import { ConfirmStub } from '../bridge/confirm.ts';
-import { startBridge, type Bridge } from '../bridge/server.ts';
+import { openWindow, SHOTS, type OpenedWindow } from '../helpers/e2e.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results', 'screenshots');
 const FAL_KEY = 'fal-key-e2e-3b9d27c1f0aa';
 const OPENROUTER_KEY = 'sk-or-e2e-77c0ae51d2b4';
 const GEMINI_KEY = 'AIza-e2e-gemini-51f0c9d3';
 
 let dir: string;
 let app: Storyreel;
-let bridge: Bridge;
-let browser: Browser;
+let win: OpenedWindow;
 let page: Page;
 const confirm = new ConfirmStub(true);
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 before(async () => {
-  assert.ok(existsSync(path.resolve('dist-renderer-bridge', 'index.html')), 'dist-renderer-bridge is not built (npx vite build --mode bridge)');
-  await fs.mkdir(SHOTS, { recursive: true });
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-e2e-providers-'));
   await createProject(dir, {
     title: 'Three Providers',
@@ -51,17 +46,14 @@ before(async () => {
     dialogs: confirm.dialogs(),
   });
   await app.openProject(dir);
-  bridge = await startBridge(app, { staticDir: path.resolve('dist-renderer-bridge') });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(bridge.pageUrl);
+  win = await openWindow(app, { viewport: { width: 1440, height: 1000 } });
+  page = win.page;
+  pageErrors = win.pageErrors;
   await page.getByTestId('scene-card').nth(2).waitFor();
 });
 
 after(async () => {
-  await browser?.close();
-  await bridge?.close();
+  await win?.close();
   await app?.shutdown();
   if (dir) await fs.rm(dir, { recursive: true, force: true });
 });

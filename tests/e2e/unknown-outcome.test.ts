@@ -2,32 +2,27 @@
 // says it is not confirmed (when it was sent, what it may cost), nothing is sent again by itself, and
 // "Send again…" asks first — with the safe button focused — before the one explicit resend.
 import assert from 'node:assert/strict';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Page } from 'playwright';
 import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
 import { createLog } from '../../electron/services/log.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject, readProject } from '../../electron/services/projects/store.ts';
-import { startBridge, type Bridge } from '../bridge/server.ts';
 import { startOpenAiVideosEmulator, type OpenAiVideosEmulator } from '../emulators/openai-videos/server.ts';
+import { openWindow, SHOTS, type OpenedWindow } from '../helpers/e2e.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results', 'screenshots');
 const KEY = 'sk-e2e-unknown-0123456789';
 
 let dir: string;
 let app: Storyreel;
-let bridge: Bridge;
+let win: OpenedWindow;
 let emu: OpenAiVideosEmulator;
-let browser: Browser;
 let page: Page;
 
 before(async () => {
-  assert.ok(existsSync(path.resolve('dist-renderer-bridge', 'index.html')), 'dist-renderer-bridge is not built');
-  await fs.mkdir(SHOTS, { recursive: true });
   emu = await startOpenAiVideosEmulator({ apiKey: KEY, faults: { serverErrorAfterCreate: { count: 1 }, serverError: { routes: ['list'] } } });
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-e2e-unknown-'));
   await createProject(dir, { title: 'Harbour', provider: 'openai-videos', model: 'sora-2', size: '1280x720', scenes: [{ prompt: 'A ferry leaves the harbour at dusk', seconds: 4 }] });
@@ -41,16 +36,13 @@ before(async () => {
     timing: { pollMinMs: 100, pollMaxMs: 300, backoffBaseMs: 50, backoffMaxMs: 200, reconcileDelaysMs: [50, 100], reconcileGiveUpMs: 700 },
   });
   await app.openProject(dir);
-  bridge = await startBridge(app, { staticDir: path.resolve('dist-renderer-bridge') });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(bridge.pageUrl);
+  win = await openWindow(app, { viewport: { width: 1280, height: 800 } });
+  page = win.page;
   await page.getByTestId('project-title').waitFor();
 });
 
 after(async () => {
-  await browser?.close();
-  await bridge?.close();
+  await win?.close();
   await app?.shutdown();
   await emu?.close();
   if (dir) await fs.rm(dir, { recursive: true, force: true });

@@ -2,30 +2,27 @@
 // what was typed; the selection survives a reload; the delete dialog's focus is on the safe button; cancelling
 // a paid job asks first and says its cost is already counted; the estimate line says what is going on.
 import assert from 'node:assert/strict';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Page } from 'playwright';
 import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject } from '../../electron/services/projects/store.ts';
-import { startBridge, type Bridge } from '../bridge/server.ts';
 import { startOpenAiVideosEmulator, type OpenAiVideosEmulator } from '../emulators/openai-videos/server.ts';
+import { openWindow, type OpenedWindow } from '../helpers/e2e.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const KEY = 'sk-test-details-0123456789';
 
 let dir: string;
 let app: Storyreel;
 let settings: MemorySettings;
-let bridge: Bridge;
+let win: OpenedWindow;
 let emu: OpenAiVideosEmulator;
-let browser: Browser;
 let page: Page;
 
 before(async () => {
-  assert.ok(existsSync(path.resolve('dist-renderer-bridge', 'index.html')), 'dist-renderer-bridge is not built (npx vite build --mode bridge)');
   // Jobs stay "running" at the provider for the whole test.
   emu = await startOpenAiVideosEmulator({ apiKey: KEY, timing: { runningMs: 30 * 60_000 } });
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-e2e-details-'));
@@ -33,16 +30,13 @@ before(async () => {
   settings = new MemorySettings({ openaiBaseUrl: emu.url });
   app = new Storyreel({ version: 'e2e', ffmpeg: resolveFfmpeg({ env: process.env }), settings, secrets: new EnvSecrets({ OPENAI_API_KEY: KEY }), log: () => undefined, owner: 'e2e', timing: { pollMinMs: 100, pollMaxMs: 300 } });
   await app.openProject(dir);
-  bridge = await startBridge(app, { staticDir: path.resolve('dist-renderer-bridge') });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(bridge.pageUrl);
+  win = await openWindow(app, { viewport: { width: 1280, height: 800 } });
+  page = win.page;
   await page.getByTestId('scene-card').nth(1).waitFor();
 });
 
 after(async () => {
-  await browser?.close();
-  await bridge?.close();
+  await win?.close();
   await app?.shutdown();
   await emu?.close();
   if (dir) await fs.rm(dir, { recursive: true, force: true });
