@@ -80,8 +80,7 @@ function TakeItem({ scene, take, n, picked, onPick, takeLabel }: { scene: Scene;
       data-stale={stale.map((r) => r.field).join(' ') || undefined}
       aria-label={`Take ${n}${chosen ? ', in the film' : ''}${stale.length ? ', stale' : ''}`}
     >
-      <div className="take-video">
-        <video controls preload="metadata" src={api.mediaUrl(take.file)} poster={take.thumbnail ? api.mediaUrl(take.thumbnail) : undefined} aria-label={`Take ${n} video`} />
+      <div className="take-flags">
         {chosen && (
           <span className="chosen-badge" data-testid="chosen-take">
             <Icon name="check" />
@@ -94,6 +93,9 @@ function TakeItem({ scene, take, n, picked, onPick, takeLabel }: { scene: Scene;
             Stale
           </span>
         )}
+      </div>
+      <div className="take-video">
+        <video controls preload="metadata" src={api.mediaUrl(take.file)} poster={take.thumbnail ? api.mediaUrl(take.thumbnail) : undefined} aria-label={`Take ${n} video`} />
       </div>
       <div className="take-meta">
         <strong>Take {n}</strong>
