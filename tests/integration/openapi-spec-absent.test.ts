@@ -1,6 +1,6 @@
 // Where the OpenAPI extract is absent (no ../shared/reference/ beside the repo), the /v1/videos tests still
 // run and pass: the emulator runs without validation and says so, and only the checks that need the spec
-// are skipped, each with its reason printed. Proven by running two of those files with
+// are skipped, each with its reason printed. Proven by running three of those files with
 // STORYREEL_OPENAPI_SPEC pointing at a file that does not exist.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -9,7 +9,7 @@ import { test } from 'node:test';
 
 test('without the spec: the /v1/videos tests pass, skipping only the spec checks, each with a printed reason', { timeout: 240000 }, async () => {
   const missing = path.resolve('test-results', 'no-such-dir', 'openai-videos-openapi.yaml');
-  const files = ['tests/integration/openai-videos-emulator.test.ts', 'tests/integration/openai-videos.test.ts'];
+  const files = ['tests/integration/openai-videos-emulator.test.ts', 'tests/integration/openai-videos.test.ts', 'tests/integration/openai-videos-reconcile.test.ts'];
   // A run of its own: without NODE_TEST_CONTEXT, which would make the child report to this runner instead.
   const env: NodeJS.ProcessEnv = { ...process.env, STORYREEL_OPENAPI_SPEC: missing, STORYREEL_TEST: '1', NODE_OPTIONS: '' };
   delete env.NODE_TEST_CONTEXT;
