@@ -58,16 +58,19 @@ test('saving a key asks in the window; Keep for this session only is the default
   assert.ok(!(await page.content()).includes(KEY.slice(0, -4)), 'the key is nowhere in the page');
 });
 
-test('Escape also keeps the key for this session only; Store anyway stores it', { timeout: 60000 }, async () => {
+test('Escape also keeps the key for this session only; Store… in the panel asks again, and Store anyway stores it', { timeout: 60000 }, async () => {
   const { page } = win;
   await saveKey(`${KEY}-2`);
   await page.keyboard.press('Escape');
   await waitFor(async () => (await page.getByTestId('keyring-dialog').count()) === 0, 10000, 'the dialog closed');
   assert.equal(secrets.source('openai-videos'), 'session');
-  await saveKey(`${KEY}-3`);
+  // Later, from the panel: the same question, and this time Store anyway.
+  await page.getByTestId('api-key-store').click();
+  await page.getByTestId('keyring-dialog').waitFor();
   await page.getByTestId('keyring-store').click();
   await waitFor(async () => secrets.source('openai-videos') === 'app', 10000, 'stored anyway');
   await waitFor(async () => /saved/.test(await page.getByTestId('key-status').innerText()), 10000, 'the panel says saved');
   assert.doesNotMatch(await page.getByTestId('key-status').innerText(), /session/);
+  assert.equal(await page.getByTestId('api-key-store').count(), 0, 'nothing left to store');
   assert.deepEqual(win.pageErrors, []);
 });

@@ -112,6 +112,11 @@ function ProviderKey({ provider, primary }: { provider: ProviderProfile; primary
         <button type="submit" className="btn btn-sm" data-testid={tid('api-key-save')} disabled={saving || key.trim().length < 8}>
           Save
         </button>
+        {status?.source === 'session' && (
+          <button type="button" className="btn btn-sm btn-ghost" data-testid={tid('api-key-store')} onClick={() => setAskKeyring(true)}>
+            Store…
+          </button>
+        )}
         {status?.set && (status.source === 'app' || status.source === 'session') && (
           <button type="button" className="btn btn-sm btn-ghost" data-testid={tid('api-key-clear')} onClick={() => void clearKey(provider.id)}>
             Clear

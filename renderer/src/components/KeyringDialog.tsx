@@ -15,7 +15,7 @@ export function KeyringDialog({ label, answer: send, onDone }: { label: string; 
     onDone();
   };
   return (
-    <Modal titleId="keyring-title" bodyId="keyring-body" testId="keyring-dialog" initialFocus={keepRef} onClose={() => void answer(false)}>
+    <Modal titleId="keyring-title" bodyId="keyring-body" testId="keyring-dialog" wide initialFocus={keepRef} onClose={() => void answer(false)}>
       <h2 id="keyring-title">Store the key without a keyring?</h2>
       <div id="keyring-body" className="muted keyring-body">
         <p>This computer has no keyring (such as GNOME Keyring or KWallet) to protect your {label} key.</p>

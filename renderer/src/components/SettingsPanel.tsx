@@ -47,8 +47,8 @@ export function SettingsPanel() {
         <select id="settings-provider" className="input select" data-testid="settings-provider" value={providerId} onChange={(e) => changeProvider(e.target.value)}>
           {!provider && <option value={providerId}>{providerId} (unknown)</option>}
           {PROVIDERS.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.label}
+            <option key={p.id} value={p.id} title={p.label}>
+              {p.shortLabel ?? p.label}
             </option>
           ))}
         </select>

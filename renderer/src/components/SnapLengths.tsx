@@ -1,7 +1,6 @@
 // "Snap to nearest": when the model changed under the storyboard, every scene whose length its model cannot
 // make is set to the nearest it can, in one undo step, and the note says which scenes changed from what to what.
-import { useState } from 'react';
-import { useShallow } from 'zustand/react/shallow';
+import { useMemo, useState } from 'react';
 import { describeSnapped, lengthsToSnap, type SnappedLength } from '../../../shared/snap.ts';
 import { useCustomModels } from '../hooks.ts';
 import { snapLengths } from '../lib/craft-actions.ts';
@@ -11,7 +10,8 @@ import { Icon } from './ui.tsx';
 
 export function SnapLengths() {
   const custom = useCustomModels();
-  const off = useStore(useShallow((s) => (s.view ? lengthsToSnap(s.view.project, custom) : [])));
+  const project = useStore((s) => s.view?.project ?? null);
+  const off = useMemo(() => (project ? lengthsToSnap(project, custom) : []), [project, custom]);
   const version = useStore((s) => s.view?.version ?? -1);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<{ version: number; snapped: SnappedLength[] } | null>(null);
