@@ -41,7 +41,7 @@ const settings = new ElectronSettings((patch) => {
 });
 // Minidumps are written locally from the start; uploaded only if the creator opted in (crash.ts).
 startCrashReporter(settings.get().shareCrashReports);
-const secrets = new SafeStorageSecrets(process.env, confirmInMain);
+const secrets = new SafeStorageSecrets(process.env);
 const logFile = path.join(app.getPath('logs'), 'main.log');
 const log = createLog({ file: logFile, secrets: () => secrets.all() });
 if (settings.repaired.length) log(`settings: reset to defaults at start (the file held values that do not pass): ${settings.repaired.join(', ')}`);

@@ -5,17 +5,7 @@ import Store from 'electron-store';
 import { safeStorage } from 'electron';
 import type { KeyStatus } from '../shared/contract.ts';
 import { ENHANCE_KEY } from './services/enhance/service.ts';
-import { KEYED_PROVIDERS, NO_GATEWAY, originOf, type ConfirmRequest, type GatewaySettings, type Secrets } from './services/providers/registry.ts';
-
-/** What the creator is asked before a key is stored where it is not really protected. */
-export const WEAK_STORAGE_QUESTION: ConfirmRequest = {
-  title: 'Store the key without a keyring?',
-  message: 'This system offers no keyring (such as GNOME Keyring or KWallet) to protect the key.',
-  detail:
-    'Stored anyway, the key is sealed with a password built into Electron: anyone who can read your files can unseal it. ' +
-    'Cancel keeps the key in memory for this session only; you will enter it again after a restart.',
-  confirmLabel: 'Store it anyway',
-};
+import { KEYED_PROVIDERS, NO_GATEWAY, originOf, type GatewaySettings, type Secrets } from './services/providers/registry.ts';
 
 interface Schema {
   /** provider → the key, sealed with safeStorage (base64). */
@@ -37,14 +27,13 @@ export class SafeStorageSecrets implements Secrets {
   /** Origins confirmed for a key from the environment, for this run only. */
   private readonly envOrigins = new Map<string, string>();
 
-  constructor(
-    private readonly env: NodeJS.ProcessEnv,
-    /** Main's own dialog; asked before a key is stored where only Electron's built-in password seals it. */
-    private readonly confirm: (q: ConfirmRequest) => Promise<boolean> = async () => false,
-  ) {}
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
 
-  /** On Linux without a keyring, safeStorage falls back to `basic_text`: a hard-coded password. */
-  private weakStorage(): boolean {
+  /**
+   * On Linux without a keyring, safeStorage falls back to `basic_text`: a hard-coded password. A key is then
+   * kept in memory until the creator says, in the window, to store it anyway (storeAnyway).
+   */
+  weakStorage(): boolean {
     return process.platform === 'linux' && safeStorage.getSelectedStorageBackend?.() === 'basic_text';
   }
 
@@ -84,14 +73,18 @@ export class SafeStorageSecrets implements Secrets {
   }
 
   async set(provider: string, key: string, origin: string | null): Promise<void> {
-    if (this.weakStorage() && !(await this.confirm(WEAK_STORAGE_QUESTION))) {
-      // Not written anywhere: the key lives in this process only.
+    if (this.weakStorage()) {
+      // Not written anywhere until the creator says so: the key lives in this process only.
       await this.clear(provider);
       this.sessionOnly.add(provider);
       this.cache.set(provider, key);
       if (origin) this.envOrigins.set(provider, origin);
       return;
     }
+    this.write(provider, key, origin);
+  }
+
+  private write(provider: string, key: string, origin: string | null): void {
     this.sessionOnly.delete(provider);
     this.store.set('keys', { ...this.store.get('keys'), [provider]: this.seal(key) });
     const origins = { ...this.store.get('origins') };
@@ -99,6 +92,16 @@ export class SafeStorageSecrets implements Secrets {
     else delete origins[provider];
     this.store.set('origins', origins);
     this.cache.set(provider, key);
+  }
+
+  /** "Store anyway": the session's key (its address and gateway settings too) written, sealed with basic_text. */
+  async storeAnyway(provider: string): Promise<void> {
+    const key = this.cache.get(provider);
+    if (!this.sessionOnly.has(provider) || !key) return;
+    this.write(provider, key, this.envOrigins.get(provider) ?? null);
+    this.envOrigins.delete(provider);
+    const gateway = this.gatewayCache.get(provider);
+    if (gateway) this.store.set('gateways', { ...this.store.get('gateways'), [provider]: this.seal(JSON.stringify(gateway)) });
   }
 
   async clear(provider: string): Promise<void> {

@@ -70,13 +70,22 @@ export function staleWarnings(project: Pick<Project, 'size' | 'style' | 'scenes'
 }
 
 /**
- * Whether "generate" (with no scenes named) should make this scene: it has no take in the film, or the one in
+ * A scene with takes and none in the film (the creator pressed Unchoose): it waits for the creator to pick
+ * one, not for another paid take.
+ */
+export function awaitsPick(scene: Pick<Scene, 'takes' | 'chosenTake'>): boolean {
+  return !chosenTakeOf(scene) && scene.takes.length > 0;
+}
+
+/**
+ * Whether "generate" (with no scenes named) should make this scene: it has no take at all, or the one in
  * the film was put there automatically by another provider or model than the scene now uses (a Preview
- * animatic after switching to a paid provider). A take the creator picked by hand is kept.
+ * animatic after switching to a paid provider). A take the creator picked by hand is kept, and a scene
+ * with takes but none chosen waits for a pick (awaitsPick): generating it would pay for a take more.
  */
 export function needsGeneration(project: Pick<Project, 'provider' | 'model'>, scene: Scene): boolean {
   const chosen = chosenTakeOf(scene);
-  if (!chosen) return true;
+  if (!chosen) return scene.takes.length === 0;
   if (scene.chosenBy === 'creator') return false;
   const target = sceneTarget(project, scene);
   return chosen.provider !== target.provider || chosen.model !== target.model;

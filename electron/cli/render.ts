@@ -176,10 +176,16 @@ export async function render(args: string[]): Promise<number> {
         else if (job?.state === 'queued') reason = `— not sent: ${job.error?.message ?? 'the provider could not be reached.'} Run again to send it.`;
         else if (job?.state === 'downloading') reason = `— made and paid for, but not downloaded yet: ${job.error?.message ?? 'the download kept failing.'} Run again to download it (nothing is generated again).`;
         else if (job) reason = `— still at the provider: ${job.error?.message ?? 'it could not be reached.'} Run again to resume.`;
+        else if (s.takes.length) reason = `has ${s.takes.length} take${s.takes.length === 1 ? '' : 's'} and none is in the film. Choose one in the app (or set its "chosenTake" in project.json to one of its take ids), then run the same command again.`;
         else reason = `failed: ${s.lastError ? `${s.lastError.message} [${s.lastError.code}]` : 'no take was made'}`;
         process.stderr.write(`storyreel: scene ${n} ${reason}\n`);
       }
-      process.stderr.write(`storyreel: ${total - missing.length} of ${total} scene(s) have a take and were kept. Run the same command again to retry only what is missing.\n`);
+      const onlyPicks = missing.every(({ s }) => s.takes.length > 0);
+      process.stderr.write(
+        onlyPicks
+          ? `storyreel: ${total - missing.length} of ${total} scene(s) have a take in the film; nothing was exported.\n`
+          : `storyreel: ${total - missing.length} of ${total} scene(s) have a take and were kept. Run the same command again to retry only what is missing.\n`,
+      );
       return kept.length && missing.every(({ s }) => kept.some((j) => j.sceneId === s.id)) ? 75 : 1;
     }
     if (values['no-export']) {

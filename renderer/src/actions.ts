@@ -130,9 +130,18 @@ async function refreshInfo(): Promise<void> {
   store().applyInfo(await getApi().app.info({}));
 }
 
+/** Saves a key; "needs-consent" means it is kept for this session only until the creator answers (keyStorage). */
 export const setKey = (provider: string, key: string) =>
   attempt(async () => {
-    const status = await getApi().keys.set({ provider, key });
+    const saved = await getApi().keys.set({ provider, key });
+    await refreshInfo();
+    return saved;
+  });
+
+/** The creator's answer to "no keyring": store the key anyway (true), or keep it for this session only. */
+export const keyStorage = (provider: string, store: boolean) =>
+  attempt(async () => {
+    const status = await getApi().keys.storage({ provider, store });
     await refreshInfo();
     return status;
   });

@@ -36,6 +36,8 @@ export interface ModelProfile {
 export interface ProviderProfile {
   id: ProviderId;
   label: string;
+  /** The name where room is short (the inspector's provider list, 247 px at any window size); `label` otherwise. */
+  shortLabel?: string;
   needsKey: boolean;
   /** Any model name is accepted (gateways); unknown names use `fallbackModel`'s profile. */
   openModelList: boolean;
@@ -82,6 +84,7 @@ export const PROVIDERS: readonly ProviderProfile[] = [
   {
     id: 'openai-videos',
     label: 'OpenAI-compatible gateway (/v1/videos)',
+    shortLabel: 'OpenAI-compatible gateway',
     needsKey: true,
     openModelList: true,
     defaultModel: 'sora-2',

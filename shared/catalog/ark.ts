@@ -64,6 +64,7 @@ const family = (prefix: 'dreamina' | 'doubao', where: string): ModelProfile[] =>
 export const ARK_PROFILE: ProviderProfile = {
   id: 'ark',
   label: 'Seedance on BytePlus ModelArk / Volcengine Ark',
+  shortLabel: 'Seedance (ModelArk / Volcengine)',
   needsKey: true,
   openModelList: false,
   defaultModel: 'dreamina-seedance-2-0-260128',

@@ -52,6 +52,8 @@ enhance: {
   /** The key goes to main once; main's own dialog asks whether it may go to the base URL. */
   setKey: call(z.object({ key: z.string().min(8).max(500) }).strict(), EnhanceStatusSchema),
   clearKey: call(None, EnhanceStatusSchema),
+  /** "Store anyway" for a key kept for this session only (no keyring; see keys.storage). */
+  storeKey: call(None, EnhanceStatusSchema),
   confirmAddress: call(None, EnhanceStatusSchema),
   /** The scene's prompt rewritten by the chat model; nothing changes until the creator accepts it (scenes.update). */
   run: call(z.object({ sceneId: Id }).strict(), z.object({ before: z.string(), after: z.string() })),

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ProjectChangeSchema } from '../change.ts';
 import { call, None } from './inputs.ts';
-import { AppInfoSchema, AuthHeaderSchema, HistoryStateSchema, KeyStatusSchema, SettingsSchema, UnusedFileSchema } from './views.ts';
+import { AppInfoSchema, AuthHeaderSchema, HistoryStateSchema, KeySavedSchema, KeyStatusSchema, SettingsSchema, UnusedFileSchema } from './views.ts';
 
 export const settingsCalls = {
 settings: {
@@ -30,7 +30,9 @@ history: {
 },
 keys: {
   /** The key goes to main once and is never sent back. */
-  set: call(z.object({ provider: z.string().min(1).max(100), key: z.string().min(8).max(500) }).strict(), KeyStatusSchema),
+  set: call(z.object({ provider: z.string().min(1).max(100), key: z.string().min(8).max(500) }).strict(), KeySavedSchema),
+  /** The creator's answer when keys.set said "needs-consent": store = true writes the session's key anyway. */
+  storage: call(z.object({ provider: z.string().min(1).max(100), store: z.boolean() }).strict(), KeyStatusSchema),
   clear: call(z.object({ provider: z.string().min(1).max(100) }).strict(), KeyStatusSchema),
   /**
    * Gateway settings kept next to the key in main: how the key is sent, extra headers and default

@@ -61,6 +61,14 @@ scenes: {
   removeMany: call(z.object({ ids: Ids }).strict(), ProjectChangeSchema),
   /** Moves the scenes, in film order, to sit together from `toIndex` of the scenes left. */
   moveMany: call(z.object({ ids: Ids, toIndex: z.number().int().min(0) }).strict(), ProjectChangeSchema),
+  /** Every scene whose length its model cannot make set to the nearest it can, in one undo step; says which changed. */
+  snapLengths: call(
+    None,
+    z.object({
+      change: ProjectChangeSchema.nullable(),
+      snapped: z.array(z.object({ sceneId: z.string(), number: z.number().int(), from: z.number(), to: z.number(), model: z.string() })),
+    }),
+  ),
 },
 takes: {
   choose: call(z.object({ sceneId: Id, takeId: Id.nullable() }).strict(), ProjectChangeSchema),

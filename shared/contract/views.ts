@@ -47,6 +47,16 @@ export const KeyStatusSchema = z.object({
 });
 export type KeyStatus = z.infer<typeof KeyStatusSchema>;
 
+/**
+ * What saving a key came to: stored, or (Linux with no keyring, only Electron's `basic_text` backend) kept
+ * for this session only until the creator answers whether to store it anyway with a fixed password (keys.storage).
+ */
+export const KeySavedSchema = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('stored'), status: KeyStatusSchema }),
+  z.object({ outcome: z.literal('needs-consent'), reason: z.literal('no-keyring'), status: KeyStatusSchema }),
+]);
+export type KeySaved = z.infer<typeof KeySavedSchema>;
+
 /** A gateway model the creator describes: its own price per second, durations and sizes. */
 export const CustomModelSchema = z
   .object({
@@ -130,6 +140,8 @@ export const EnhanceStatusSchema = z.object({
   /** e.g. "••••1234"; never the key. */
   hint: z.string().nullable(),
   origin: z.string().nullable(),
+  /** The key is kept in memory for this session only (no keyring; the creator has not said to store it anyway). */
+  sessionOnly: z.boolean().optional(),
   ready: z.boolean(),
   why: z.string().nullable(),
 });

@@ -13,6 +13,7 @@ import { createLog } from '../../electron/services/log.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject, readProject } from '../../electron/services/projects/store.ts';
 import { ConfirmStub } from './confirm.ts';
+import { BasicTextSecrets } from './keyring.ts';
 import { startBridge } from './server.ts';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { port: { type: 'string' }, 'no-build': { type: 'boolean' } } });
@@ -35,7 +36,8 @@ if (!dir) {
   const example = await readProject(path.join(repo, 'examples', 'first-film'));
   await createProject(dir, { title: example.title, style: example.style, size: example.size, scenes: example.scenes });
 }
-const secrets = new EnvSecrets(process.env);
+// STORYREEL_BRIDGE_KEYRING=basic_text: a Linux desktop with no keyring (a saved key is kept for the session until the creator answers).
+const secrets = process.env.STORYREEL_BRIDGE_KEYRING === 'basic_text' ? new BasicTextSecrets(process.env) : new EnvSecrets(process.env);
 const log = createLog({ echo: (l) => console.error(l), secrets: () => secrets.all() });
 // Main's dialog (a new key address, a looser budget cap): answered by STORYREEL_BRIDGE_CONFIRM=yes, else no.
 const confirm = new ConfirmStub(process.env.STORYREEL_BRIDGE_CONFIRM === 'yes', (q, yes) => console.error(`main asks: ${q.message} → ${yes ? 'yes' : 'no'}`));

@@ -186,6 +186,10 @@ test('a Preview board regenerated on the /v1/videos emulator: new takes enter th
   const cards = page.getByTestId('scene-card');
   await cards.nth(1).click();
   await page.getByRole('button', { name: 'Unchoose' }).click();
+  // A take and none in the film: the card asks for a pick, and Generate all offers nothing to make.
+  await waitFor(async () => /Pick a take \(1\)/.test(await cards.nth(1).innerText()), 10000, 'the card asks for a pick');
+  await waitFor(async () => (await page.getByTestId('estimate-total').innerText()) === 'Nothing to generate · pick a take for scene 2', 10000, 'nothing to generate');
+  assert.ok(await page.getByTestId('generate-all').isDisabled(), 'no take more to generate for scene 2');
   await page.getByTestId('choose-take').click();
   await waitFor(async () => (await readProject(dir)).scenes[1]!.chosenBy === 'creator', 10000, 'picked by hand');
 

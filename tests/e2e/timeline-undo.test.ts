@@ -1,9 +1,10 @@
 // Undo and redo on the storyboard, in Chromium through the bridge: delete, reorder and a typing burst each
 // undo as one step (and redo), and Ctrl+Z pressed on the strip never edits a text field that lost the focus.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { readProject } from '../../electron/services/projects/store.ts';
-import { openCraft, prompts, waitFor, type Craft } from './craft-setup.ts';
+import { openCraft, prompts, SHOTS, waitFor, type Craft } from './craft-setup.ts';
 
 let c: Craft;
 const ORIGINAL = ['Boats leave the harbour', 'A gull steals a sardine', 'The lighthouse fades'];
@@ -89,5 +90,29 @@ test('Ctrl+Z with the focus on the strip leaves every text field as it is', { ti
   const saved = await readProject(c.dir);
   assert.equal(saved.title, 'Harbour at Dusk');
   assert.equal(saved.scenes[0]!.prompt, edited);
+  assert.deepEqual(c.pageErrors, []);
+});
+
+test('Snap to nearest says which scenes changed from what to what, and undoes as one step', { timeout: 60000 }, async () => {
+  const { page } = c;
+  const lengths = async () => (await readProject(c.dir)).scenes.map((s) => s.seconds);
+  await card(0).click();
+  await page.getByTestId('scene-seconds').selectOption('5');
+  await card(2).click();
+  await page.getByTestId('scene-seconds').selectOption('11');
+  await waitFor(async () => JSON.stringify(await lengths()) === '[5,4,11]', 10000, 'lengths Preview makes');
+  await page.getByTestId('settings-provider').selectOption('openai-videos'); // sora-2 makes 4, 8 or 12 s
+  await page.getByTestId('snap-durations').click();
+  const note = page.getByTestId('snapped-lengths');
+  await note.waitFor();
+  assert.equal(await note.innerText().then((t) => t.split('\n')[0]), 'Snapped scene 1 from 5 s to 4 s, scene 3 from 11 s to 12 s.');
+  await waitFor(async () => JSON.stringify(await lengths()) === '[4,4,12]', 10000, 'lengths snapped');
+  assert.equal(await page.getByTestId('undo').getAttribute('aria-label'), 'Undo snap lengths (2 scenes)');
+  await note.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'snapped-lengths.png') });
+  await note.getByTestId('snapped-undo').click();
+  await waitFor(async () => JSON.stringify(await lengths()) === '[5,4,11]', 10000, 'both lengths back in one step');
+  assert.equal(await page.getByTestId('snapped-lengths').count(), 0, 'the note goes with the change');
+  assert.equal(await page.getByTestId('snap-durations').count(), 1, 'the warning is back');
   assert.deepEqual(c.pageErrors, []);
 });

@@ -109,3 +109,31 @@ test('Clean up unused media shows what it frees, then removes only that', { time
   assert.deepEqual(await fs.readdir(path.join(dir, 'media', 'refs')), []);
   assert.equal(await fs.stat(path.join(dir, 'media', 'scene_deleted-job_old.mp4')).then(() => true, () => false), false);
 });
+
+/** In the page: every select option whose text is wider than its closed select's content box (less the arrow). */
+const CUT_OPTIONS = `(() => {
+  const out = [];
+  const ctx = document.createElement('canvas').getContext('2d');
+  for (const sel of document.querySelectorAll('select')) {
+    const cs = getComputedStyle(sel);
+    ctx.font = cs.fontWeight + ' ' + cs.fontSize + ' ' + cs.fontFamily;
+    const room = sel.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 16;
+    for (const o of sel.options) if (ctx.measureText(o.text).width > room) out.push(sel.id + ': "' + o.text + '"');
+  }
+  return out;
+})()`;
+
+test('at the smallest window (960×640) every option of the scene editor and inspector selects fits its select, closed', { timeout: 60000 }, async () => {
+  await page.setViewportSize({ width: 960, height: 640 });
+  try {
+    await page.getByTestId('scene-card').nth(0).click();
+    await page.getByTestId('scene-model').waitFor();
+    // Any option may be the chosen one, so each must fit the closed select (text width vs its content box).
+    const cut = (await page.evaluate(CUT_OPTIONS)) as string[];
+    assert.deepEqual(cut, []);
+    await page.getByTestId('scene-model').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.resolve('test-results', 'screenshots', 'selects-960x640.png') });
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+});

@@ -11,6 +11,7 @@ import { createLog } from '../../electron/services/log.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject } from '../../electron/services/projects/store.ts';
 import { ConfirmStub } from '../bridge/confirm.ts';
+import { BasicTextSecrets } from '../bridge/keyring.ts';
 import { startChatEmulator, type ChatEmulator } from '../emulators/chat/server.ts';
 import { rejectsWith } from '../helpers/assert.ts';
 
@@ -105,5 +106,22 @@ test('Enhance failures in words: rate limit, server error, a reset, an answer th
   await rejectsWith(h.run({ sceneId }), 'AuthFailed', /refused the Enhance key \(HTTP 401\)/);
   await h.clearKey({});
   assert.equal((await h.status({})).ready, false);
+  await app.shutdown();
+});
+
+test('without a keyring (basic_text), the Enhance key is kept for this session only until Store anyway (enhance.storeKey)', async () => {
+  const dir = path.join(root, 'keyring');
+  await createProject(dir, { title: 'Keyring', scenes: [{ prompt: 'a lamp', seconds: 4 }] });
+  const secrets = new BasicTextSecrets({});
+  const app = new Storyreel({ version: 't', ffmpeg: resolveFfmpeg({ env: process.env }), settings: new MemorySettings(), secrets, log: () => undefined, owner: 't' });
+  await app.openProject(dir);
+  const h = app.handlers().enhance;
+  assert.equal((await h.setKey({ key: KEY })).sessionOnly, true, 'the window is told, and asks the creator');
+  assert.equal(secrets.source('enhance'), 'session');
+  const stored = await h.storeKey({});
+  assert.equal(stored.sessionOnly, false);
+  assert.equal(secrets.source('enhance'), 'app');
+  await rejectsWith(h.storeKey({}), 'InvalidInput', /no Enhance key kept for this session only/);
+  assert.ok(!JSON.stringify(stored).includes(KEY.slice(0, -4)), 'no reply carries the key');
   await app.shutdown();
 });

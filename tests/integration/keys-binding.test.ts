@@ -55,7 +55,7 @@ async function listener() {
 
 /** The reply envelope, with the few fields these tests read from key statuses and estimates. */
 type Answer =
-  | { ok: true; value: { origin?: string | null; set?: boolean; blocked?: { code: string } | null; pricePerSecond?: number; totalUsd?: number; overBudgetUsd?: number } }
+  | { ok: true; value: { origin?: string | null; set?: boolean; blocked?: { code: string } | null; pricePerSecond?: number; totalUsd?: number; overBudgetUsd?: number; outcome?: string; status?: { set: boolean; origin: string | null } } }
   | { ok: false; error: AppErrorShape };
 
 async function makeApp(o: { settings?: Partial<Settings>; key?: boolean; confirm?: ConfirmStub; project?: NewProjectOptions } = {}) {
@@ -126,7 +126,7 @@ test('a key saved from the window goes only where main confirms; with no key, no
   const { app, call } = await makeApp({ key: false, confirm, settings: { openaiBaseUrl: 'https://gateway.example/v1' } });
   try {
     const saved = await call('keys.set', { provider: 'openai-videos', key: 'sk-window-typed-12345678' });
-    assert.ok(saved.ok && saved.value.set && saved.value.origin === null, JSON.stringify(saved));
+    assert.ok(saved.ok && saved.value.outcome === 'stored' && saved.value.status?.set && saved.value.status.origin === null, JSON.stringify(saved));
     assert.equal(confirm.asked.length, 1, 'main asked whether the key may go to the base URL in force');
     failed(await call('jobs.generate', { sceneIds: [] }), 'NotConfirmed');
     confirm.answer(true);

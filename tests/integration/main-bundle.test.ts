@@ -27,7 +27,7 @@ test('the built main bundle binds every contract call and hardens its window', a
     // A key saved from the window: sealed with safeStorage into electron-store's file, answered with a hint.
     assert.deepEqual(report.keySet, {
       ok: true,
-      value: { provider: 'openai-videos', set: true, hint: `••••${KEY.slice(-4)}`, source: 'app', origin: null, authHeader: 'bearer', headers: [], query: [], target: null },
+      value: { outcome: 'stored', status: { provider: 'openai-videos', set: true, hint: `••••${KEY.slice(-4)}`, source: 'app', origin: null, authHeader: 'bearer', headers: [], query: [], target: null } },
     });
     // Main's own message box decides where the key may go and whether the cap may be loosened.
     const flow = report.confirmFlow;
@@ -162,23 +162,34 @@ test('the built preload exposes one object with every contract call, and failed 
   assert.ok(statSync(preload).size < 20_000, `the sandboxed preload stays small (${statSync(preload).size} bytes)`);
 });
 
-test('without a keyring (basic_text), main asks before storing a key, and Cancel keeps it for this session only', async () => {
-  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-main-'));
-  try {
-    const { stdout } = await run(process.execPath, ['tests/fixtures/electron-stub/drive-main.mjs', bundle], {
-      env: { ...process.env, STORYREEL_STUB_ROOT: root, OPENAI_API_KEY: '', STORYREEL_API_KEY: '', OPENAI_BASE_URL: '', STORYREEL_STUB_KEY: KEY, STORYREEL_STUB_BACKEND: 'basic_text', STORYREEL_STUB_CONFIRM: 'no' },
-      timeout: 60000,
-    });
-    const report = JSON.parse(stdout);
-    assert.equal(report.keySet.ok, true);
-    assert.equal(report.keySet.value.source, 'session', 'the window is told the key is kept for this session only');
-    assert.equal(report.infoAfterKey.value.keys[0].set, true, 'the key works for this session');
-    const first = report.confirmFlow.messageBoxes[0];
-    assert.equal(first.title, 'Store the key without a keyring?');
-    assert.equal(first.buttons[first.defaultId], 'Cancel', 'not storing is the default');
-    const stored = await fs.readFile(path.join(root, 'userData', 'keys.json'), 'utf8').catch(() => '');
-    assert.ok(!stored.includes('openai-videos'), `nothing was written for the key: ${stored}`);
-  } finally {
-    await fs.rm(root, { recursive: true, force: true });
-  }
-});
+for (const answer of ['no', 'yes'] as const) {
+  test(`without a keyring (basic_text), keys.set answers "needs consent" with no message box; the window's ${answer === 'yes' ? '"Store anyway" stores it' : '"Keep for this session only" writes nothing'}`, async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-main-'));
+    try {
+      const { stdout } = await run(process.execPath, ['tests/fixtures/electron-stub/drive-main.mjs', bundle], {
+        env: { ...process.env, STORYREEL_STUB_ROOT: root, OPENAI_API_KEY: '', STORYREEL_API_KEY: '', OPENAI_BASE_URL: '', STORYREEL_STUB_KEY: KEY, STORYREEL_STUB_BACKEND: 'basic_text', STORYREEL_STUB_KEY_STORE: answer, STORYREEL_STUB_CONFIRM: 'no' },
+        timeout: 60000,
+      });
+      const report = JSON.parse(stdout);
+      assert.equal(report.keySet.ok, true, JSON.stringify(report.keySet));
+      assert.equal(report.keySet.value.outcome, 'needs-consent', 'the window is asked to ask the creator');
+      assert.equal(report.keySet.value.reason, 'no-keyring');
+      assert.equal(report.keySet.value.status.source, 'session', 'until the answer, the key is kept for this session only');
+      assert.ok(!stdout.includes(KEY.slice(0, -4)), 'no reply carries the key');
+      assert.equal(report.infoAfterKey.value.keys[0].set, true, 'the key works for this session');
+      assert.ok(!report.keysFileBeforeAnswer.includes('openai-videos'), `nothing written before the answer: ${report.keysFileBeforeAnswer}`);
+      assert.ok(!report.confirmFlow.messageBoxes.some((m: { title: string }) => /keyring/i.test(m.title)), 'no native message box about the keyring');
+      assert.equal(report.keyStorage.ok, true, JSON.stringify(report.keyStorage));
+      if (answer === 'no') {
+        assert.equal(report.keyStorage.value.source, 'session', 'kept for this session only');
+        assert.ok(!report.keysFileAfterAnswer.includes('openai-videos'), `nothing was written for the key: ${report.keysFileAfterAnswer}`);
+      } else {
+        assert.equal(report.keyStorage.value.source, 'app', 'stored, as the creator chose');
+        assert.match(report.keysFileAfterAnswer, /openai-videos/);
+        assert.ok(!report.keysFileAfterAnswer.includes(KEY), 'sealed (with basic_text), not plain');
+      }
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+}

@@ -10,7 +10,8 @@ import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 import { findFontFile, renderAnimatic } from '../../electron/services/media/animatic.ts';
 import { promptExcerpt } from '../../electron/services/media/animatic-look.ts';
-import { coverageOf, drawableFont } from '../../electron/services/media/glyphs.ts';
+import { coverageOf, metricsOf } from '../../electron/services/media/glyphs.ts';
+import { chainClean } from '../../electron/services/media/text-runs.ts';
 import { Ffmpeg, resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { PreviewProvider } from '../../electron/services/providers/preview.ts';
 import type { CreateRequest, InputImage } from '../../electron/services/providers/types.ts';
@@ -148,14 +149,14 @@ test('glyphs no font at hand can draw are left out and counted, not drawn as box
   const covers = coverageOf(dejavu);
   assert.ok(covers, 'the bundled font\'s cmap is read');
   assert.deepEqual(['A', 'ж', 'ا', '😀', '🎬', '山'].map((ch) => covers(ch.codePointAt(0)!)), [true, true, true, true, false, false]);
-  const fonts = drawableFont('A boat 🎬 at sea ✨️');
-  assert.equal(fonts.clean('A boat 🎬 at sea ✨️'), 'A boat at sea ');
-  assert.equal(fonts.missing('A boat 🎬 at sea ✨️'), 2, 'the variation selector is invisible, not lost');
+  // A machine whose only font is DejaVu Sans (the fallback chain has nothing after it).
+  const only = [{ file: dejavu, metrics: metricsOf(dejavu)! }];
+  assert.deepEqual(chainClean('A boat 🎬 at sea ✨️', only), { text: 'A boat at sea ', lost: 2 }, 'the variation selector is invisible, not lost');
   // Rendered: the words are drawn exactly as without the emoji (no boxes); only the caption's count differs.
   const { dir } = await fresh('glyphs');
   const grey = async (prompt: string): Promise<Buffer> => {
     const out = path.join(dir, `${prompt.length}.mp4`);
-    await renderAnimatic(ff, { out, prompt, seconds: 1, size: SIZE, seed: 2, label: 'Take 1' });
+    await renderAnimatic(ff, { out, prompt, seconds: 1, size: SIZE, seed: 2, label: 'Take 1', fontChain: [dejavu] });
     return rgbFrame(out, 0.5);
   };
   const [withEmoji, without] = await Promise.all([grey('A boat 🎬🌅 at sea. Gulls.'), grey('A boat at sea. Gulls.')]);

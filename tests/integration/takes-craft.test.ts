@@ -144,6 +144,39 @@ test('a Preview board regenerated on a paid provider: every scene is generated, 
   await app.shutdown();
 });
 
+test('after Unchoose, "Generate all" leaves the scene to the creator\'s pick: nothing to pay for, here or on the command line', { timeout: 120000 }, async () => {
+  const { app, dir, ids, call, project } = await open('unchoose', {
+    provider: 'preview',
+    size: '640x360',
+    scenes: [
+      { prompt: 'A lamp lights up in a dark room', seconds: 1 },
+      { prompt: 'A second lamp answers across the street', seconds: 1 },
+    ],
+  });
+  await call('jobs.generate', { sceneIds: [ids[0]], takes: 2 });
+  await call('jobs.generate', { sceneIds: [ids[1]] });
+  await app.current().engine.idle();
+  await call('project.update', { provider: 'openai-videos', model: 'sora-2' });
+  await call('takes.choose', { sceneId: ids[1], takeId: project().scenes[1]!.takes[0]!.id });
+  await call('takes.choose', { sceneId: ids[0], takeId: null }); // Unchoose: two takes, none in the film
+  const all = await call<EstimateView>('jobs.estimate', { sceneIds: [] });
+  assert.deepEqual(all.lines, [], 'no third take offered for scene 1');
+  assert.equal(all.totalUsd, 0);
+  emu.resetStats();
+  assert.deepEqual((await call<{ jobIds: string[] }>('jobs.generate', { sceneIds: [] })).jobIds, []);
+  assert.equal(emu.stats.creates, 0);
+  // Naming the scene still generates it: the creator's explicit word.
+  assert.deepEqual((await call<EstimateView>('jobs.estimate', { sceneIds: [ids[0]] })).lines.map((l) => l.sceneId), [ids[0]]);
+  await app.shutdown();
+
+  const run = await cli(['render', dir], root, {}).done;
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  assert.doesNotMatch(run.stdout, /Generating/);
+  assert.match(run.stderr, /scene 1 has 2 takes and none is in the film/);
+  assert.deepEqual((await readProject(dir)).scenes.map((s) => s.takes.length), [2, 1], 'no take was made');
+  assert.equal(emu.stats.creates, 0);
+});
+
 test('remix and extend a take at the /v1/videos emulator (its remix and extensions routes), and on Preview as animatics', { timeout: 120000 }, async () => {
   emu.resetStats();
   const { app, ids, call, project } = await open('derive', { provider: 'openai-videos', model: 'sora-2', size: '1280x720', scenes: [{ prompt: 'A red kite over the dunes', seconds: 4 }] });

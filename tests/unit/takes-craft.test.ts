@@ -10,7 +10,7 @@ import { canDerive, extensionSeconds } from '../../shared/derive.ts';
 import { readProjectBytes } from '../../shared/project-file.ts';
 import { ProjectSchema, type Project, type Scene, type Take } from '../../shared/project.ts';
 import { bestTakeOf, bestTakesCut, mergeScores, overallScore, scoresOf, starsFor } from '../../shared/rating.ts';
-import { needsGeneration, staleReasons, staleWarnings } from '../../shared/stale.ts';
+import { awaitsPick, needsGeneration, staleReasons, staleWarnings } from '../../shared/stale.ts';
 
 const fixture = path.resolve('tests/fixtures/project-v1-with-takes/project.json');
 
@@ -102,6 +102,12 @@ test('"generate all" means scenes with no take, or whose take was put in the fil
   assert.deepEqual(p.scenes.map((s) => needsGeneration(p, s)), [true, false, true]);
   const same = { ...p, provider: 'preview', model: 'animatic' };
   assert.deepEqual(same.scenes.map((s) => needsGeneration(same, s)), [false, false, true]);
+});
+
+test('"generate all" leaves a scene with takes but none chosen to the creator\'s pick (after Unchoose)', () => {
+  const p = project([{ takes: [take('a1'), take('a2')], chosenTake: null }, { takes: [take('b1')], chosenTake: null }, { takes: [] }], { provider: 'openai-videos', model: 'sora-2' });
+  assert.deepEqual(p.scenes.map((s) => needsGeneration(p, s)), [false, false, true]);
+  assert.deepEqual(p.scenes.map((s) => awaitsPick(s)), [true, true, false]);
 });
 
 test('remix and extend are offered only where the adapter and the model can; a lost remix reply is found only as that remix', () => {

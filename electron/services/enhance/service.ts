@@ -24,6 +24,8 @@ export interface EnhanceStatus {
   hint: string | null;
   /** Where the key may be sent; null until the creator confirms an address. */
   origin: string | null;
+  /** Kept in memory for this session only: no keyring, and the creator has not said to store it anyway. */
+  sessionOnly: boolean;
   /** On: a key, a base URL and a model, and the key confirmed for that URL's address. */
   ready: boolean;
   /** Why it is off, in words; null when ready. */
@@ -55,7 +57,8 @@ export class PromptEnhancer {
     else if (!baseUrl) why = 'Set the chat-completions base URL for Enhance.';
     else if (!model) why = 'Name the chat model Enhance should use.';
     else if (origin !== parseBaseUrl(baseUrl).origin) why = `Confirm that your key may go to ${parseBaseUrl(baseUrl).origin}.`;
-    return { baseUrl, model, keySet: !!key, hint: keyHint(key), origin, ready: why === null, why };
+    const sessionOnly = !!key && this.o.secrets.source(ENHANCE_KEY) === 'session';
+    return { baseUrl, model, keySet: !!key, hint: keyHint(key), origin, sessionOnly, ready: why === null, why };
   }
 
   private async ask(origin: string): Promise<boolean> {
@@ -83,6 +86,13 @@ export class PromptEnhancer {
     await this.o.secrets.set(ENHANCE_KEY, key.trim(), null);
     const { baseUrl } = this.config();
     if (baseUrl) await this.confirmAddress().catch(() => undefined);
+    return this.status();
+  }
+
+  /** The creator's "Store anyway" for a key kept for this session only (no keyring). */
+  async storeKey(): Promise<EnhanceStatus> {
+    if (this.o.secrets.source(ENHANCE_KEY) !== 'session' || !this.o.secrets.storeAnyway) throw new AppError('InvalidInput', 'There is no Enhance key kept for this session only to store. Save the key again.');
+    await this.o.secrets.storeAnyway(ENHANCE_KEY);
     return this.status();
   }
 

@@ -26,6 +26,7 @@ export function enhanceHandlers(ctx: HandlerContext, enhancer: PromptEnhancer): 
     configure: (patch) => enhancer.configure(patch),
     setKey: ({ key }) => enhancer.setKey(key),
     clearKey: () => enhancer.clearKey(),
+    storeKey: () => enhancer.storeKey(),
     confirmAddress: () => enhancer.confirmAddress(),
     run: async ({ sceneId }) => {
       const project = ctx.session().store.get();

@@ -3,7 +3,7 @@ import { projectProblems, sceneTarget } from '../../../shared/capabilities.ts';
 import { importReference } from '../generation/references.ts';
 import { problemsError } from '../projects/rules.ts';
 import { patchedTarget } from '../projects/store.ts';
-import { checkTransition, duplicateScenes, moveScenes, removeScenes, splitScene } from '../projects/craft.ts';
+import { checkTransition, duplicateScenes, moveScenes, removeScenes, snapLengths, splitScene } from '../projects/craft.ts';
 import type { HandlerContext } from './context.ts';
 
 /** A scene's own provider/model must exist and make the project's frame size; refused in words otherwise. */
@@ -42,5 +42,6 @@ export function sceneHandlers(ctx: HandlerContext): Handlers['scenes'] {
       return removeScenes(session.store, ids);
     },
     moveMany: async ({ ids, toIndex }) => moveScenes(store(), ids, toIndex),
+    snapLengths: async () => snapLengths(store(), ctx.customModels()),
   };
 }

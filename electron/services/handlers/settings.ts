@@ -26,6 +26,7 @@ export function settingsHandlers(ctx: HandlerContext, s: SettingsContext): Pick<
     },
     keys: {
       set: ({ provider, key }) => s.keys.setKey(provider, key),
+      storage: ({ provider, store }) => s.keys.keyStorage(provider, store),
       clear: ({ provider }) => s.keys.clearKey(provider),
       gateway: ({ provider, ...patch }) => s.keys.setGateway(provider, patch),
       confirmAddress: ({ provider }) => s.keys.confirmAddress(provider),

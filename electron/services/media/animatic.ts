@@ -8,7 +8,8 @@ import { parseSize } from '../../../shared/project.ts';
 import { lookOf, paletteOf, promptExcerpt, type AnimaticLook } from './animatic-look.ts';
 import { captionText, layoutPrompt, textEms } from './animatic-text.ts';
 import { escapeFilterValue } from './ffmpeg.ts';
-import { drawableFont } from './glyphs.ts';
+import { drawableFont, metricsOf } from './glyphs.ts';
+import { chainClean, fontChain, placeRuns, splitRuns, type ChainFont } from './text-runs.ts';
 import type { Ffmpeg, RunOptions } from './ffmpeg.ts';
 
 // Callers and tests import the text helpers from here too.
@@ -25,6 +26,11 @@ export interface AnimaticOptions {
   seconds: number;
   size: string;
   fontFile?: string | null;
+  /**
+   * The fonts to fall back through when no one font draws the whole prompt (text-runs.ts); default: the
+   * bundled or preferred font, then the CJK and symbol fonts this system has.
+   */
+  fontChain?: readonly string[];
   /** The variation: the same seed gives the same picture, byte for byte. Default 1. */
   seed?: number;
   /** The look to draw instead of the seed's own (a remix: its source's look with one attribute moved). */
@@ -71,6 +77,24 @@ function drawtext(o: { font: string | null; textfile: string; size: number; colo
   return `drawtext=${parts.join(':')}`;
 }
 
+/**
+ * Lines drawn run by run, each run in the font of the chain that has its glyphs, placed after the runs
+ * before it (measured from the fonts' advance widths). Baselines line up: drawtext's y is the baseline less
+ * the run's own ascent. Every run's text goes through a file of its own.
+ */
+async function drawRuns(dir: string, name: string, lines: readonly string[], chain: readonly ChainFont[], o: { size: number; color: string; x: number; top: number; lineHeight: number }): Promise<string[]> {
+  const out: string[] = [];
+  for (const [i, line] of lines.entries()) {
+    const baseline = Math.round(o.top + i * o.lineHeight + o.size * 0.93);
+    for (const [k, run] of placeRuns(line, splitRuns(line, chain).runs).entries()) {
+      const textfile = path.join(dir, `${name}-${i}-${k}.txt`);
+      await writeFile(textfile, run.text, 'utf8');
+      out.push(drawtext({ font: run.font, textfile, size: o.size, color: o.color, x: String(Math.round(o.x + run.at * o.size)), y: `${baseline}-ascent` }));
+    }
+  }
+  return out;
+}
+
 /** One still repeated for `frames` frames at FPS, timestamps from `start` seconds. */
 const hold = (frames: number, start = 0): string => `loop=loop=${Math.max(0, frames - 1)}:size=1:start=0,setpts=N/(${FPS}*TB)${start ? `+${fmt(start)}/TB` : ''}`;
 
@@ -89,12 +113,26 @@ export async function renderAnimatic(ff: Ffmpeg, o: AnimaticOptions, opts: RunOp
   const seed = o.seed ?? 1;
   const look = o.look ?? lookOf(seed);
   const palette = paletteOf(look);
-  // One font per block of text: the one at hand that draws the most of the prompt. What no font at hand
-  // draws (an emoji, say) is left out and counted in the caption, rather than drawn as a box.
-  const fonts = drawableFont(o.prompt, o.fontFile);
-  const font = fonts.font;
-  const prompt = fonts.clean(o.prompt);
-  const lost = fonts.missing(o.prompt);
+  // One font per block of text when one font at hand draws all of it. Otherwise a chain of fonts, one per
+  // run of text (Latin, CJK, Arabic, emoji on one line). What no font at hand draws is left out and counted
+  // in the caption, rather than drawn as a box.
+  const chain: ChainFont[] = (o.fontChain ?? []).flatMap((file) => {
+    const metrics = metricsOf(file);
+    return metrics ? [{ file, metrics }] : [];
+  });
+  if (!o.fontChain) chain.push(...fontChain(o.fontFile, [], o.prompt));
+  // A preferred font that cannot be read is trusted as given, alone (the single-font path).
+  const trusted = !chain.length || (!!o.fontFile && !o.fontChain && !metricsOf(o.fontFile));
+  const fonts = trusted ? drawableFont(o.prompt, o.fontFile) : null;
+  const first = chainClean(o.prompt, chain.slice(0, 1));
+  const chained = chainClean(o.prompt, chain);
+  // Runs when the first font of the chain lacks something a later one has (one font for all of it would
+  // draw the Latin in the emoji font, or leave the emoji out).
+  const useRuns = !fonts && chained.lost < first.lost;
+  const font = fonts ? fonts.font : chain[0]!.file;
+  const prompt = fonts ? fonts.clean(o.prompt) : chained.text;
+  const lost = fonts ? fonts.missing(o.prompt) : chained.lost;
+  const clean = (t: string): string => (fonts ? fonts.clean(t) : chainClean(t, chain.slice(0, 1)).text);
   let title = promptExcerpt(prompt);
   const base = Math.min(W, H);
   const margin = Math.round(base * 0.07);
@@ -136,7 +174,7 @@ export async function renderAnimatic(ff: Ffmpeg, o: AnimaticOptions, opts: RunOp
     // drawtext refuses an empty file; a lone space draws nothing.
     await writeFile(files.prompt, layout.lines.join('\n') || ' ', 'utf8');
     const note = lost ? ` · ${lost} symbol${lost === 1 ? '' : 's'} not drawn (no font here has ${lost === 1 ? 'it' : 'them'})` : '';
-    await writeFile(files.caption, fonts.clean(`${o.label || `seed ${seed}`} · ${captionText(o.size, S)}${note}`), 'utf8');
+    await writeFile(files.caption, clean(`${o.label || `seed ${seed}`} · ${captionText(o.size, S)}${note}`), 'utf8');
     // Whole seconds left, down to 1 on the last frame; the 1 ms absorbs rounding in t (a frame at
     // 0.99999 s must already read one second less, as the one at 1.0 does).
     await writeFile(files.countdown, `%{eif:ceil(${fmt(S)}-t-0.001):d} s`, 'utf8');
@@ -180,10 +218,18 @@ export async function renderAnimatic(ff: Ffmpeg, o: AnimaticOptions, opts: RunOp
     }
 
     // The words and the reference insets, on a transparent layer drawn once.
+    const words = useRuns
+      ? [
+          ...(await drawRuns(dir, 'title', [title], chain, { size: titleSize, color: 'white', x: margin, top: margin, lineHeight: 0 })),
+          ...(await drawRuns(dir, 'prompt', layout.lines, chain, { size: layout.fontSize, color: '0xd8dce6', x: margin, top: promptTop, lineHeight: layout.fontSize * 1.17 + layout.lineSpacing })),
+        ]
+      : [
+          drawtext({ font, textfile: files.title, size: titleSize, color: 'white', x: String(margin), y: String(margin) }),
+          drawtext({ font, textfile: files.prompt, size: layout.fontSize, color: '0xd8dce6', x: String(margin), y: String(promptTop), lineSpacing: layout.lineSpacing }),
+        ];
     let layer = [
       `color=c=black@0:s=${W}x${H}:r=${FPS},format=rgba,trim=end_frame=1`,
-      drawtext({ font, textfile: files.title, size: titleSize, color: 'white', x: String(margin), y: String(margin) }),
-      drawtext({ font, textfile: files.prompt, size: layout.fontSize, color: '0xd8dce6', x: String(margin), y: String(promptTop), lineSpacing: layout.lineSpacing }),
+      ...words,
       drawtext({ font, textfile: files.caption, size: captionSize, color: '0xc9d1e0', x: String(margin), y: `h-${margin}-th` }),
     ].join(',');
     if (references.length) {

@@ -1,11 +1,13 @@
-// Which characters a font can draw, read from its cmap table. drawtext takes one font per block of text and
-// draws a box for every character that font lacks (emoji, symbols, scripts it does not cover), so the
-// animatic picks, of the fonts at hand, the one that covers the prompt best, and leaves out, and says it
-// left out, what no font at hand can draw.
+// Which characters a font can draw, and how wide, read from its cmap and hmtx tables. drawtext takes one
+// font per block of text and draws a box for every character that font lacks (emoji, symbols, scripts it
+// does not cover), so the animatic draws a block in one font when one has all of it (drawableFont), and
+// otherwise run by run through a chain of fonts (text-runs.ts); what no font at hand can draw is left out,
+// and said to be.
 // Only DejaVu Sans is bundled (build/fonts, its own free licence): it covers Latin, Greek, Cyrillic, Arabic
 // (joined and right to left where ffmpeg has fribidi, as Debian's does) and some emoji. More comes from the
-// system: on Debian, fonts-wqy-microhei (CJK) and fonts-noto-core (Noto Sans Arabic and Symbols 2, SIL OFL
-// 1.1, which would allow bundling too). Colour emoji fonts (CBDT/COLR) are not drawn by drawtext.
+// system: on Debian, fonts-wqy-microhei (CJK) and fonts-symbola (monochrome emoji and symbols; "free for
+// any use", redistribution allowed, not bundled for its 3 MB: Windows and macOS have Segoe UI Symbol and
+// Apple Symbols). Colour emoji fonts (CBDT) are not drawn by drawtext.
 import { existsSync, readFileSync } from 'node:fs';
 import { CJK_FONTS, fontCandidates } from './animatic-text.ts';
 
@@ -24,15 +26,26 @@ interface Segment {
 
 /** Parses the Unicode cmap of a TrueType/OpenType font (the first font of a collection); null if unreadable. */
 export function parseCoverage(bytes: Buffer): Coverage | null {
+  const glyphOf = parseGlyphs(bytes);
+  return glyphOf && ((cp) => glyphOf(cp) !== 0);
+}
+
+/** Where each table of the font (the first of a collection) starts. */
+function tables(bytes: Buffer): Map<string, number> {
+  let base = 0;
+  if (bytes.toString('latin1', 0, 4) === 'ttcf') base = bytes.readUInt32BE(12);
+  const found = new Map<string, number>();
+  for (let i = 0; i < bytes.readUInt16BE(base + 4); i++) {
+    const rec = base + 12 + i * 16;
+    found.set(bytes.toString('latin1', rec, rec + 4), bytes.readUInt32BE(rec + 8));
+  }
+  return found;
+}
+
+/** The cmap as a function: code point → glyph id, 0 for none; null if unreadable. */
+function parseGlyphs(bytes: Buffer): ((codePoint: number) => number) | null {
   try {
-    let base = 0;
-    if (bytes.toString('latin1', 0, 4) === 'ttcf') base = bytes.readUInt32BE(12);
-    const numTables = bytes.readUInt16BE(base + 4);
-    let cmap = -1;
-    for (let i = 0; i < numTables; i++) {
-      const rec = base + 12 + i * 16;
-      if (bytes.toString('latin1', rec, rec + 4) === 'cmap') cmap = bytes.readUInt32BE(rec + 8);
-    }
+    const cmap = tables(bytes).get('cmap') ?? -1;
     if (cmap < 0) return null;
     const subtables: Array<{ platform: number; encoding: number; offset: number }> = [];
     for (let i = 0; i < bytes.readUInt16BE(cmap + 2); i++) {
@@ -75,18 +88,59 @@ export function parseCoverage(bytes: Buffer): Coverage | null {
         const s = segments[mid]!;
         if (cp < s.start) hi = mid - 1;
         else if (cp > s.end) lo = mid + 1;
-        else if (s.startGlyph !== undefined) return s.startGlyph + (cp - s.start) !== 0;
-        else if (!s.glyphAt) return ((cp + s.delta) & 0xffff) !== 0;
+        else if (s.startGlyph !== undefined) return s.startGlyph + (cp - s.start);
+        else if (!s.glyphAt) return (cp + s.delta) & 0xffff;
         else {
           const glyph = bytes.readUInt16BE(s.glyphAt + (cp - s.start) * 2);
-          return glyph !== 0 && ((glyph + s.delta) & 0xffff) !== 0;
+          return glyph === 0 ? 0 : (glyph + s.delta) & 0xffff;
         }
       }
-      return false;
+      return 0;
     };
   } catch {
     return null;
   }
+}
+
+/** A font's coverage and each character's advance width in ems (hmtx; shaping and kerning not counted). */
+export interface FontMetrics {
+  covers: Coverage;
+  advance(codePoint: number): number;
+}
+
+export function parseMetrics(bytes: Buffer): FontMetrics | null {
+  const glyphOf = parseGlyphs(bytes);
+  if (!glyphOf) return null;
+  try {
+    const t = tables(bytes);
+    const head = t.get('head');
+    const hhea = t.get('hhea');
+    const hmtx = t.get('hmtx');
+    if (head === undefined || hhea === undefined || hmtx === undefined) return null;
+    const unitsPerEm = bytes.readUInt16BE(head + 18) || 1000;
+    const metrics = bytes.readUInt16BE(hhea + 34);
+    return {
+      covers: (cp) => glyphOf(cp) !== 0,
+      advance: (cp) => bytes.readUInt16BE(hmtx + 4 * Math.min(glyphOf(cp), metrics - 1)) / unitsPerEm,
+    };
+  } catch {
+    return null;
+  }
+}
+
+const metricsCache = new Map<string, FontMetrics | null>();
+
+export function metricsOf(file: string): FontMetrics | null {
+  if (!metricsCache.has(file)) {
+    let m: FontMetrics | null = null;
+    try {
+      m = parseMetrics(readFileSync(file));
+    } catch {
+      m = null;
+    }
+    metricsCache.set(file, m);
+  }
+  return metricsCache.get(file) ?? null;
 }
 
 const cache = new Map<string, Coverage | null>();
@@ -118,7 +172,7 @@ export const SYMBOL_FONTS: readonly string[] = [
 ];
 
 /** Invisible joiners and selectors: never drawn, never a reason to choose a font, never counted as lost. */
-const INVISIBLE = /[\u200B-\u200F\u2060\uFE00-\uFE0F\u{1F3FB}-\u{1F3FF}\u{E0020}-\u{E007F}]/gu;
+export const INVISIBLE = /[\u200B-\u200F\u2060\uFE00-\uFE0F\u{1F3FB}-\u{1F3FF}\u{E0020}-\u{E007F}]/gu;
 
 export interface DrawableText {
   font: string | null;

@@ -5,6 +5,8 @@ import { AppError } from '../../../shared/errors.ts';
 import { chosenTakeOf, type Scene, type Transition } from '../../../shared/project.ts';
 import { buildTimeline, MIN_TRIM_SECONDS, transitionProblem, trimProblem } from '../../../shared/timeline.ts';
 import type { ProjectChange } from '../../../shared/change.ts';
+import type { CustomModels } from '../../../shared/capabilities.ts';
+import { lengthsToSnap, type SnappedLength } from '../../../shared/snap.ts';
 import { newId } from '../fsutil.ts';
 import type { ProjectStore } from './store.ts';
 
@@ -101,4 +103,17 @@ export async function moveScenes(store: ProjectStore, ids: readonly string[], to
     rest.splice(Math.min(Math.max(0, toIndex), rest.length), 0, ...block);
     p.scenes = rest;
   });
+}
+
+/**
+ * "Snap to nearest": every scene whose length its model cannot make gets the nearest allowed one, in one
+ * change (one undo step), and the caller learns which scenes changed from what to what.
+ */
+export async function snapLengths(store: ProjectStore, custom: CustomModels): Promise<{ change: ProjectChange | null; snapped: SnappedLength[] }> {
+  const snapped = lengthsToSnap(store.get(), custom);
+  if (!snapped.length) return { change: null, snapped };
+  const change = await store.mutate(user('Snap lengths'), snapped.map((s) => s.sceneId), (p) => {
+    for (const s of snapped) p.scenes.find((sc) => sc.id === s.sceneId)!.seconds = s.to;
+  });
+  return { change, snapped };
 }

@@ -32,6 +32,14 @@ export interface Secrets {
   all(): string[];
   /** A key from the environment with no base URL of its own takes the one the services start with. */
   adoptStartOrigin?(provider: string, origin: string | null): void;
+  /**
+   * True where a stored key would be sealed with a password anyone can know (Linux with only Electron's
+   * `basic_text` backend, no keyring). `set` then keeps the key in memory for this session only, and the
+   * window asks the creator whether to store it anyway (keys.set answers "needs-consent").
+   */
+  weakStorage?(): boolean;
+  /** The creator's "Store anyway" for a key kept for this session only: it is written, sealed as well as this system can. */
+  storeAnyway?(provider: string): Promise<void>;
 }
 
 /** A question main asks the creator in its own dialog (Electron's message box); the window cannot answer it. */

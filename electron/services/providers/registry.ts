@@ -13,7 +13,7 @@
 //   price) also need main's confirmation.
 import { createHash } from 'node:crypto';
 import { formatUsd, modelProfile, providerProfile, type CustomModel, type CustomModels } from '../../../shared/capabilities.ts';
-import type { KeyStatus, Settings } from '../../../shared/contract.ts';
+import type { KeySaved, KeyStatus, Settings } from '../../../shared/contract.ts';
 import { AppError } from '../../../shared/errors.ts';
 import type { Log } from '../log.ts';
 import { checkCustomModels, checkHeaderName, checkHeaderValue, checkQueryName, invalid, originOf, parseBaseUrl, type BaseUrl } from './gateway-input.ts';
@@ -153,12 +153,27 @@ export class ProviderRegistry {
     };
   }
 
-  /** Saves a key and asks main's dialog whether it may go to the base URL in force (if there is one). */
-  async setKey(provider: string, key: string): Promise<KeyStatus> {
+  /**
+   * Saves a key and asks main's dialog whether it may go to the base URL in force (if there is one). Without a
+   * keyring the key is kept for this session only, and the answer says the creator must be asked whether to
+   * store it anyway (keys.storage).
+   */
+  async setKey(provider: string, key: string): Promise<KeySaved> {
     this.keyed(provider);
     await this.o.secrets.set(provider, key.trim(), null);
     const origin = originOf(this.rawBase(provider));
     if (origin && (await this.ask(this.addressQuestion(provider, origin)))) await this.o.secrets.bind(provider, origin);
+    const status = this.status(provider);
+    return this.o.secrets.weakStorage?.() && status.source === 'session' ? { outcome: 'needs-consent', reason: 'no-keyring', status } : { outcome: 'stored', status };
+  }
+
+  /** The creator's answer to "no keyring": store the session's key anyway, or keep it for this session only. */
+  async keyStorage(provider: string, store: boolean): Promise<KeyStatus> {
+    this.keyed(provider);
+    if (store) {
+      if (this.o.secrets.source(provider) !== 'session' || !this.o.secrets.storeAnyway) throw new AppError('InvalidInput', 'There is no key kept for this session only to store. Save the key again.');
+      await this.o.secrets.storeAnyway(provider);
+    }
     return this.status(provider);
   }
 

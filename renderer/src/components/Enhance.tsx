@@ -8,6 +8,7 @@ import { updateScene } from '../actions.ts';
 import { getApi } from '../api.ts';
 import { useStore } from '../store.ts';
 import '../craft.css';
+import { KeyringDialog } from './KeyringDialog.tsx';
 import { Modal } from './Modal.tsx';
 import { Icon } from './ui.tsx';
 
@@ -108,8 +109,19 @@ export function EnhanceSettings() {
   const [key, setKey] = useState('');
   const shownUrl = baseUrl ?? status?.baseUrl ?? '';
   const shownModel = model ?? status?.model ?? '';
+  /** Main kept the key for this session only (no keyring) and waits for the creator's answer. */
+  const [askKeyring, setAskKeyring] = useState(false);
+  const save = async (typed: string) => {
+    const next = await getApi()
+      .enhance.setKey({ key: typed })
+      .catch((err: unknown) => void useStore.getState().showError(err));
+    if (!next) return;
+    publish(next);
+    setKey('');
+    if (next.sessionOnly) setAskKeyring(true);
+  };
   // What was typed stays in the fields after a save: a reply to the other field's save must not wipe it.
-  const save = () => void apply(getApi().enhance.configure({ baseUrl: shownUrl.trim() || null, model: shownModel.trim() || null }));
+  const saveAddress = () => void apply(getApi().enhance.configure({ baseUrl: shownUrl.trim() || null, model: shownModel.trim() || null }));
   return (
     <section className="panel" aria-labelledby="enhance-settings-title" data-testid="enhance-settings">
       <h2 id="enhance-settings-title" className="panel-title">
@@ -120,21 +132,21 @@ export function EnhanceSettings() {
         <label className="field-label" htmlFor="enhance-url">
           Base URL
         </label>
-        <input id="enhance-url" className="input" data-testid="enhance-url" value={shownUrl} placeholder="https://openrouter.ai/api/v1" onChange={(e) => setBaseUrl(e.target.value)} onBlur={save} />
+        <input id="enhance-url" className="input" data-testid="enhance-url" value={shownUrl} placeholder="https://openrouter.ai/api/v1" onChange={(e) => setBaseUrl(e.target.value)} onBlur={saveAddress} />
       </div>
       <div className="field">
         <label className="field-label" htmlFor="enhance-model">
           Model
         </label>
-        <input id="enhance-model" className="input" data-testid="enhance-model" value={shownModel} placeholder="openai/gpt-4o-mini" onChange={(e) => setModel(e.target.value)} onBlur={save} />
+        <input id="enhance-model" className="input" data-testid="enhance-model" value={shownModel} placeholder="openai/gpt-4o-mini" onChange={(e) => setModel(e.target.value)} onBlur={saveAddress} />
       </div>
       <div className="field">
         <label className="field-label" htmlFor="enhance-key">
-          API key {status?.keySet ? `(${status.hint})` : ''}
+          API key {status?.keySet ? `(${status.hint}${status.sessionOnly ? ', for this session only' : ''})` : ''}
         </label>
         <div className="enhance-key-row">
           <input id="enhance-key" className="input" type="password" autoComplete="off" data-testid="enhance-key" value={key} placeholder={status?.keySet ? 'Replace key…' : 'Paste key…'} onChange={(e) => setKey(e.target.value)} />
-          <button type="button" className="btn btn-sm" data-testid="enhance-key-save" disabled={key.trim().length < 8} onClick={() => void apply(getApi().enhance.setKey({ key: key.trim() })).then(() => setKey(''))}>
+          <button type="button" className="btn btn-sm" data-testid="enhance-key-save" disabled={key.trim().length < 8} onClick={() => void save(key.trim())}>
             Save
           </button>
         </div>
@@ -147,6 +159,7 @@ export function EnhanceSettings() {
           Confirm address
         </button>
       )}
+      {askKeyring && <KeyringDialog label="Enhance" answer={(store) => (store ? apply(getApi().enhance.storeKey({})) : Promise.resolve())} onDone={() => setAskKeyring(false)} />}
     </section>
   );
 }

@@ -5,9 +5,10 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { PROVIDERS, type ProviderProfile } from '../../../shared/capabilities.ts';
 import type { KeyStatus } from '../../../shared/contract.ts';
-import { confirmAddress, clearKey, setKey, updateSettings } from '../actions.ts';
+import { confirmAddress, clearKey, keyStorage, setKey, updateSettings } from '../actions.ts';
 import { useStore } from '../store.ts';
 import { GatewayFields } from './GatewayFields.tsx';
+import { KeyringDialog } from './KeyringDialog.tsx';
 import { Icon } from './ui.tsx';
 
 const KEYED = PROVIDERS.filter((p) => p.needsKey);
@@ -54,12 +55,16 @@ function ProviderKey({ provider, primary }: { provider: ProviderProfile; primary
   const tid = (base: string) => (primary ? base : `${base}-${provider.id}`);
   const inputId = `api-key-${provider.id}`;
 
+  /** Main kept the key for this session only (no keyring) and waits for the creator's answer. */
+  const [askKeyring, setAskKeyring] = useState(false);
+
   const save = async () => {
     if (key.trim().length < 8) return;
     setSaving(true);
-    const ok = await setKey(provider.id, key.trim());
+    const saved = await setKey(provider.id, key.trim());
     setSaving(false);
-    if (ok) setKeyText('');
+    if (saved) setKeyText('');
+    if (saved?.outcome === 'needs-consent') setAskKeyring(true);
   };
 
   return (
@@ -107,6 +112,11 @@ function ProviderKey({ provider, primary }: { provider: ProviderProfile; primary
         <button type="submit" className="btn btn-sm" data-testid={tid('api-key-save')} disabled={saving || key.trim().length < 8}>
           Save
         </button>
+        {status?.source === 'session' && (
+          <button type="button" className="btn btn-sm btn-ghost" data-testid={tid('api-key-store')} onClick={() => setAskKeyring(true)}>
+            Store…
+          </button>
+        )}
         {status?.set && (status.source === 'app' || status.source === 'session') && (
           <button type="button" className="btn btn-sm btn-ghost" data-testid={tid('api-key-clear')} onClick={() => void clearKey(provider.id)}>
             Clear
@@ -116,6 +126,7 @@ function ProviderKey({ provider, primary }: { provider: ProviderProfile; primary
       {provider.id === 'openai-videos' && <BaseUrlField />}
       {status?.set && <AddressCheck status={status} testId={tid('key-address-warning')} buttonTestId={tid('key-confirm-address')} />}
       {provider.id === 'openai-videos' && status && <GatewayFields status={status} />}
+      {askKeyring && <KeyringDialog label={provider.label} answer={(store) => keyStorage(provider.id, store)} onDone={() => setAskKeyring(false)} />}
     </div>
   );
 }

@@ -8,6 +8,7 @@ export function Modal({
   testId,
   initialFocus,
   onClose,
+  wide = false,
   children,
 }: {
   titleId: string;
@@ -15,6 +16,8 @@ export function Modal({
   testId: string;
   initialFocus: RefObject<HTMLElement | null>;
   onClose: () => void;
+  /** Room for a longer explanation and longer button labels. */
+  wide?: boolean;
   children: ReactNode;
 }) {
   const returnTo = useRef<Element | null>(null);
@@ -32,7 +35,7 @@ export function Modal({
         if (e.key === 'Escape') onClose();
       }}
     >
-      <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby={titleId} aria-describedby={bodyId} data-testid={testId}>
+      <div className={`modal${wide ? ' modal-wide' : ''}`} role="alertdialog" aria-modal="true" aria-labelledby={titleId} aria-describedby={bodyId} data-testid={testId}>
         {children}
       </div>
     </div>

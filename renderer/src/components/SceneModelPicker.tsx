@@ -44,24 +44,49 @@ export function SceneModelPicker({ scene }: { scene: Scene }) {
         Model <span className="muted">(this scene)</span>
       </label>
       <select id="scene-model" className="input select" data-testid="scene-model" value={value} onChange={(e) => change(e.target.value)}>
-        <option value={PROJECT}>Project’s model: {projectModel?.label ?? project.model}</option>
+        <option value={PROJECT} title={projectModel?.label}>
+          Project’s model: {projectModel ? splitLabel(projectModel.label).name : project.model}
+        </option>
         {own && !providerProfile(target.provider)?.models.some((m) => m.id === target.model) && <option value={value}>{target.model} ({target.provider})</option>}
-        {PROVIDERS.map((p) => (
-          <optgroup key={p.id} label={p.label}>
-            {p.models
-              .filter((m) => !isRetired(m) || key(p.id, m.id) === value)
-              .map((m) => (
-                <option key={m.id} value={key(p.id, m.id)}>
-                  {m.label}
+        {PROVIDERS.flatMap((p) =>
+          modelGroups(p.label, p.models.filter((m) => !isRetired(m) || key(p.id, m.id) === value)).map((g) => (
+            <optgroup key={`${p.id}:${g.label}`} label={g.label}>
+              {g.models.map((m) => (
+                <option key={m.id} value={key(p.id, m.id)} title={m.label}>
+                  {g.names.get(m.id)}
                   {price(m)}
                 </option>
               ))}
-          </optgroup>
-        ))}
+            </optgroup>
+          )),
+        )}
       </select>
       {own && <RetirementNotice providerId={target.provider} modelId={target.model} onSwitch={(t) => void updateScene(scene.id, t)} />}
     </div>
   );
+}
+
+/** A model's name and the note in brackets after it: "Seedance 2.0 Fast" and "Volcengine, region cn". */
+function splitLabel(label: string): { name: string; note: string } {
+  const m = /^(.*\S)\s*\(([^()]*)\)$/.exec(label);
+  return m ? { name: m[1]!, note: m[2]! } : { name: label, note: '' };
+}
+
+/**
+ * A provider's models as option groups with short option texts, so the chosen one fits the closed select in
+ * the editor's column at the window's smallest size (960 px): the note in brackets goes (the group says the
+ * provider; the full label is the option's tooltip), and where names would then repeat (the same model on
+ * BytePlus and on Volcengine) each note gets its own group.
+ */
+function modelGroups(providerLabel: string, models: ModelProfile[]): Array<{ label: string; models: ModelProfile[]; names: Map<string, string> }> {
+  const split = models.map((m) => ({ m, ...splitLabel(m.label) }));
+  const names = split.map((x) => x.name);
+  if (new Set(names).size === names.length) return [{ label: providerLabel, models, names: new Map(split.map((x) => [x.m.id, x.name])) }];
+  const notes = [...new Set(split.map((x) => x.note))];
+  return notes.map((note) => {
+    const here = split.filter((x) => x.note === note);
+    return { label: note ? `${providerLabel} (${note})` : providerLabel, models: here.map((x) => x.m), names: new Map(here.map((x) => [x.m.id, x.name])) };
+  });
 }
 
 /** On a storyboard card: the model of a scene that has its own (nothing for one that follows the project). */

@@ -1,13 +1,14 @@
 // Provider, model, size and style for the whole project. Only values the chosen model accepts are offered.
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { PROVIDERS, modelProfile, projectProblems, providerProfile, snapDuration } from '../../../shared/capabilities.ts';
-import { updateProject, updateScene } from '../actions.ts';
+import { PROVIDERS, modelProfile, projectProblems, providerProfile } from '../../../shared/capabilities.ts';
+import { updateProject } from '../actions.ts';
 import { useCapabilities, useCustomModels, useDraft } from '../hooks.ts';
 import { describeSize, formatMoney } from '../lib/format.ts';
 import { useStore } from '../store.ts';
 import { retirementNotice } from '../lib/retirement.ts';
 import { RetirementNotice } from './RetirementNotice.tsx';
+import { SnapLengths } from './SnapLengths.tsx';
 import { Icon } from './ui.tsx';
 
 const CUSTOM = '__custom__';
@@ -46,8 +47,8 @@ export function SettingsPanel() {
         <select id="settings-provider" className="input select" data-testid="settings-provider" value={providerId} onChange={(e) => changeProvider(e.target.value)}>
           {!provider && <option value={providerId}>{providerId} (unknown)</option>}
           {PROVIDERS.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.label}
+            <option key={p.id} value={p.id} title={p.label}>
+              {p.shortLabel ?? p.label}
             </option>
           ))}
         </select>
@@ -79,7 +80,7 @@ export function SettingsPanel() {
           {p.message}
         </p>
       ))}
-      <DurationFix />
+      <SnapLengths />
     </section>
   );
 }
@@ -169,30 +170,6 @@ function StyleField() {
         onChange={(e) => change(e.target.value)}
         onBlur={flush}
       />
-    </div>
-  );
-}
-
-/** When the model changed under the storyboard, offer to snap every scene to an allowed length. */
-function DurationFix() {
-  const { model } = useCapabilities();
-  const off = useStore(useShallow((s) => (model ? (s.view?.project.scenes ?? []).filter((sc) => !model.durations.includes(sc.seconds)) : [])));
-  const [busy, setBusy] = useState(false);
-  if (!model || off.length === 0) return null;
-  const fix = async () => {
-    setBusy(true);
-    for (const sc of off) await updateScene(sc.id, { seconds: snapDuration(model, sc.seconds) });
-    setBusy(false);
-  };
-  return (
-    <div className="issue issue-action" role="note">
-      <Icon name="warn" />
-      <span>
-        {off.length === 1 ? '1 scene has a length' : `${off.length} scenes have lengths`} {model.id} cannot make.
-      </span>
-      <button type="button" className="btn btn-sm" data-testid="snap-durations" disabled={busy} onClick={() => void fix()}>
-        Snap to nearest
-      </button>
     </div>
   );
 }

@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { generationProblems } from '../../../shared/capabilities.ts';
-import { needsGeneration } from '../../../shared/stale.ts';
+import { awaitsPick, needsGeneration } from '../../../shared/stale.ts';
 import { formatMoney } from '../lib/format.ts';
 import { addScene, generate } from '../actions.ts';
 import { requestCancel } from './ConfirmCancel.tsx';
@@ -77,6 +77,8 @@ function GenerateAll() {
     }),
   );
   const project = useStore((s) => s.view?.project ?? null);
+  // Scenes with takes and none in the film (after Unchoose): the creator picks, nothing is generated for them.
+  const toPick = useStore(useShallow((s) => (s.view?.project.scenes ?? []).flatMap((sc, i) => (awaitsPick(sc) ? [i + 1] : []))));
   // Jobs being worked on; an unconfirmed one (`unknown`) waits for the creator, not for the provider.
   const activeIds = useStore(useShallow((s) => activeJobsFor(s.jobs).filter((j) => j.state !== 'unknown').map((j) => j.id)));
   const unconfirmed = useStore((s) => activeJobsFor(s.jobs).filter((j) => j.state === 'unknown').length);
@@ -96,6 +98,7 @@ function GenerateAll() {
     estimateText = `Nothing more to send · ${activeIds.length} generating${ready ? `, ${ready} ready` : ''}`;
   }
   else if (nothing && unconfirmed > 0) estimateText = `$0.00 · ${unconfirmed} not confirmed by the provider`;
+  else if (nothing && toPick.length > 0) estimateText = `Nothing to generate · pick a take for ${toPick.length === 1 ? 'scene' : 'scenes'} ${listNumbers(toPick)}`;
   else if (nothing) estimateText = '$0.00 · every scene has a take';
   else if (total === null) estimateText = failed ? 'Estimate unavailable' : 'Estimating…';
   else estimateText = `${formatMoney(total)} for ${pendingIds.length} ${pendingIds.length === 1 ? 'scene' : 'scenes'} · ${seconds} s`;
@@ -119,7 +122,7 @@ function GenerateAll() {
         className="btn btn-primary"
         data-testid="generate-all"
         disabled={nothing || problems.length > 0}
-        title={problems[0]?.message ?? (nothing ? 'Every scene already has a chosen take.' : undefined)}
+        title={problems[0]?.message ?? (nothing ? (toPick.length ? 'Pick one of the takes you have in each scene that asks; Generate in a scene makes another.' : 'Every scene already has a chosen take.') : undefined)}
         onClick={() => void generate(pendingIds)}
       >
         <Icon name="sparkle" />
@@ -142,4 +145,9 @@ function BudgetLine({ spent, cap, over }: { spent: number; cap: number | null; o
       Spent {formatMoney(spent)} · {cap === null ? 'no budget cap' : `budget ${formatMoney(cap)}`}
     </span>
   );
+}
+
+/** "2", "2 and 5", "2, 3 and 5". */
+function listNumbers(ns: number[]): string {
+  return ns.length < 2 ? ns.join('') : `${ns.slice(0, -1).join(', ')} and ${ns.at(-1)}`;
 }
