@@ -60,8 +60,10 @@ export interface CreateRequest {
   /**
    * A remix or extension of a video the provider made before (`providerJobId`, `seconds` long); only sent to
    * a model whose profile says it can (the engine checks). An extension's `seconds` above is the whole new take.
+   * `ref`: the source job as the ledger keeps it (its stored handle and outputs, e.g. fal's video URL), when the
+   * ledger still has it.
    */
-  source?: { kind: 'remix' | 'extend'; providerJobId: string; seconds: number } | null;
+  source?: { kind: 'remix' | 'extend'; providerJobId: string; seconds: number; ref?: JobRef | null } | null;
   /** Epoch ms at which the create request is first sent; used to reconcile unknown outcomes. */
   sentAt: number;
 }
