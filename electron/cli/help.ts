@@ -32,8 +32,11 @@ Usage:
                             on a terminal, unless --max-spend is given)
       --max-spend USD       refuse to submit work that would bring this project's spend over USD (also
                             counts as your yes to paid work within that cap)
-      --base-url URL        /v1/videos base URL (or OPENAI_BASE_URL); https://, or http:// on this
-                            computer only. The key is sent to this address and nowhere else.
+      --base-url URL        the provider's base URL (or OPENAI_BASE_URL, FAL_BASE_URL, GEMINI_BASE_URL,
+                            ARK_BASE_URL, OPENROUTER_BASE_URL); https://, or http:// on this computer only.
+                            The key is sent to this address and nowhere else.
+      --region R            ark: cn for Volcengine Ark (https://ark.cn-beijing.volces.com/api/v3);
+                            default byteplus (https://ark.ap-southeast.bytepluses.com/api/v3)
       --header 'Name: v'    extra header on every request to the gateway (repeatable), e.g.
                             --header 'x-route: team-a'. Values are never printed or logged.
       --auth-header H       how the key is sent: bearer (Authorization: Bearer, default) | api-key

@@ -42,6 +42,8 @@ export interface ProviderProfile {
   defaultModel: string;
   fallbackModel: string;
   models: ModelProfile[];
+  /** Where the API has regions (Ark): the ids a region setting takes, the first the default. */
+  regions?: ReadonlyArray<{ id: string; label: string }>;
 }
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);

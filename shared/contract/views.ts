@@ -58,6 +58,10 @@ export const CustomModelSchema = z
   })
   .strict();
 
+/** One provider's own settings beside its key: base URL (checked by main like openaiBaseUrl) and region where it has regions. */
+export const ProviderSettingsSchema = z.object({ baseUrl: z.string().url().max(2000).nullable().optional(), region: z.string().min(1).max(40).nullable().optional() }).strict();
+export type ProviderSettings = z.infer<typeof ProviderSettingsSchema>;
+
 export const SettingsSchema = z.object({
   /** Budget cap per project in USD; null = no cap. */
   budgetUsd: z.number().nonnegative().nullable(),
@@ -68,6 +72,8 @@ export const SettingsSchema = z.object({
   customModels: z.array(CustomModelSchema).max(50),
   /** Upload crash reports (off unless the creator opts in; only where the build names an address). */
   shareCrashReports: z.boolean(),
+  /** Per-provider settings by provider id (fal, gemini, ark, openrouter). A patch merges by provider; null clears a field. */
+  providers: z.record(z.string().min(1).max(100), ProviderSettingsSchema),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
