@@ -20,7 +20,7 @@ async function loadDeps() {
     import('../services/projects/rules.ts'),
     import('../services/providers/provider-settings.ts'),
   ]);
-  const { formatUsd, modelProfile, PROVIDER_IDS, providerProfile } = capabilities;
+  const { formatUsd, modelProfile, PROVIDER_IDS, PROVIDERS, providerProfile } = capabilities;
   const { CustomModelSchema } = contract;
   const { AppError, toAppErrorShape } = errors;
   const { isTerminal } = jobs;
@@ -36,7 +36,7 @@ async function loadDeps() {
   const { createProject, loadProject } = store;
   const { applyProjectPatch } = rules;
   const { regionSettings } = providerSettings;
-  return { formatUsd, modelProfile, PROVIDER_IDS, providerProfile, CustomModelSchema, AppError, toAppErrorShape, isTerminal, chosenTakeOf, buildTimeline, MemorySettings, parseDotenv, Storyreel, DEFAULT_TIMING, GenerationPlanner, checkCustomModels, EnvSecrets, parseBaseUrl, parseHeaderLine, parseQueryPair, createLog, providerModule, checkFfmpeg, resolveFfmpeg, createProject, loadProject, applyProjectPatch, regionSettings };
+  return { formatUsd, modelProfile, PROVIDER_IDS, PROVIDERS, providerProfile, CustomModelSchema, AppError, toAppErrorShape, isTerminal, chosenTakeOf, buildTimeline, MemorySettings, parseDotenv, Storyreel, DEFAULT_TIMING, GenerationPlanner, checkCustomModels, EnvSecrets, parseBaseUrl, parseHeaderLine, parseQueryPair, createLog, providerModule, checkFfmpeg, resolveFfmpeg, createProject, loadProject, applyProjectPatch, regionSettings };
 }
 
 export type Deps = Awaited<ReturnType<typeof loadDeps>>;

@@ -10,6 +10,7 @@ export const USAGE: Record<string, string> = {
   export: 'storyreel export <project-dir> [--out FILE] [--preset 16:9|9:16|1:1] [--fit|--fill] [--quality draft|standard|high]',
   import: 'storyreel import <project-dir> <shot-list-file> [--after N]',
   generate: 'storyreel generate <project-dir> [--scenes 1,3-5] [--takes N] [--max-spend USD]',
+  models: 'storyreel models [--provider ID] [--refresh openrouter] [--base-url URL]',
 };
 
 export const HELP = `storyreel — storyboard → AI video jobs → one stitched MP4
@@ -68,6 +69,12 @@ Usage:
   storyreel generate <project-dir> [--scenes 1,3-5] [--takes N] [--max-spend USD]
       Generate the named scenes (default: every scene without a chosen take), N takes each, and
       wait for them; nothing is exported.
+
+  storyreel models [--provider ID] [--refresh openrouter] [--base-url URL]
+      List the models Storyreel knows: lengths, sizes, price per second and when it was read.
+      --refresh openrouter reads OpenRouter's live list (durations, resolutions, prices) with
+      OPENROUTER_API_KEY (at OPENROUTER_BASE_URL or --base-url), says what changed, and keeps it in
+      STORYREEL_CATALOG_DIR (default ~/.config/storyreel/catalog) for the estimates of later runs.
 
   storyreel --help | --version
 

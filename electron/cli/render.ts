@@ -10,6 +10,7 @@ import { agreeToPaidWork } from './consent.ts';
 import { load } from './deps.ts';
 import { checked, customModelFlags, gatewayFlags, loadDotenv, timingFromEnv } from './flags.ts';
 import { version } from './help.ts';
+import { cliCatalogDir } from './models.ts';
 import { setLogFile, withNextStep } from './output.ts';
 import { clock, Progress } from './progress.ts';
 
@@ -89,7 +90,7 @@ export async function render(args: string[]): Promise<number> {
 
   const settings = new d.MemorySettings({ budgetUsd: maxSpend, openaiBaseUrl: mod ? null : (values['base-url'] ?? null), providers: providerSettings });
   if (custom) settings.update({ customModels: [custom] });
-  const app = new d.Storyreel({ version: version(), ffmpeg: ffPaths, settings, secrets, log, owner: 'command line', env, concurrency: jobsAtOnce, timing: timingFromEnv(env) });
+  const app = new d.Storyreel({ version: version(), ffmpeg: ffPaths, settings, secrets, log, owner: 'command line', env, concurrency: jobsAtOnce, timing: timingFromEnv(env), catalogDir: cliCatalogDir(env) });
   const progress = new Progress(process.stdout, (sceneId) => {
     const i = app.current().store.get().scenes.findIndex((s) => s.id === sceneId);
     return i >= 0 ? `scene ${i + 1}` : 'a deleted scene';

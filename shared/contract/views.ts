@@ -1,6 +1,7 @@
 // What the contract's calls answer and its events carry, besides the project itself: views of the project,
 // keys, settings, updates, estimates, jobs and exports, history and Enhance. Re-exported by shared/contract.ts.
 import { z } from 'zod';
+import { RefreshedCatalogSchema } from '../catalog/refreshed.ts';
 import { AppErrorSchema } from '../errors.ts';
 import { ExportSnapshotSchema, JobSnapshotSchema } from '../jobs.ts';
 import { ProjectSchema, SizeSchema } from '../project.ts';
@@ -98,6 +99,8 @@ export const AppInfoSchema = z.object({
   ffmpeg: z.object({ ok: z.boolean(), version: z.string().nullable(), error: z.string().nullable() }),
   keys: z.array(KeyStatusSchema),
   settings: SettingsSchema,
+  /** Model lists read live from providers (OpenRouter) in place of the bundled profiles; the window applies them too. */
+  catalogs: z.array(RefreshedCatalogSchema).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 

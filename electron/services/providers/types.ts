@@ -114,6 +114,8 @@ export interface Provider {
    * `exclude` are provider ids already owned by other jobs in the ledger.
    */
   reconcile?(req: CreateRequest, exclude: ReadonlySet<string>, signal: AbortSignal): Promise<string | null>;
+  /** The provider's live model list as capability profiles (profile.liveCatalog), read when the creator asks. */
+  liveModels?(signal?: AbortSignal): Promise<{ models: ModelProfile[]; skipped: string[] }>;
   /** Best-effort remote cancel/delete. */
   cancel?(providerJobId: string, signal: AbortSignal, ref?: JobRef): Promise<void>;
 }
