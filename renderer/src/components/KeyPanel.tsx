@@ -8,6 +8,7 @@ import type { KeyStatus } from '../../../shared/contract.ts';
 import { confirmAddress, clearKey, setKey, updateSettings } from '../actions.ts';
 import { useStore } from '../store.ts';
 import { GatewayFields } from './GatewayFields.tsx';
+import { ProviderSettings } from './ProviderSettings.tsx';
 import { Icon } from './ui.tsx';
 
 const KEYED = PROVIDERS.filter((p) => p.needsKey);
@@ -113,7 +114,7 @@ function ProviderKey({ provider, primary }: { provider: ProviderProfile; primary
           </button>
         )}
       </form>
-      {provider.id === 'openai-videos' && <BaseUrlField />}
+      {provider.id === 'openai-videos' ? <BaseUrlField /> : <ProviderSettings provider={provider} status={status} />}
       {status?.set && <AddressCheck status={status} testId={tid('key-address-warning')} buttonTestId={tid('key-confirm-address')} />}
       {provider.id === 'openai-videos' && status && <GatewayFields status={status} />}
     </div>
