@@ -17,6 +17,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   export: async (args) => (await import('./cli/export.ts')).exportCommand(args),
   import: async (args) => (await import('./cli/import.ts')).importCommand(args),
   generate: async (args) => (await import('./cli/import.ts')).generateCommand(args),
+  models: async (args) => (await import('./cli/models.ts')).modelsCommand(args),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -78,6 +78,8 @@ const storyreel = new Storyreel({
   updates,
   crashReports: { uploadAddress: crashReportUrl(), folder: app.getPath('crashDumps') },
   recent: settings,
+  // Model lists refreshed from providers (OpenRouter's), with the date read: services/providers/catalogs.ts.
+  catalogDir: path.join(app.getPath('userData'), 'catalog'),
   owner: 'app',
   env: process.env,
   // The animatic font ships in resources/fonts when packaged; from a checkout it is found in build/fonts.

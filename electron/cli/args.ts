@@ -46,6 +46,7 @@ const EXAMPLE: Record<string, string> = {
   '--max-spend': '5',
   '--concurrency': '2',
   '--base-url': 'https://gateway.example/v1',
+  '--region': 'cn',
 };
 
 /**

@@ -2,7 +2,7 @@
 // the built CLI starts about as fast as node itself: `npm run bench -- cli`). Keep the static imports of
 // electron/cli.ts and of what it imports statically (help, args, output) to node:* and types.
 async function loadDeps() {
-  const [capabilities, contract, errors, jobs, project, timeline, app, engine, planner, registry, log, modules, ffmpeg, store, rules] = await Promise.all([
+  const [capabilities, contract, errors, jobs, project, timeline, app, engine, planner, registry, log, modules, ffmpeg, store, rules, providerSettings] = await Promise.all([
     import('../../shared/capabilities.ts'),
     import('../../shared/contract.ts'),
     import('../../shared/errors.ts'),
@@ -18,8 +18,9 @@ async function loadDeps() {
     import('../services/media/ffmpeg.ts'),
     import('../services/projects/store.ts'),
     import('../services/projects/rules.ts'),
+    import('../services/providers/provider-settings.ts'),
   ]);
-  const { formatUsd, modelProfile, PROVIDER_IDS, providerProfile } = capabilities;
+  const { formatUsd, modelProfile, PROVIDER_IDS, PROVIDERS, providerProfile } = capabilities;
   const { CustomModelSchema } = contract;
   const { AppError, toAppErrorShape } = errors;
   const { isTerminal } = jobs;
@@ -34,7 +35,8 @@ async function loadDeps() {
   const { checkFfmpeg, resolveFfmpeg } = ffmpeg;
   const { createProject, loadProject } = store;
   const { applyProjectPatch } = rules;
-  return { formatUsd, modelProfile, PROVIDER_IDS, providerProfile, CustomModelSchema, AppError, toAppErrorShape, isTerminal, chosenTakeOf, buildTimeline, MemorySettings, parseDotenv, Storyreel, DEFAULT_TIMING, GenerationPlanner, checkCustomModels, EnvSecrets, parseBaseUrl, parseHeaderLine, parseQueryPair, createLog, providerModule, checkFfmpeg, resolveFfmpeg, createProject, loadProject, applyProjectPatch };
+  const { regionSettings } = providerSettings;
+  return { formatUsd, modelProfile, PROVIDER_IDS, PROVIDERS, providerProfile, CustomModelSchema, AppError, toAppErrorShape, isTerminal, chosenTakeOf, buildTimeline, MemorySettings, parseDotenv, Storyreel, DEFAULT_TIMING, GenerationPlanner, checkCustomModels, EnvSecrets, parseBaseUrl, parseHeaderLine, parseQueryPair, createLog, providerModule, checkFfmpeg, resolveFfmpeg, createProject, loadProject, applyProjectPatch, regionSettings };
 }
 
 export type Deps = Awaited<ReturnType<typeof loadDeps>>;

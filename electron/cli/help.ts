@@ -10,6 +10,7 @@ export const USAGE: Record<string, string> = {
   export: 'storyreel export <project-dir> [--out FILE] [--preset 16:9|9:16|1:1] [--fit|--fill] [--quality draft|standard|high]',
   import: 'storyreel import <project-dir> <shot-list-file> [--after N]',
   generate: 'storyreel generate <project-dir> [--scenes 1,3-5] [--takes N] [--max-spend USD]',
+  models: 'storyreel models [--provider ID] [--refresh openrouter] [--base-url URL]',
 };
 
 export const HELP = `storyreel — storyboard → AI video jobs → one stitched MP4
@@ -32,8 +33,11 @@ Usage:
                             on a terminal, unless --max-spend is given)
       --max-spend USD       refuse to submit work that would bring this project's spend over USD (also
                             counts as your yes to paid work within that cap)
-      --base-url URL        /v1/videos base URL (or OPENAI_BASE_URL); https://, or http:// on this
-                            computer only. The key is sent to this address and nowhere else.
+      --base-url URL        the provider's base URL (or OPENAI_BASE_URL, FAL_BASE_URL, GEMINI_BASE_URL,
+                            ARK_BASE_URL, OPENROUTER_BASE_URL); https://, or http:// on this computer only.
+                            The key is sent to this address and nowhere else.
+      --region R            ark: cn for Volcengine Ark (https://ark.cn-beijing.volces.com/api/v3);
+                            default byteplus (https://ark.ap-southeast.bytepluses.com/api/v3)
       --header 'Name: v'    extra header on every request to the gateway (repeatable), e.g.
                             --header 'x-route: team-a'. Values are never printed or logged.
       --auth-header H       how the key is sent: bearer (Authorization: Bearer, default) | api-key
@@ -65,6 +69,12 @@ Usage:
   storyreel generate <project-dir> [--scenes 1,3-5] [--takes N] [--max-spend USD]
       Generate the named scenes (default: every scene without a chosen take), N takes each, and
       wait for them; nothing is exported.
+
+  storyreel models [--provider ID] [--refresh openrouter] [--base-url URL]
+      List the models Storyreel knows: lengths, sizes, price per second and when it was read.
+      --refresh openrouter reads OpenRouter's live list (durations, resolutions, prices) with
+      OPENROUTER_API_KEY (at OPENROUTER_BASE_URL or --base-url), says what changed, and keeps it in
+      STORYREEL_CATALOG_DIR (default ~/.config/storyreel/catalog) for the estimates of later runs.
 
   storyreel --help | --version
 

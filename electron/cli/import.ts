@@ -14,6 +14,7 @@ import { acquireLock } from '../services/projects/lock.ts';
 import { ProjectStore } from '../services/projects/store.ts';
 import { parse, usage, UsageError } from './args.ts';
 import { version } from './help.ts';
+import { cliCatalogDir } from './models.ts';
 
 /** "1,3-5" → [1, 3, 4, 5]; scene numbers as the window shows them (from 1). */
 export function parseSceneList(spec: string, count: number): number[] {
@@ -84,7 +85,7 @@ export async function generateCommand(args: string[]): Promise<number> {
   const ffmpeg = resolveFfmpeg({ userPath: env.STORYREEL_FFMPEG ?? null, resourcesDir: null, env });
   const check = await checkFfmpeg(ffmpeg);
   if (!check.ok) throw new Error(check.error ?? 'ffmpeg was not found.');
-  const app = new Storyreel({ version: version(), ffmpeg, settings: new MemorySettings({ budgetUsd: maxSpend }), secrets, log, owner: 'command line', env });
+  const app = new Storyreel({ version: version(), ffmpeg, settings: new MemorySettings({ budgetUsd: maxSpend }), secrets, log, owner: 'command line', env, catalogDir: cliCatalogDir(env) });
   const out = (s: string) => process.stdout.write(s + '\n');
   try {
     const view = await app.openProject(projectDir, { forceUnlock: values['force-unlock'] === true });

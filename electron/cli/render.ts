@@ -10,6 +10,7 @@ import { agreeToPaidWork } from './consent.ts';
 import { load } from './deps.ts';
 import { checked, customModelFlags, gatewayFlags, loadDotenv, timingFromEnv } from './flags.ts';
 import { version } from './help.ts';
+import { cliCatalogDir } from './models.ts';
 import { setLogFile, withNextStep } from './output.ts';
 import { clock, Progress } from './progress.ts';
 
@@ -20,6 +21,7 @@ const OPTIONS = {
   save: { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
   'base-url': { type: 'string' },
+  region: { type: 'string' },
   header: { type: 'string', multiple: true },
   'auth-header': { type: 'string' },
   query: { type: 'string', multiple: true },
@@ -58,6 +60,8 @@ export async function render(args: string[]): Promise<number> {
   if (values.save && !values.provider && !values.model) usage('render', '--save keeps --provider and --model in project.json: give at least one of them.');
   const gateway = gatewayFlags(values);
   if (values['base-url'] !== undefined) checked(() => d.parseBaseUrl(values['base-url']!));
+  // --region cn: Ark on Volcengine (Beijing) instead of BytePlus; any provider whose profile lists the region.
+  const providerSettings = values.region !== undefined ? checked(() => d.regionSettings(values.region!)) : {};
   const outFile = await checkOut(values.out, values['no-export'] === true);
   // The project is read (never written) before the lock and the services, so a missing or damaged one is
   // said at once; the custom model flags need its provider.
@@ -84,9 +88,9 @@ export async function render(args: string[]): Promise<number> {
   const ffCheck = await d.checkFfmpeg(ffPaths);
   if (!ffCheck.ok) refuse(withNextStep(ffCheck.error ?? 'ffmpeg was not found.', 'FfmpegMissing'));
 
-  const settings = new d.MemorySettings({ budgetUsd: maxSpend, openaiBaseUrl: mod ? null : (values['base-url'] ?? null) });
+  const settings = new d.MemorySettings({ budgetUsd: maxSpend, openaiBaseUrl: mod ? null : (values['base-url'] ?? null), providers: providerSettings });
   if (custom) settings.update({ customModels: [custom] });
-  const app = new d.Storyreel({ version: version(), ffmpeg: ffPaths, settings, secrets, log, owner: 'command line', env, concurrency: jobsAtOnce, timing: timingFromEnv(env) });
+  const app = new d.Storyreel({ version: version(), ffmpeg: ffPaths, settings, secrets, log, owner: 'command line', env, concurrency: jobsAtOnce, timing: timingFromEnv(env), catalogDir: cliCatalogDir(env) });
   const progress = new Progress(process.stdout, (sceneId) => {
     const i = app.current().store.get().scenes.findIndex((s) => s.id === sceneId);
     return i >= 0 ? `scene ${i + 1}` : 'a deleted scene';

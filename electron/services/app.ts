@@ -5,7 +5,9 @@
 // in one handler module per group (handlers/), keys and where they may go in providers/registry.ts. Nothing
 // here imports electron.
 import { EventEmitter } from 'node:events';
+import os from 'node:os';
 import { modelProfile, providerProfile } from '../../shared/capabilities.ts';
+import type { CatalogChange } from '../../shared/catalog/refreshed.ts';
 import type { AppInfo, EstimateView, EventName, EventPayload, Handlers, KeyStatus, ProjectChange, ProjectView } from '../../shared/contract.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { ExportSnapshot, JobSnapshot } from '../../shared/jobs.ts';
@@ -22,6 +24,7 @@ import type { Log } from './log.ts';
 import { checkFfmpeg, Ffmpeg } from './media/ffmpeg.ts';
 import { MemoryRecentStore, RecentProjects, type RecentStore } from './projects/recent.ts';
 import { createProject, type NewProjectOptions, type ProjectStore } from './projects/store.ts';
+import { ProviderCatalogs } from './providers/catalogs.ts';
 import { PreviewProvider } from './providers/preview.ts';
 import { ProviderRegistry, type Secrets } from './providers/registry.ts';
 import type { Provider } from './providers/types.ts';
@@ -61,6 +64,8 @@ export interface StoryreelOptions {
   versions?: Record<string, string | undefined>;
   /** Where the recent-projects list is kept (electron-store in the app); in memory when absent. */
   recent?: RecentStore;
+  /** Where model lists read live from providers are kept (providers/catalogs.ts); in memory when absent. */
+  catalogDir?: string | null;
 }
 
 export const DEFAULT_CONCURRENCY = 2;
@@ -75,11 +80,15 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
   readonly recent: RecentProjects;
   /** Enhance: a chat model rewrites a prompt; its key is kept like the providers' (enhance/service.ts). */
   readonly enhancer: PromptEnhancer;
+  /** Model lists refreshed from the providers that publish them (providers/catalogs.ts). */
+  readonly catalogs: ProviderCatalogs;
 
   constructor(readonly opts: StoryreelOptions) {
     super();
     this.recent = new RecentProjects(opts.recent ?? new MemoryRecentStore());
     this.keys = new ProviderRegistry({ settings: opts.settings, secrets: opts.secrets, env: opts.env, confirm: () => opts.dialogs?.confirm, log: opts.log });
+    this.catalogs = new ProviderCatalogs({ dir: opts.catalogDir ?? null, log: opts.log });
+    this.catalogs.loadStored();
     this.enhancer = new PromptEnhancer({ settings: opts.settings, secrets: opts.secrets, confirm: () => opts.dialogs?.confirm, log: opts.log });
     this.ffPaths = opts.ffmpeg;
     this.ff = new Ffmpeg(opts.ffmpeg, opts.log);
@@ -203,7 +212,14 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
       keys: this.keys.statuses(),
       settings: this.opts.settings.get(),
       ...(this.opts.crashReports ? { crashReports: this.opts.crashReports } : {}),
+      catalogs: this.catalogs.list(),
     };
+  }
+
+  /** Reads a provider's live model list with its key (sent only where the registry allows) and keeps it. */
+  refreshModels(provider: string, signal?: AbortSignal): Promise<CatalogChange> {
+    const adapter = this.keys.provider(provider, this.session?.store.stateDir() ?? os.tmpdir(), (_key, make) => make());
+    return this.catalogs.refresh(provider, adapter, this.keys.baseUrl(provider).base, signal);
   }
 
   /** "Copy diagnostics" (diagnostics.ts): no key ever, prompts only when asked. */
@@ -273,6 +289,7 @@ export class Storyreel extends EventEmitter<{ event: [EventName, unknown] }> {
       updates: this.opts.updates ?? null,
       customModels: () => this.keys.customModels(),
       dialogs: this.opts.dialogs,
+      refreshModels: (provider) => this.refreshModels(provider),
     };
     return buildHandlers(ctx, { keys: this.keys, settings: this.opts.settings, switchFfmpeg: (p) => this.switchFfmpeg(p), enhancer: this.enhancer });
   }

@@ -2,7 +2,7 @@
 // .env reader the command line uses for keys.
 import { SettingsSchema, type Settings } from '../../shared/contract.ts';
 
-export const DEFAULT_SETTINGS: Settings = { budgetUsd: null, ffmpegPath: null, openaiBaseUrl: null, concurrency: null, customModels: [], shareCrashReports: false };
+export const DEFAULT_SETTINGS: Settings = { budgetUsd: null, ffmpegPath: null, openaiBaseUrl: null, concurrency: null, customModels: [], shareCrashReports: false, providers: {} };
 
 /**
  * Settings as read from a file someone (or an older build) wrote: every field that does not pass the
@@ -18,7 +18,8 @@ export function repairSettings(raw: unknown, rules: { baseUrlOk?: (url: string) 
   for (const key of Object.keys(shape) as Array<keyof Settings>) {
     if (!(key in source)) continue;
     const ok = shape[key].safeParse(source[key]);
-    const fine = ok.success && !(key === 'openaiBaseUrl' && typeof ok.data === 'string' && rules.baseUrlOk && !rules.baseUrlOk(ok.data));
+    const badUrl = (url: unknown): boolean => typeof url === 'string' && !!rules.baseUrlOk && !rules.baseUrlOk(url);
+    const fine = ok.success && !(key === 'openaiBaseUrl' && badUrl(ok.data)) && !(key === 'providers' && Object.values(ok.data as Settings['providers']).some((p) => badUrl(p.baseUrl)));
     if (fine) settings[key] = ok.data;
     else repaired.push(key);
   }

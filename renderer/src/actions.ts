@@ -130,6 +130,14 @@ async function refreshInfo(): Promise<void> {
   store().applyInfo(await getApi().app.info({}));
 }
 
+/** Reads a provider's live model list again (main keeps it, with the date read); the window applies it via app.info. */
+export const refreshModels = (provider: string) =>
+  attempt(async () => {
+    const change = await getApi().models.refresh({ provider });
+    await refreshInfo();
+    return change;
+  });
+
 /** Saves a key; "needs-consent" means it is kept for this session only until the creator answers (keyStorage). */
 export const setKey = (provider: string, key: string) =>
   attempt(async () => {

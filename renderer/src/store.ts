@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import type { DeriveKind } from '../../shared/derive.ts';
 import { applyPatches } from '../../shared/change.ts';
+import { applyCatalog } from '../../shared/catalog/refreshed.ts';
 import type { AppInfo, ProjectChange, ProjectExport, ProjectJob, ProjectView, StoryreelApi, EstimateView } from '../../shared/contract.ts';
 import { isTerminal } from '../../shared/jobs.ts';
 import { describeError } from './lib/errors.ts';
@@ -123,7 +124,11 @@ export const useStore = create<StoreState>()((set) => ({
       return { exports: { ...s.exports, [snapshot.id]: snapshot } };
     }),
 
-  applyInfo: (info) => set({ info }),
+  applyInfo: (info) => {
+    // Model lists main read live (OpenRouter's): the pickers, lengths and checks here follow them too.
+    for (const c of info.catalogs ?? []) applyCatalog(c);
+    set({ info });
+  },
 
   select: (sceneId) =>
     set((s) => {

@@ -44,6 +44,10 @@ export interface ProviderProfile {
   defaultModel: string;
   fallbackModel: string;
   models: ModelProfile[];
+  /** The provider lists its models with durations, sizes and prices; the creator can refresh them (shared/catalog/refreshed.ts). */
+  liveCatalog?: boolean;
+  /** Where the API has regions (Ark): the ids a region setting takes, the first the default. */
+  regions?: ReadonlyArray<{ id: string; label: string }>;
 }
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);

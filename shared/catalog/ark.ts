@@ -70,4 +70,9 @@ export const ARK_PROFILE: ProviderProfile = {
   defaultModel: 'dreamina-seedance-2-0-260128',
   fallbackModel: 'dreamina-seedance-2-0-260128',
   models: [...family('dreamina', 'BytePlus'), ...family('doubao', 'Volcengine, region cn')],
+  // The region setting (and the CLI's --region) picks the host: electron/services/providers/ark/adapter.ts.
+  regions: [
+    { id: 'byteplus', label: 'BytePlus ModelArk (ap-southeast)' },
+    { id: 'cn', label: 'Volcengine Ark (cn-beijing)' },
+  ],
 };

@@ -78,4 +78,5 @@ export const OPENROUTER_PROFILE: ProviderProfile = {
   defaultModel: 'google/veo-3.1-fast',
   fallbackModel: 'google/veo-3.1-fast',
   models: OPENROUTER_BUNDLED.map((m) => openRouterProfile(m)),
+  liveCatalog: true,
 };

@@ -1,5 +1,6 @@
-// The contract's call groups for settings and housekeeping: settings, cleanup, history, keys.
+// The contract's call groups for settings and housekeeping: settings, cleanup, history, keys, models.
 import { z } from 'zod';
+import { CatalogChangeSchema } from '../catalog/refreshed.ts';
 import { ProjectChangeSchema } from '../change.ts';
 import { call, None } from './inputs.ts';
 import { AppInfoSchema, AuthHeaderSchema, HistoryStateSchema, KeySavedSchema, KeyStatusSchema, SettingsSchema, UnusedFileSchema } from './views.ts';
@@ -51,5 +52,9 @@ keys: {
   ),
   /** Main asks the creator, in its own dialog, whether the key may go to the current base URL. */
   confirmAddress: call(z.object({ provider: z.string().min(1).max(100) }).strict(), KeyStatusSchema),
+},
+models: {
+  /** Reads a provider's live model list (durations, sizes, prices) with its key, keeps it with the date read. */
+  refresh: call(z.object({ provider: z.string().min(1).max(100) }).strict(), CatalogChangeSchema),
 },
 } as const;

@@ -1,6 +1,7 @@
 // What the contract's calls answer and its events carry, besides the project itself: views of the project,
 // keys, settings, updates, estimates, jobs and exports, history and Enhance. Re-exported by shared/contract.ts.
 import { z } from 'zod';
+import { RefreshedCatalogSchema } from '../catalog/refreshed.ts';
 import { AppErrorSchema } from '../errors.ts';
 import { ExportSnapshotSchema, JobSnapshotSchema } from '../jobs.ts';
 import { ProjectSchema, SizeSchema } from '../project.ts';
@@ -68,6 +69,10 @@ export const CustomModelSchema = z
   })
   .strict();
 
+/** One provider's own settings beside its key: base URL (checked by main like openaiBaseUrl) and region where it has regions. */
+export const ProviderSettingsSchema = z.object({ baseUrl: z.string().url().max(2000).nullable().optional(), region: z.string().min(1).max(40).nullable().optional() }).strict();
+export type ProviderSettings = z.infer<typeof ProviderSettingsSchema>;
+
 export const SettingsSchema = z.object({
   /** Budget cap per project in USD; null = no cap. */
   budgetUsd: z.number().nonnegative().nullable(),
@@ -78,6 +83,8 @@ export const SettingsSchema = z.object({
   customModels: z.array(CustomModelSchema).max(50),
   /** Upload crash reports (off unless the creator opts in; only where the build names an address). */
   shareCrashReports: z.boolean(),
+  /** Per-provider settings by provider id (fal, gemini, ark, openrouter). A patch merges by provider; null clears a field. */
+  providers: z.record(z.string().min(1).max(100), ProviderSettingsSchema),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -102,6 +109,8 @@ export const AppInfoSchema = z.object({
   ffmpeg: z.object({ ok: z.boolean(), version: z.string().nullable(), error: z.string().nullable() }),
   keys: z.array(KeyStatusSchema),
   settings: SettingsSchema,
+  /** Model lists read live from providers (OpenRouter) in place of the bundled profiles; the window applies them too. */
+  catalogs: z.array(RefreshedCatalogSchema).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 

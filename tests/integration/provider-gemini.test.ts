@@ -220,7 +220,7 @@ test('extend: a finished interaction is extended by previous_interaction_id into
   const made = await gemini.create(req, signal);
   const done = await settle(made.providerJobId);
   assert.equal(done.state, 'completed');
-  const longer = await gemini.extend(made.handle, 'It glides over the rooftops', 4, signal);
+  const longer = await gemini.create({ ...req, jobId: 'job_y', prompt: 'It glides over the rooftops', seconds: 8, source: { kind: 'extend', providerJobId: made.providerJobId, seconds: 4 } }, signal);
   const body = createRecords()[1]!.body as Record<string, unknown>;
   assert.equal(body.previous_interaction_id, made.providerJobId);
   assert.deepEqual(body.response_format, { type: 'video', duration: '4s', delivery: 'uri' });

@@ -1,15 +1,13 @@
 // The OpenRouter adapter against the OpenRouter emulator: every fault on together, the billed usage.cost in
-// the spend ledger (not the estimate), frame images, moderation not billed, the models endpoint refreshing
-// the profiles, SIGKILL of the CLI mid-run, and a sentinel key found nowhere it was not sent.
+// the spend ledger (not the estimate), frame images, moderation not billed (the models endpoint refreshing the
+// profiles: models-refresh.test.ts), SIGKILL of the CLI mid-run, and a sentinel key found nowhere it was not sent.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { modelProfile, providerProfile } from '../../shared/capabilities.ts';
 import { OpenRouterProvider } from '../../electron/services/providers/openrouter/adapter.ts';
-import { applyOpenRouterModels, loadOpenRouterModelsCache, refreshOpenRouterModels } from '../../electron/services/providers/openrouter/models.ts';
 import { Ledger } from '../../electron/services/jobs/ledger.ts';
 import { readProject } from '../../electron/services/projects/store.ts';
 import { makeSolidPng } from '../emulators/kit/index.ts';
@@ -187,31 +185,6 @@ test('moderation fails the scene as ModerationBlocked and is not billed', { time
   const spend = await spendOf(dir);
   assert.equal(sumUsd(spend.filter((e) => e.jobId === mod.id)), 0);
   assert.equal(sumUsd(spend), billedFor(jobs));
-});
-
-test('the models endpoint refreshes the profiles into a cache file; a broken cache leaves the bundled profiles', async () => {
-  emu.resetStats();
-  emu.setFaults({});
-  const file = path.join(root, 'openrouter-models.json');
-  const out = await refreshOpenRouterModels({ baseUrl: emu.url, apiKey: KEY, file });
-  assert.deepEqual(out.skipped, []);
-  const cached = await loadOpenRouterModelsCache(file);
-  const seedance = cached!.find((m) => m.id === 'bytedance/seedance-2.0')!;
-  assert.deepEqual(seedance.durations, [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
-  assert.equal(seedance.pricePerSecond['1920x1080'], 0.65);
-  assert.equal(seedance.pricePerSecond['854x480'], 0.12);
-  assert.match(seedance.priceSource ?? '', /GET \/videos\/models, read \d{4}-\d{2}-\d{2}/);
-  assert.equal(cached!.find((m) => m.id === 'alibaba/wan-2.6')!.imageInput.lastFrame, false);
-  assert.equal(emu.stats.requests.filter((r) => r.route === 'models').length, 1);
-  assert.deepEqual(whereKeyWent(emu.stats.requests, KEY).map((w) => w.where), ['header:authorization']);
-  await fs.writeFile(path.join(root, 'broken.json'), '{"models": [{"id": 1}]}');
-  assert.equal(await loadOpenRouterModelsCache(path.join(root, 'broken.json')), null);
-  assert.equal(await applyOpenRouterModels(path.join(root, 'broken.json')), false);
-  // Applied in this process: the profiles now come from the cache.
-  const before = providerProfile('openrouter')!.models.map((m) => m.id);
-  assert.equal(await applyOpenRouterModels(file), true);
-  assert.deepEqual(providerProfile('openrouter')!.models.map((m) => m.id).sort(), before.sort());
-  assert.match(modelProfile('openrouter', 'google/veo-3.1')!.priceSource ?? '', /GET \/videos\/models/);
 });
 
 /** A job runs at the provider and no create is on the wire (a kill then lands on polling, not on a send). */

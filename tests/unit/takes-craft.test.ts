@@ -114,8 +114,9 @@ test('remix and extend are offered only where the adapter and the model can; a l
   const sora = { provider: 'openai-videos', model: 'sora-2', providerJobId: 'video_1' };
   assert.deepEqual(['reroll', 'remix', 'extend'].map((k) => canDerive(sora, k as 'remix')), [true, true, true]);
   assert.equal(canDerive({ ...sora, providerJobId: null }, 'remix'), false, 'no provider id kept: nothing to remix');
-  // fal's Veo profile can extend, but its adapter does not send extensions yet: no button.
-  assert.deepEqual(['reroll', 'remix', 'extend'].map((k) => canDerive({ provider: 'fal', model: 'fal-ai/veo3.1/fast', providerJobId: 'x' }, k as 'remix')), [true, false, false]);
+  // fal's Veo extends (its extend-video endpoint) but does not remix; Kling does neither.
+  assert.deepEqual(['reroll', 'remix', 'extend'].map((k) => canDerive({ provider: 'fal', model: 'fal-ai/veo3.1/fast', providerJobId: 'x' }, k as 'remix')), [true, false, true]);
+  assert.deepEqual(['reroll', 'remix', 'extend'].map((k) => canDerive({ provider: 'fal', model: 'fal-ai/kling-video/v3/pro', providerJobId: 'x' }, k as 'remix')), [true, false, false]);
   assert.equal(extensionSeconds([4, 8, 12]), 4);
   assert.equal(extensionSeconds([5, 10]), 5);
 

@@ -3,7 +3,7 @@
 // take, applied to that video; an extension continues the video into a new, longer take. Only where the
 // take's model can (its profile's `remix` / `extend`); the engine checks again before sending.
 import { modelProfile, pricePerSecond, roundUsd, type CustomModels } from '../../../shared/capabilities.ts';
-import { canDerive, extensionSeconds } from '../../../shared/derive.ts';
+import { canDerive, cannotDeriveMessage, extensionSeconds } from '../../../shared/derive.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { fullPrompt, type Project, type Scene, type Take } from '../../../shared/project.ts';
 import type { JobSpec } from '../jobs/engine.ts';
@@ -17,7 +17,7 @@ export function deriveSpec(project: Project, index: number, take: Take, kind: 'r
   const scene: Scene = project.scenes[index]!;
   const profile = modelProfile(take.provider, take.model, custom);
   const verb = kind === 'remix' ? 'remixed' : 'extended';
-  if (!profile?.[kind] || !canDerive(take, kind, custom)) throw new AppError('UnsupportedByModel', `Takes made with ${take.model} cannot be ${verb}. Generate the scene again instead.`);
+  if (!profile?.[kind] || !canDerive(take, kind, custom)) throw new AppError('UnsupportedByModel', cannotDeriveMessage(take.provider, take.model, kind, custom));
   if (!take.providerJobId) throw new AppError('InvalidInput', `This take cannot be ${verb}: the provider's id for it was not kept. Generate the scene again instead.`);
   const base = take.provenance?.seconds ?? Math.round(take.seconds);
   const seconds = kind === 'extend' ? base + extensionSeconds(profile.durations) : base;

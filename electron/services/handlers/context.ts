@@ -2,6 +2,7 @@
 // the adapters for system dialogs. Handlers translate a call into a service call; the rules live in the
 // services (generation/, export/, projects/rules.ts, session.ts).
 import type { CustomModels } from '../../../shared/capabilities.ts';
+import type { CatalogChange } from '../../../shared/catalog/refreshed.ts';
 import type { AppInfo, ProjectView } from '../../../shared/contract.ts';
 import type { ExportService } from '../export/service.ts';
 import type { GenerationPlanner } from '../generation/planner.ts';
@@ -38,4 +39,6 @@ export interface HandlerContext {
   updates: UpdateService | null;
   customModels(): CustomModels;
   dialogs: Dialogs | undefined;
+  /** Reads a provider's live model list (providers/catalogs.ts). */
+  refreshModels(provider: string): Promise<CatalogChange>;
 }

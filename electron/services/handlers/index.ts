@@ -35,6 +35,7 @@ export function buildHandlers(ctx: HandlerContext, settings: SettingsContext): H
     history: historyHandlers(ctx),
     ...settingsHandlers(ctx, settings),
     cleanup: cleanupHandlers(ctx),
+    models: { refresh: ({ provider }) => ctx.refreshModels(provider) },
     shotList: shotListHandlers(ctx),
     bible: bibleHandlers(ctx),
     composer: composerHandlers(ctx),

@@ -2,6 +2,7 @@
 // provider registry (providers/registry.ts); these only bind the contract to it.
 import type { Handlers } from '../../../shared/contract.ts';
 import type { PromptEnhancer } from '../enhance/service.ts';
+import { mergeProviderSettings } from '../providers/provider-settings.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import type { SettingsStore } from '../settings-store.ts';
 import type { HandlerContext } from './context.ts';
@@ -19,7 +20,8 @@ export function settingsHandlers(ctx: HandlerContext, s: SettingsContext): Pick<
       update: async (patch) => {
         const saved = await s.keys.vetSettings(patch); // the base URL's form; main's dialog for a new key address or a looser cap
         if (patch.ffmpegPath !== undefined) await s.switchFfmpeg(patch.ffmpegPath);
-        s.settings.update(patch);
+        // Provider settings merge by provider and field (null clears); everything else replaces.
+        s.settings.update(patch.providers ? { ...patch, providers: mergeProviderSettings(s.settings.get().providers, patch.providers) } : patch);
         await saved();
         return ctx.info();
       },

@@ -11,9 +11,10 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleepTimer } from 'node:timers/promises';
 import { countImageRoles, imageProblems, modelProfile } from '../../../shared/capabilities.ts';
+import { cannotDeriveMessage } from '../../../shared/derive.ts';
 import { AppError, isAbort, toAppErrorShape } from '../../../shared/errors.ts';
 import { isSettled, isTerminal, TRANSITIONS, type JobSnapshot, type JobState } from '../../../shared/jobs.ts';
-import type { Provider } from '../providers/types.ts';
+import type { JobRef, Provider } from '../providers/types.ts';
 import { isOutcomeUnknown } from '../providers/types.ts';
 import { needsContinuity, resolveContinuity, waitForPrevious } from './continuity.ts';
 import { snapshotOf, type JobRecord } from './ledger.ts';
@@ -251,7 +252,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     const refused = imageProblems(job.provider, job.model, countImageRoles(requestOf(job).images ?? []));
     if (refused.length) throw new AppError('UnsupportedByModel', refused.join(' '));
     if (job.source && (!modelProfile(job.provider, job.model)?.[job.source.kind] || !provider.derives?.includes(job.source.kind))) {
-      throw new AppError('UnsupportedByModel', `${job.model} cannot ${job.source.kind} a take; generate the scene again instead.`);
+      throw new AppError('UnsupportedByModel', cannotDeriveMessage(job.provider, job.model, job.source.kind));
     }
     job.sentAt = Date.now();
     job.createAttempts += 1;
@@ -261,7 +262,7 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
     try {
       // Only `stop` (app quitting) interrupts a create. A user's cancel waits for the answer so the
       // job the provider made can be canceled there too, instead of being left running unseen.
-      const created = await provider.create(requestOf(job), stop);
+      const created = await provider.create(requestOf(job, this.sourceRef(job)), stop);
       providerJobId = created.providerJobId;
       job.remote = created.handle ?? null;
     } catch (err) {
@@ -318,6 +319,12 @@ export class JobEngine extends EventEmitter<{ job: [JobSnapshot] }> {
 
 
   // ---- helpers ----------------------------------------------------------------------------------
+
+  /** The job a remix/extension builds on, as the ledger keeps it (an adapter may need its stored URLs). */
+  private sourceRef(job: JobRecord): JobRef | null {
+    const src = job.source && [...this.jobs.values()].find((j) => j.provider === job.provider && j.providerJobId === job.source!.providerJobId);
+    return src ? refOf(src) : null;
+  }
 
   private async transition(job: JobRecord, to: JobState): Promise<void> {
     if (job.state !== to && !TRANSITIONS[job.state].includes(to)) {

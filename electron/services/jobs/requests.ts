@@ -44,7 +44,8 @@ export function refOf(job: JobRecord): JobRef {
   return { id: job.providerJobId ?? job.remote?.id ?? '', handle: job.remote, outputs: job.outputs as RemoteOutput[] };
 }
 
-export function requestOf(job: JobRecord): CreateRequest {
+/** `source`: the job a remix/extension builds on, as the ledger keeps it (CreateRequest.source.ref). */
+export function requestOf(job: JobRecord, source: JobRef | null = null): CreateRequest {
   const images: InputImage[] = job.images.length ? job.images : job.referenceImage ? [{ role: 'first-frame', file: job.referenceImage }] : [];
   return {
     jobId: job.id,
@@ -60,6 +61,6 @@ export function requestOf(job: JobRecord): CreateRequest {
     sentAt: job.sentAt ?? Date.now(),
     sceneNumber: job.sceneNumber,
     ...(job.takeNumber ? { takeNumber: job.takeNumber } : {}),
-    source: job.source ? { kind: job.source.kind, providerJobId: job.source.providerJobId, seconds: job.source.seconds } : null,
+    source: job.source ? { kind: job.source.kind, providerJobId: job.source.providerJobId, seconds: job.source.seconds, ref: source } : null,
   };
 }

@@ -20,6 +20,7 @@ import { checkCustomModels, checkHeaderName, checkHeaderValue, checkQueryName, i
 import { KEYED_PROVIDERS, keyHint, type AuthHeader, type Confirm, type ConfirmRequest, type GatewaySettings, type Secrets } from './keys.ts';
 import { providerModule } from './modules.ts';
 import { OpenAiVideosProvider } from './openai-videos.ts';
+import { checkProviderSettings, mergeProviderSettings } from './provider-settings.ts';
 import type { Provider } from './types.ts';
 
 // The checks of what the creator types (gateway-input.ts) and where keys live (keys.ts), as they were exported here.
@@ -51,19 +52,18 @@ export class ProviderRegistry {
     for (const p of KEYED_PROVIDERS) o.secrets.adoptStartOrigin?.(p, originOf(this.rawBase(p)));
   }
 
-  /** A module provider's own settings (e.g. a region), when the settings carry them. */
-  private moduleSettings(provider: string): Readonly<Record<string, string | null | undefined>> {
-    const settings = this.o.settings.get() as Settings & { providers?: Record<string, Record<string, string | null>> };
-    return settings.providers?.[provider] ?? {};
+  /** A module provider's own settings (base URL, region), as saved. */
+  private moduleSettings(provider: string, stored = this.o.settings.get().providers): Readonly<Record<string, string | null | undefined>> {
+    return stored?.[provider] ?? {};
   }
 
   /** The base URL in force for a keyed provider, as set (settings → environment → the module's default). */
-  private rawBase(provider: string): string | null {
+  private rawBase(provider: string, stored?: Settings['providers']): string | null {
     const env = this.o.env ?? {};
     if (provider === 'openai-videos') return this.o.settings.get().openaiBaseUrl ?? env.OPENAI_BASE_URL ?? env.STORYREEL_BASE_URL ?? null;
     const mod = providerModule(provider);
     if (!mod) return null;
-    const own = this.moduleSettings(provider);
+    const own = this.moduleSettings(provider, stored);
     return own.baseUrl ?? mod.baseUrlEnv.map((k) => env[k]).find((v) => !!v) ?? mod.defaultBaseUrl(own);
   }
 
@@ -221,14 +221,26 @@ export class ProviderRegistry {
   async vetSettings(patch: Partial<Settings>): Promise<() => Promise<void>> {
     const current = this.o.settings.get();
     const questions: Array<{ q: ConfirmRequest; refused: string }> = [];
-    let bind: { provider: string; origin: string } | null = null;
+    const binds: Array<{ provider: string; origin: string }> = [];
 
     if (patch.openaiBaseUrl !== undefined && patch.openaiBaseUrl !== null) {
       const next = parseBaseUrl(patch.openaiBaseUrl);
       const provider = 'openai-videos';
       if (this.o.secrets.get(provider) && this.o.secrets.origin(provider) !== next.origin) {
         questions.push({ q: this.addressQuestion(provider, next.origin), refused: `The base URL was not changed: your API key was not confirmed for ${next.origin}.` });
-        bind = { provider, origin: next.origin };
+        binds.push({ provider, origin: next.origin });
+      }
+    }
+    if (patch.providers !== undefined) {
+      // Base URL and region per provider (provider-settings.ts); a key goes to a new address only once confirmed.
+      checkProviderSettings(patch.providers, parseBaseUrl);
+      const merged = mergeProviderSettings(current.providers, patch.providers);
+      for (const provider of Object.keys(patch.providers)) {
+        const origin = originOf(this.rawBase(provider, merged));
+        if (origin && this.o.secrets.get(provider) && this.o.secrets.origin(provider) !== origin) {
+          questions.push({ q: this.addressQuestion(provider, origin), refused: `${providerProfile(provider)?.label ?? provider}'s settings were not changed: your API key was not confirmed for ${origin}.` });
+          binds.push({ provider, origin });
+        }
       }
     }
     if (patch.budgetUsd !== undefined && loosensCap(current.budgetUsd, patch.budgetUsd)) {
@@ -259,7 +271,7 @@ export class ProviderRegistry {
     }
     for (const { q, refused } of questions) if (!(await this.ask(q))) throw new AppError('NotConfirmed', refused);
     return async () => {
-      if (bind) await this.o.secrets.bind(bind.provider, bind.origin);
+      for (const b of binds) await this.o.secrets.bind(b.provider, b.origin);
     };
   }
 }

@@ -60,8 +60,10 @@ export interface CreateRequest {
   /**
    * A remix or extension of a video the provider made before (`providerJobId`, `seconds` long); only sent to
    * a model whose profile says it can (the engine checks). An extension's `seconds` above is the whole new take.
+   * `ref`: the source job as the ledger keeps it (its stored handle and outputs, e.g. fal's video URL), when the
+   * ledger still has it.
    */
-  source?: { kind: 'remix' | 'extend'; providerJobId: string; seconds: number } | null;
+  source?: { kind: 'remix' | 'extend'; providerJobId: string; seconds: number; ref?: JobRef | null } | null;
   /** Epoch ms at which the create request is first sent; used to reconcile unknown outcomes. */
   sentAt: number;
 }
@@ -112,6 +114,8 @@ export interface Provider {
    * `exclude` are provider ids already owned by other jobs in the ledger.
    */
   reconcile?(req: CreateRequest, exclude: ReadonlySet<string>, signal: AbortSignal): Promise<string | null>;
+  /** The provider's live model list as capability profiles (profile.liveCatalog), read when the creator asks. */
+  liveModels?(signal?: AbortSignal): Promise<{ models: ModelProfile[]; skipped: string[] }>;
   /** Best-effort remote cancel/delete. */
   cancel?(providerJobId: string, signal: AbortSignal, ref?: JobRef): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { confirmAddress, clearKey, keyStorage, setKey, updateSettings } from '..
 import { useStore } from '../store.ts';
 import { GatewayFields } from './GatewayFields.tsx';
 import { KeyringDialog } from './KeyringDialog.tsx';
+import { ProviderSettings } from './ProviderSettings.tsx';
 import { Icon } from './ui.tsx';
 
 const KEYED = PROVIDERS.filter((p) => p.needsKey);
@@ -123,7 +124,7 @@ function ProviderKey({ provider, primary }: { provider: ProviderProfile; primary
           </button>
         )}
       </form>
-      {provider.id === 'openai-videos' && <BaseUrlField />}
+      {provider.id === 'openai-videos' ? <BaseUrlField /> : <ProviderSettings provider={provider} status={status} />}
       {status?.set && <AddressCheck status={status} testId={tid('key-address-warning')} buttonTestId={tid('key-confirm-address')} />}
       {provider.id === 'openai-videos' && status && <GatewayFields status={status} />}
       {askKeyring && <KeyringDialog label={provider.label} answer={(store) => keyStorage(provider.id, store)} onDone={() => setAskKeyring(false)} />}

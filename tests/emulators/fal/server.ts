@@ -54,6 +54,8 @@ export interface FalEmulator extends KitEmulator {
   status(id: string): Record<string, unknown> | undefined;
   /** Files uploaded through the storage API, by file_url. */
   uploads: Map<string, { bytes: Buffer; contentType: string }>;
+  /** The request an extension continues, when its video_url is a video made here; null otherwise. */
+  sourceOf(id: string): string | null;
 }
 
 export const FAL_FAULTS_ALL: KitFaults = {
@@ -75,6 +77,8 @@ interface FalJob {
   seed: number;
   failure: FalFailure | null;
   fileName: string;
+  /** extend-video: the request whose video it continues (when that video was made here). */
+  source: string | null;
 }
 
 const ROUTES = {
@@ -149,6 +153,26 @@ export async function startFalEmulator(opts: FalOptions = {}): Promise<FalEmulat
     return out;
   };
 
+  /**
+   * extend-video's video_url: a file of a finished request here (its length known: at most 8 s, as Veo 3.1's
+   * extend takes), an uploaded video, or another http(s) URL (not fetched; taken as 8 s). Returns the problems
+   * and the source's length.
+   */
+  const checkVideo = (ep: FalEndpoint, input: Record<string, unknown>): { problems: FalFailure['detail']; seconds: number; source: string | null } => {
+    const v = String(input[ep.videoField!] ?? '');
+    const loc = ['body', ep.videoField!];
+    const fail = (msg: string, type: string) => ({ problems: [{ loc, msg, type, input: v }], seconds: 0, source: null });
+    if (!/^https?:\/\//.test(v)) return fail('Input should be a valid URL.', 'url_parsing');
+    if (!v.startsWith(`${base}/cdn/`)) return { problems: [], seconds: 8, source: null };
+    const up = uploads.get(v);
+    if (up) return imageInfo(up.bytes) || !up.contentType.startsWith('video/') ? fail('The file is not a video.', 'video_load_error') : { problems: [], seconds: 8, source: null };
+    const m = /\/cdn\/files\/([^/]+)\/([^/]+)$/.exec(v);
+    const from = m ? jobs.get(m[1] ?? '') : undefined;
+    if (!from || from.data.fileName !== m?.[2] || jobs.phase(from) !== 'done' || from.forcedStatus || jobs.contentExpired(from)) return fail(`Failed to download the file from ${v}: 404 Not Found.`, 'file_download_error');
+    if (from.seconds > 8) return fail(`The input video must be at most 8 seconds long (it is ${from.seconds} s).`, 'value_error');
+    return { problems: [], seconds: from.seconds, source: from.id };
+  };
+
   const urlsOf = (job: KitJob<FalJob>): Record<string, string> => {
     const root = `${base}/${job.data.endpoint.app}/requests/${job.id}`;
     return { status_url: `${root}/status`, response_url: root, cancel_url: `${root}/cancel` };
@@ -213,7 +237,8 @@ export async function startFalEmulator(opts: FalOptions = {}): Promise<FalEmulat
     }
     const input = parsed.value;
     const issue = checkSchema(ep.schema, input);
-    const problems = issue ? [detailOf(issue, input)] : checkImages(ep, input);
+    const video = !issue && ep.videoField ? checkVideo(ep, input) : null;
+    const problems = issue ? [detailOf(issue, input)] : [...checkImages(ep, input), ...(video?.problems ?? [])];
     const prompt = typeof input.prompt === 'string' ? input.prompt : '';
     let failure: FalFailure | null = null;
     if (problems.length) {
@@ -231,14 +256,8 @@ export async function startFalEmulator(opts: FalOptions = {}): Promise<FalEmulat
       if (moderationAt === 'submit') return detailError(ctx, 422, detail);
       failure = { status: 422, detail, error: 'The content could not be processed because it contained material flagged by a content checker.', errorType: 'content_policy_violation' };
     }
-    let seconds = failure ? 1 : ep.seconds(input);
-    if (!failure && ep.videoField) {
-      // extend: the output is the source plus the extension; a source from this emulator keeps its length.
-      const src = String(input[ep.videoField] ?? '');
-      const m = /\/cdn\/files\/([^/]+)\//.exec(src);
-      const from = m ? jobs.get(m[1] ?? '') : undefined;
-      seconds += from ? from.seconds : 8;
-    }
+    // extend: the output is the source plus the extension (a source from this emulator keeps its length).
+    const seconds = failure ? 1 : ep.seconds(input) + (video?.seconds ?? 0);
     const size = failure ? { width: 320, height: 180 } : ep.size(input);
     const audio = failure ? false : ep.audio(input);
     const job = jobs.create({
@@ -250,12 +269,12 @@ export async function startFalEmulator(opts: FalOptions = {}): Promise<FalEmulat
       height: size.height,
       audio,
       priceUsd: failure ? 0 : roundUsd(ep.perSecond(input) * (ep.videoField ? ep.seconds(input) : seconds)),
-      data: { endpoint: ep, input, seed: typeof input.seed === 'number' ? input.seed : Math.floor(Math.random() * 2 ** 31), failure, fileName: `${randomBytes(6).toString('hex')}_output.mp4` },
+      data: { endpoint: ep, input, source: video?.source ?? null, seed: typeof input.seed === 'number' ? input.seed : Math.floor(Math.random() * 2 ** 31), failure, fileName: `${randomBytes(6).toString('hex')}_output.mp4` },
     });
     if (failure) job.moderation = true; // fails like a moderated job (early, unbilled), with this failure's body
     else job.moderation = false;
     core.counted(job);
-    log(`#${ctx.rec.seq} submitted ${job.id} to ${ep.id} (${seconds}s ${size.width}x${size.height} "${prompt.slice(0, 40)}")`);
+    log(`#${ctx.rec.seq} submitted ${job.id} to ${ep.id}${job.data.source ? ` extending ${job.data.source}` : ''} (${seconds}s ${size.width}x${size.height} "${prompt.slice(0, 40)}")`);
     if (afterCreateFaults(ctx, route, plan, log, serverErrorBody)) return;
     const u = urlsOf(job);
     sendJson(ctx, 200, { request_id: job.id, gateway_request_id: job.id, ...u, queue_position: jobs.queuePosition(job) });
@@ -371,5 +390,6 @@ export async function startFalEmulator(opts: FalOptions = {}): Promise<FalEmulat
       return j ? statusView(j, false).body : undefined;
     },
     contentOf: common.contentOf,
+    sourceOf: (id) => jobs.get(id)?.data.source ?? null,
   };
 }

@@ -69,11 +69,15 @@ export interface OpenRouterOptions extends KitOptions {
   costVariance?: number;
   /** Credits left (USD). A create that could not be paid answers 402. Default: unlimited. */
   creditsUsd?: number;
+  /** The catalogue served (and checked against); default OPENROUTER_MODELS. */
+  models?: OpenRouterVideoModel[];
 }
 
 export interface OpenRouterEmulator extends KitEmulator {
   /** The job as GET would show it now. */
   video(id: string): Record<string, unknown> | undefined;
+  /** Changes the catalogue from now on (a price or a duration moved, a model came or went). */
+  setModels(models: OpenRouterVideoModel[]): void;
 }
 
 export const OPENROUTER_FAULTS_ALL: KitFaults = {
@@ -138,6 +142,7 @@ function catalogueEntry(m: OpenRouterVideoModel): Record<string, unknown> {
 
 export async function startOpenRouterEmulator(opts: OpenRouterOptions = {}): Promise<OpenRouterEmulator> {
   const apiKey = opts.apiKey ?? 'sk-or-emulator-key';
+  let catalogue = opts.models ?? OPENROUTER_MODELS;
   // eslint-disable-next-line prefer-const
   let server: Awaited<ReturnType<typeof startKitServer>>;
   const core = makeCore<OrJob>(opts, 3_600_000, () => server.requests);
@@ -203,7 +208,7 @@ export async function startOpenRouterEmulator(opts: OpenRouterOptions = {}): Pro
       const msg = issue.keyword === 'required' ? `${field} is required` : issue.keyword === 'additionalProperties' ? `Unrecognized key: "${field}"` : issue.keyword === 'enum' || issue.keyword === 'const' ? `${field}: Invalid option: expected one of ${(issue.allowed ?? []).map((v) => JSON.stringify(v)).join('|')}` : `${field}: ${issue.message}`;
       return invalid(ctx, `Invalid request: ${msg}`, { param: field });
     }
-    const model = OPENROUTER_MODELS.find((m) => m.id === body.model);
+    const model = catalogue.find((m) => m.id === body.model);
     if (!model) return invalid(ctx, `${String(body.model)} is not a valid model ID`, { param: 'model' });
     const allowed = (param: string, value: unknown, list: unknown[]): boolean => {
       if (value === undefined || list.includes(value)) return true;
@@ -268,7 +273,7 @@ export async function startOpenRouterEmulator(opts: OpenRouterOptions = {}): Pro
       if (await preFaults(ctx, ROUTES.models, plan, log, shapes)) return;
       const om = ctx.url.searchParams.get('output_modalities');
       if (p === '/api/v1/models' && om !== 'video') return sendJson(ctx, 200, { data: [] });
-      return sendJson(ctx, 200, { data: OPENROUTER_MODELS.map(catalogueEntry) });
+      return sendJson(ctx, 200, { data: catalogue.map(catalogueEntry) });
     }
     if (p === '/api/v1/videos' && m === 'POST') return create(ctx);
     let r = /^\/or-storage\/([^/]+)\/0\.mp4$/.exec(p);
@@ -315,6 +320,9 @@ export async function startOpenRouterEmulator(opts: OpenRouterOptions = {}): Pro
     video(id) {
       const j = jobs.get(id);
       return j ? view(j) : undefined;
+    },
+    setModels(models) {
+      catalogue = models;
     },
   };
 }

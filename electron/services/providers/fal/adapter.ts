@@ -11,11 +11,14 @@
 // - Images go up through fal's storage ({base}/storage/upload/initiate when a base URL is given, default
 //   https://rest.fal.ai; then PUT to the pre-signed upload_url), cached by content hash in the project's
 //   state folder so a resumed job does not upload twice; or as data: URIs (setting imageTransport=data-uri).
+// - Extend (CreateRequest.source): Veo 3.1's …/extend-video with the source take's video_url and the seconds
+//   added; the result is the whole, longer clip.
 // - fal cannot list requests: a create whose outcome is unknown is never matched or resent. The one proof
 //   available is local (send-journal.ts): a create that never left this machine is safe to send.
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { cannotDeriveMessage } from '../../../../shared/derive.ts';
 import { AppError } from '../../../../shared/errors.ts';
 import { modelProfile, providerProfile } from '../../../../shared/capabilities.ts';
 import type { ModelProfile, ProviderProfile } from '../../../../shared/capabilities.ts';
@@ -64,6 +67,8 @@ interface StatusReply {
 type Detail = Array<{ loc?: unknown[]; msg?: string; type?: string }>;
 
 const MIME_BY_EXT: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp' };
+/** Veo 3.1's extend-video takes input videos up to 8 s (fal's endpoint page; verify). */
+const EXTEND_MAX_SOURCE_SECONDS = 8;
 /** How long an uploaded file is reused (fal's CDN keeps uploads longer; verify). */
 const UPLOAD_REUSE_MS = 24 * 3600_000;
 
@@ -85,6 +90,8 @@ export function parseFalError(json: unknown): ProviderErrorBody | undefined {
 
 export class FalProvider implements Provider {
   readonly profile: ProviderProfile;
+  /** Veo 3.1 extends a fal-made clip (its extend-video endpoint); no fal model remixes. */
+  readonly derives = ['extend'] as const;
   private readonly http: ProviderHttp;
   private readonly secrets: string[];
   private readonly journal: SendJournal;
@@ -124,6 +131,7 @@ export class FalProvider implements Provider {
   // ---- create ------------------------------------------------------------------------------------------
 
   async create(req: CreateRequest, signal: AbortSignal): Promise<{ providerJobId: string; handle: RemoteHandle }> {
+    if (req.source) return this.derive(req, req.source, signal);
     const images = req.images ?? (req.referenceImage ? [{ role: 'first-frame' as const, file: req.referenceImage }] : []);
     const byRole = (r: string): string[] => images.filter((i) => i.role === r).map((i) => i.file);
     const first = byRole('first-frame');
@@ -150,11 +158,32 @@ export class FalProvider implements Provider {
     return this.submit(ep.id, input, req, signal);
   }
 
-  /** Continues a fal-made clip through a family's extend-video endpoint (Veo 3.1). Same rules as create. */
-  async extend(req: CreateRequest, sourceVideoUrl: string, signal: AbortSignal): Promise<{ providerJobId: string; handle: RemoteHandle }> {
-    const ep = falFamily(req.model)?.endpoints['extend-video'];
-    if (!ep) throw new AppError('UnsupportedByModel', `${req.model} cannot extend a clip on fal.`);
-    return this.submit(ep.id, falInput(ep, { prompt: req.prompt, seconds: req.seconds, size: req.size, negativePrompt: req.negativePrompt, seed: req.seed, audio: req.audio, video: sourceVideoUrl }), req, signal);
+  /**
+   * An extension (CreateRequest.source): the family's extend-video endpoint (Veo 3.1) with the source take's
+   * video URL as fal gave it (the ledger's stored output, else its result fetched again) and the seconds added.
+   * Anything else is refused before a byte is sent, naming the models that can.
+   */
+  private async derive(req: CreateRequest, source: NonNullable<CreateRequest['source']>, signal: AbortSignal): Promise<{ providerJobId: string; handle: RemoteHandle }> {
+    const ep = source.kind === 'extend' ? falFamily(req.model)?.endpoints['extend-video'] : undefined;
+    const refuse = (m: string): AppError => new AppError('UnsupportedByModel', m, { retryable: false });
+    if (!ep) throw refuse(cannotDeriveMessage('fal', req.model, source.kind));
+    const profile = this.model(req.model);
+    if (source.seconds > EXTEND_MAX_SOURCE_SECONDS) throw refuse(`${profile?.label ?? req.model} extends clips of up to ${EXTEND_MAX_SOURCE_SECONDS} s, and this take is ${source.seconds} s. Extend a shorter take, or generate the scene again.`);
+    const added = req.seconds - source.seconds;
+    if (profile && !profile.durations.includes(added)) throw refuse(`${profile.label} adds ${profile.durations.join(', ')} s to a clip, not ${added} s.`);
+    const video = await this.sourceVideo(source, signal);
+    return this.submit(ep.id, falInput(ep, { prompt: req.prompt, seconds: added, size: req.size, negativePrompt: req.negativePrompt, seed: req.seed, audio: req.audio, video }), req, signal);
+  }
+
+  /** The source take's video URL on fal's CDN: as stored when it finished, else read again from its result. */
+  private async sourceVideo(source: NonNullable<CreateRequest['source']>, signal: AbortSignal): Promise<string> {
+    const stored = source.ref?.outputs.find((o) => o.kind === 'video')?.locator;
+    if (stored) return stored;
+    const result = source.ref?.handle?.urls?.result;
+    const st = result ? await this.result(result, signal).catch(() => null) : null;
+    const url = st?.state === 'completed' ? st.outputs?.[0]?.locator : undefined;
+    if (url) return url;
+    throw new AppError('ContentExpired', 'fal no longer has the video of this take, so it cannot be extended there. Generate the scene again.', { retryable: false, detail: `request ${source.providerJobId}` });
   }
 
   private async submit(endpointId: string, input: Record<string, unknown>, req: CreateRequest, signal: AbortSignal): Promise<{ providerJobId: string; handle: RemoteHandle }> {

@@ -10,11 +10,12 @@
 //   A safety block ends the interaction `failed` with an ErrorInfo reason SAFETY: a moderation outcome.
 // - There is no list of interactions, so a create whose reply was lost cannot be matched: no reconcile()
 //   (the engine stops such a job as `unknown` and never resends it on its own).
-// - Extend: a new interaction with `previous_interaction_id` (extend()); the engine has no extend operation yet.
+// - Extend (CreateRequest.source): a new interaction with `previous_interaction_id` and the seconds added (derive()).
 //
 // Not in the public notes (PROVIDERS.md says verify): how an image is marked as first frame, last frame or
 // reference. This sends `role: "first_frame" | "last_frame" | "reference"` on image parts, as the emulator reads it.
 import type { Dispatcher } from 'undici';
+import { cannotDeriveMessage } from '../../../../shared/derive.ts';
 import { AppError } from '../../../../shared/errors.ts';
 import { modelProfile, providerProfile } from '../../../../shared/capabilities.ts';
 import type { ModelProfile, ProviderProfile } from '../../../../shared/capabilities.ts';
@@ -26,6 +27,8 @@ import { markOutcomeUnknown } from '../types.ts';
 import type { CreateRequest, DownloadOptions, JobRef, Provider, RemoteHandle, RemoteOutput, RemoteStatus } from '../types.ts';
 
 export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
+/** How long a chain of extensions may run (PROVIDERS.md §3: "up to about 40 s"). */
+const MAX_CHAIN_SECONDS = 40;
 /** Files made by an interaction are kept this long (PROVIDERS.md §3). */
 const FILE_TTL_MS = 2 * 24 * 3_600_000;
 
@@ -101,6 +104,8 @@ export function videoOf(it: Interaction): ContentItem | undefined {
 
 export class GeminiProvider implements Provider {
   readonly profile: ProviderProfile;
+  /** Extend by previous_interaction_id (derive()). */
+  readonly derives = ['extend'] as const;
   private readonly http: ProviderHttp;
 
   constructor(private readonly opts: GeminiOptions) {
@@ -137,6 +142,7 @@ export class GeminiProvider implements Provider {
   }
 
   async create(req: CreateRequest, signal: AbortSignal): Promise<{ providerJobId: string; handle: RemoteHandle }> {
+    if (req.source) return this.derive(req, req.source, signal);
     const prompt = req.negativePrompt?.trim() ? `${req.prompt}\n\nAvoid: ${req.negativePrompt.trim()}` : req.prompt;
     const roles = { 'first-frame': 'first_frame', 'last-frame': 'last_frame', reference: 'reference' } as const;
     const images = (await readImages(req)).map((i) => ({ type: 'image', data: i.base64, mime_type: i.mime, role: roles[i.role] }));
@@ -151,19 +157,29 @@ export class GeminiProvider implements Provider {
   }
 
   /**
-   * Extends a finished video by `seconds` (a new, separately billed interaction chained by
-   * `previous_interaction_id`; the whole chain up to about 40 s). Same billing rules as create: sent once.
+   * An extension (CreateRequest.source): a new, separately billed interaction chained to the source's by
+   * `previous_interaction_id`, asking for the seconds added (the result is the whole chain, up to about 40 s).
+   * It keeps the source's aspect and resolution. A remix is refused before sending, naming models that can.
    */
-  async extend(source: RemoteHandle | string, prompt: string, seconds: number, signal: AbortSignal, model = this.profile.defaultModel): Promise<{ providerJobId: string; handle: RemoteHandle }> {
-    const previous = typeof source === 'string' ? source : source.id;
-    const body = {
-      model,
-      input: [{ type: 'text', text: prompt }],
-      response_format: { type: 'video', duration: `${seconds}s`, delivery: 'uri' },
-      background: true,
-      previous_interaction_id: previous,
-    };
-    return this.post(body, signal);
+  private async derive(req: CreateRequest, source: NonNullable<CreateRequest['source']>, signal: AbortSignal): Promise<{ providerJobId: string; handle: RemoteHandle }> {
+    const refuse = (m: string): AppError => new AppError('UnsupportedByModel', m, { retryable: false });
+    const profile = this.model(req.model);
+    if (source.kind !== 'extend' || !profile?.extend) throw refuse(cannotDeriveMessage('gemini', req.model, source.kind));
+    const added = req.seconds - source.seconds;
+    if (!profile.durations.includes(added)) throw refuse(`${profile.label} adds ${profile.durations[0]}–${profile.durations.at(-1)} s to a video, not ${added} s.`);
+    if (req.seconds > MAX_CHAIN_SECONDS) throw refuse(`${profile.label} extends a video to at most ${MAX_CHAIN_SECONDS} s; this would make ${req.seconds} s. Extend a shorter take.`);
+    const prompt = req.negativePrompt?.trim() ? `${req.prompt}\n\nAvoid: ${req.negativePrompt.trim()}` : req.prompt;
+    return this.post(
+      {
+        model: req.model,
+        input: [{ type: 'text', text: prompt }],
+        response_format: { type: 'video', duration: `${added}s`, delivery: 'uri' },
+        background: true,
+        previous_interaction_id: source.providerJobId,
+        ...(typeof req.seed === 'number' ? { generation_config: { seed: req.seed } } : {}),
+      },
+      signal,
+    );
   }
 
   async status(providerJobId: string, signal: AbortSignal): Promise<RemoteStatus> {

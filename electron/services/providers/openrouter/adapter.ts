@@ -20,6 +20,7 @@ import { ProviderHttp, ProviderHttpError } from '../../net/provider-http.ts';
 import { SendJournal } from '../send-journal.ts';
 import { isOutcomeUnknown, markOutcomeUnknown } from '../types.ts';
 import type { CreateRequest, DownloadOptions, JobRef, Provider, RemoteHandle, RemoteStatus } from '../types.ts';
+import { profilesFromCatalogue } from './catalogue.ts';
 
 export const OPENROUTER_URL = 'https://openrouter.ai/api/v1';
 
@@ -218,9 +219,9 @@ export class OpenRouterProvider implements Provider {
     return url;
   }
 
-  /** The models endpoint (raw JSON), for refreshOpenRouterModels(). */
-  async models(signal?: AbortSignal): Promise<unknown> {
-    return (await this.http.json<unknown>('GET', '/videos/models', { op: 'models', signal })).value;
+  /** The models endpoint read into capability profiles (catalogue.ts), when the creator asks (providers/catalogs.ts). */
+  async liveModels(signal?: AbortSignal): Promise<{ models: ModelProfile[]; skipped: string[] }> {
+    return profilesFromCatalogue((await this.http.json<unknown>('GET', '/videos/models', { op: 'models', signal })).value);
   }
 }
 

@@ -1,10 +1,9 @@
 // The OpenRouter provider module: OPENROUTER_API_KEY, OPENROUTER_BASE_URL (default https://openrouter.ai/api/v1).
-// refreshOpenRouterModels() (models.ts) refreshes the model profiles from GET {base}/videos/models on request.
+// The adapter's liveModels() reads GET {base}/videos/models into profiles when the creator asks (providers/catalogs.ts).
 import type { ProviderModule } from '../modules.ts';
 import { OPENROUTER_URL, OpenRouterProvider } from './adapter.ts';
 
 export { OpenRouterProvider } from './adapter.ts';
-export { applyOpenRouterModels, loadOpenRouterModelsCache, refreshOpenRouterModels } from './models.ts';
 
 export const OPENROUTER_MODULE: ProviderModule = {
   id: 'openrouter',

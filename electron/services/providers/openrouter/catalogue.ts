@@ -1,18 +1,12 @@
-// OpenRouter's live catalogue (GET {base}/videos/models) as capability profiles, on the creator's request:
-// refreshOpenRouterModels() fetches, validates and writes a cache file; loadOpenRouterModelsCache() reads it
-// back (validated again) and applyOpenRouterModels() puts it in place of the bundled profiles
-// (shared/catalog/openrouter.ts stays the default when there is no cache or it does not read).
+// OpenRouter's live catalogue (GET {base}/videos/models) read into capability profiles. Pure: the adapter's
+// liveModels() uses it.
 //
 // A model whose durations, sizes or price cannot be read is not taken from the live list: it keeps its
 // bundled profile if it has one, and is left out otherwise (an estimate of $0 would let the budget cap pass
 // work that costs money).
-import { promises as fs } from 'node:fs';
 import { z } from 'zod';
-import { providerProfile } from '../../../../shared/capabilities.ts';
 import type { ModelProfile } from '../../../../shared/capabilities.ts';
 import { OPENROUTER_BUNDLED, openRouterProfile } from '../../../../shared/catalog/openrouter.ts';
-import { writeJsonAtomic } from '../../fsutil.ts';
-import { OpenRouterProvider } from './adapter.ts';
 
 const LiveModel = z.object({
   id: z.string().min(1),
@@ -27,25 +21,6 @@ const LiveModel = z.object({
   pricing_skus: z.record(z.string(), z.union([z.string(), z.number()])).nullish(),
 });
 type LiveModel = z.infer<typeof LiveModel>;
-
-const ModelProfileSchema = z.object({
-  id: z.string().min(1),
-  label: z.string(),
-  durations: z.array(z.number().int().positive()).min(1),
-  sizes: z.array(z.string().regex(/^\d+x\d+$/)).min(1),
-  audio: z.boolean(),
-  imageInput: z.object({ firstFrame: z.boolean(), lastFrame: z.boolean(), references: z.boolean(), maxReferences: z.number().int().nonnegative().optional() }),
-  seed: z.boolean().optional(),
-  negativePrompt: z.boolean().optional(),
-  priceSource: z.string().optional(),
-  retiresOn: z.string().optional(),
-  remix: z.boolean(),
-  extend: z.boolean(),
-  pricePerSecond: z.record(z.string(), z.number().nonnegative()),
-  concurrency: z.number().int().positive(),
-});
-const CacheSchema = z.object({ fetchedAt: z.string(), source: z.string(), models: z.array(ModelProfileSchema).min(1) });
-export type OpenRouterModelsCache = z.infer<typeof CacheSchema>;
 
 /** USD per second by resolution from `pricing_skus` (keys that name a resolution, or one per-second price for all). */
 function pricesOf(m: LiveModel): Record<string, number> | null {
@@ -99,38 +74,4 @@ export function profilesFromCatalogue(json: unknown, readOn = new Date().toISOSt
     );
   }
   return { models, skipped };
-}
-
-/** Fetches the models endpoint, validates it and writes the cache file (atomically). */
-export async function refreshOpenRouterModels(o: { baseUrl: string; apiKey: string; file: string; stateDir?: string; log?: (line: string) => void; signal?: AbortSignal }): Promise<OpenRouterModelsCache & { skipped: string[] }> {
-  const provider = new OpenRouterProvider({ apiKey: o.apiKey, baseUrl: o.baseUrl, stateDir: o.stateDir ?? '', log: o.log });
-  const json = await provider.models(o.signal);
-  const { models, skipped } = profilesFromCatalogue(json);
-  const cache = CacheSchema.parse({ fetchedAt: new Date().toISOString(), source: new URL(o.baseUrl).host, models });
-  await writeJsonAtomic(o.file, cache);
-  return { ...cache, skipped };
-}
-
-/** The cached profiles, or null when there is no cache or it does not validate. */
-export async function loadOpenRouterModelsCache(file: string): Promise<ModelProfile[] | null> {
-  try {
-    const parsed = CacheSchema.safeParse(JSON.parse(await fs.readFile(file, 'utf8')));
-    return parsed.success ? (parsed.data.models as ModelProfile[]) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Puts the cached profiles in place of the bundled ones in this process (main); false when there is none. */
-export async function applyOpenRouterModels(file: string): Promise<boolean> {
-  const models = await loadOpenRouterModelsCache(file);
-  const profile = providerProfile('openrouter');
-  if (!models || !profile) return false;
-  profile.models.splice(0, profile.models.length, ...models);
-  if (!models.some((m) => m.id === profile.defaultModel)) {
-    const p = profile as { defaultModel: string; fallbackModel: string };
-    p.defaultModel = models[0]!.id;
-    p.fallbackModel = models[0]!.id;
-  }
-  return true;
 }
