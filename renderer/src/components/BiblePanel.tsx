@@ -5,7 +5,9 @@ import { useMemo, useRef, useState } from 'react';
 import { BIBLE_KINDS, bibleReferences, mentions, NAME_PATTERN, STYLE_PRESET_IDS, STYLE_PRESETS, type Bible, type BibleKind, type StylePresetId } from '../../../shared/bible.ts';
 import type { ProjectChange } from '../../../shared/contract.ts';
 import { getApi } from '../api.ts';
-import { useCapabilities } from '../hooks.ts';
+import { opensOnImage } from '../../../shared/continuity.ts';
+import { modelProfile, sceneTarget } from '../../../shared/capabilities.ts';
+import { useCustomModels } from '../hooks.ts';
 import { resyncProject, useStore } from '../store.ts';
 import '../craft.css';
 import { Modal } from './Modal.tsx';
@@ -183,8 +185,16 @@ function BibleEditor({ onClose }: { onClose: () => void }) {
 /** Under a scene's prompt: which bible entries it names, what goes as references, and names not in the bible. */
 export function BibleUsage({ prompt }: { prompt: string }) {
   const bible = useBible();
-  const { model } = useCapabilities();
-  const referenceImage = useStore((s) => s.view?.project.scenes.find((sc) => sc.id === s.selectedSceneId)?.referenceImage ?? null);
+  // The selected scene's own model, and whether it opens on an image (its own, a shared keyframe, or continuity).
+  const custom = useCustomModels();
+  const target = useStore((s) => {
+    const p = s.view?.project;
+    const scene = p?.scenes.find((sc) => sc.id === s.selectedSceneId);
+    return p && scene ? `${sceneTarget(p, scene).provider}|${sceneTarget(p, scene).model}` : '';
+  });
+  const [providerId = '', modelId = ''] = target.split('|');
+  const model = modelProfile(providerId, modelId, custom);
+  const referenceImage = useStore((s) => (s.view && s.selectedSceneId && opensOnImage(s.view.project, s.selectedSceneId) ? 'first-frame' : null));
   const used = useMemo(() => mentions(bible, prompt), [bible, prompt]);
   const refs = useMemo(() => bibleReferences({ bible }, { prompt, referenceImage }, model), [bible, prompt, referenceImage, model]);
   if (!used.entries.length && !used.unknown.length) return null;
