@@ -18,6 +18,7 @@ import { EnhanceButton } from './Enhance.tsx';
 import { LintList, SentPrompt } from './LintList.tsx';
 import { PromptComposer } from './PromptComposer.tsx';
 import { ReferenceField } from './ReferenceField.tsx';
+import { ContinuityField } from './ContinuityField.tsx';
 import { ResendUnknown } from './ResendUnknown.tsx';
 import { SceneModelPicker, useSceneModel } from './SceneModelPicker.tsx';
 import { TakeList } from './TakeList.tsx';
@@ -63,6 +64,7 @@ export function SceneEditor() {
           <PromptField key={scene.id} scene={scene} />
           <PromptComposer key={`composer-${scene.id}`} scene={scene} />
           <ReferenceField scene={scene} />
+          <ContinuityField scene={scene} index={index} />
           <SceneModelPicker scene={scene} />
           <SceneControls key={`controls-${scene.id}`} scene={scene} index={index} />
           <SceneJobs sceneId={scene.id} />
