@@ -3,7 +3,8 @@
 // RECEIVED compared pixel by pixel with the previous scene's chosen take at the frame that was picked; the
 // card says where it continues from, and is marked when that source changes. A keyframe shared at a
 // boundary (and undone), refused in words where a model cannot end on it. A bible character's description
-// in the prompt fal received and her picture as its reference image. Screenshots in test-results/screenshots/.
+// in the prompt fal received and her picture as its reference image; a long bible's list virtualised.
+// Screenshots in test-results/screenshots/.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -80,7 +81,9 @@ before(async () => {
   Object.assign(raw.scenes[2], { provider: 'fal', model: 'wan/v2.6' });
   // Mara's picture: magenta at the frame size, so what fal receives can be compared as it is.
   await exec(paths.ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', `color=c=0xff00ff:s=${SIZE}`, '-frames:v', '1', '-y', path.join(dir, 'media', 'refs', 'bible-mara.png')]);
-  raw.bible = { entries: [{ id: 'mara', kind: 'character', name: 'Mara', description: 'a woman in her thirties, short silver hair, red raincoat', images: ['media/refs/bible-mara.png'] }], presets: [] };
+  // A long bible (the most it holds): the inspector's list keeps only the rows in view in the page.
+  const extras = Array.from({ length: 99 }, (_, i) => ({ id: `extra${i + 1}`, kind: 'character', name: `Extra${i + 1}`, description: `passer-by number ${i + 1}, grey coat, umbrella`, images: [] }));
+  raw.bible = { entries: [{ id: 'mara', kind: 'character', name: 'Mara', description: 'a woman in her thirties, short silver hair, red raincoat', images: ['media/refs/bible-mara.png'] }, ...extras], presets: [] };
   await fs.writeFile(file, JSON.stringify(raw, null, 2));
 
   app = new Storyreel({
@@ -242,5 +245,19 @@ test('a bible character: her description in the prompt fal received, her picture
   await fs.writeFile(sent, upload.bytes);
   const diff = meanDiff(await rgb(sent, '320x180'), await rgb(path.join(dir, 'media', 'refs', 'bible-mara.png'), '320x180'));
   assert.ok(diff < 4, `fal received Mara's picture (mean difference ${diff.toFixed(2)})`);
+  assert.deepEqual(win.pageErrors, []);
+});
+
+test('a long bible stays light: only the entries in view are in the page, and scrolling brings the last one', { timeout: 30000 }, async () => {
+  const list = page.getByTestId('bible-list');
+  await list.scrollIntoViewIfNeeded();
+  assert.equal(await list.getAttribute('aria-label'), '100 bible entries');
+  const shown = await page.getByTestId('bible-item').count();
+  assert.ok(shown > 0 && shown <= 15, `${shown} of 100 rows in the page`);
+  await page.screenshot({ path: path.join(SHOTS, 'continuity-bible-long.png') });
+  await list.evaluate((e) => void ((e as unknown as { scrollTop: number; scrollHeight: number }).scrollTop = (e as unknown as { scrollHeight: number }).scrollHeight));
+  await page.getByTestId('bible-item').filter({ hasText: '@Extra99' }).waitFor();
+  assert.ok((await page.getByTestId('bible-item').count()) <= 15);
+  assert.equal(await page.getByTestId('bible-item').filter({ hasText: '@Mara' }).count(), 0, 'the first row left the page');
   assert.deepEqual(win.pageErrors, []);
 });

@@ -10,6 +10,7 @@ import { modelProfile, sceneTarget } from '../../../shared/capabilities.ts';
 import { useCustomModels } from '../hooks.ts';
 import { resyncProject, useStore } from '../store.ts';
 import '../craft.css';
+import { BibleList } from './BibleList.tsx';
 import { Modal } from './Modal.tsx';
 import { Icon } from './ui.tsx';
 
@@ -59,17 +60,7 @@ export function BiblePanel() {
       {bible.entries.length === 0 ? (
         <p className="muted small">Describe a character once and write @Name in any scene: the description goes into every prompt that names it, and its pictures go as references where the model takes them.</p>
       ) : (
-        <ul className="bible-list" data-testid="bible-list">
-          {bible.entries.map((e) => (
-            <li key={e.id} className="bible-item" data-testid="bible-item">
-              {e.images[0] ? <img className="bible-thumb" src={getApi().mediaUrl(e.images[0])} alt="" /> : <span className="bible-thumb bible-thumb-empty">{e.name.slice(0, 1)}</span>}
-              <span className="bible-item-text">
-                <span className="bible-name">@{e.name}</span> <span className="muted small">{KIND_LABEL[e.kind]}</span>
-                <span className="bible-desc small">{e.description || 'No description yet.'}</span>
-              </span>
-            </li>
-          ))}
-        </ul>
+        <BibleList entries={bible.entries} kindLabel={KIND_LABEL} />
       )}
       <button type="button" className="btn btn-sm" data-testid="bible-edit" onClick={() => setEditing(true)}>
         <Icon name="plus" />

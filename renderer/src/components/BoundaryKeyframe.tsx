@@ -47,11 +47,11 @@ export function KeyframeShare({ index, sceneId }: { index: number; sceneId: stri
               </button>
             )}
           </div>
-          <p className={`small keyframe-note ${blocked ? 'is-problem' : 'muted'}`} data-testid="keyframe-note">
-            {note}
-          </p>
         </div>
       </div>
+      <p className={`small keyframe-note ${blocked ? 'is-problem' : 'muted'}`} data-testid="keyframe-note">
+        {note}
+      </p>
     </div>
   );
 }
