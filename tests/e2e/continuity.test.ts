@@ -191,7 +191,7 @@ test('continue from the previous shot: set in the window, fal receives scene 1\'
   assert.deepEqual(win.pageErrors, []);
 });
 
-test('a keyframe shared at a boundary, undone; refused in words where the scene cannot end on it', { timeout: 60000 }, async () => {
+test('a keyframe shared at a boundary, undone; refused in words where the scene cannot end on it; continuing from a scene with no take is refused before Generate', { timeout: 60000 }, async () => {
   // Scenes 1 → 2: scene 2 already continues from scene 1.
   await page.locator('[data-testid="boundary"][data-index="0"]').click();
   await page.getByTestId('keyframe-note').filter({ hasText: 'Scene 2 already starts from scene 1\'s last frame' }).waitFor();
@@ -225,6 +225,18 @@ test('a keyframe shared at a boundary, undone; refused in words where the scene 
   await page.getByTestId('undo').click();
   await waitFor(async () => !(await readProject(dir)).scenes[1]!.boundaryKeyframe, 10000, 'keyframe undone');
   await waitFor(async () => (await page.getByTestId('boundary-keyframe').count()) === 0, 5000, 'mark gone');
+
+  // A scene continuing from one with no take yet cannot be generated alone; the button says why. Its own
+  // first-frame image is then not offered either.
+  await cards().nth(3).click();
+  await page.getByTestId('scene-continuity').check();
+  await page.getByTestId('continuity-note').filter({ hasText: 'Scene 3 has no take in the film yet' }).waitFor();
+  await waitFor(async () => await page.getByTestId('generate-scene').isDisabled(), 5000, 'Generate disabled');
+  assert.match((await page.getByTestId('generate-scene').getAttribute('title')) ?? '', /Scene 4 continues from scene 3, which has no take yet\. Generate scene 3 first, or both together\./);
+  assert.ok(await page.getByTestId('reference-pick').isDisabled());
+  await page.getByTestId('scene-continuity').uncheck();
+  await waitFor(async () => (await readProject(dir)).scenes[3]!.continuity === 'none', 10000, 'scene 4 starts fresh again');
+  await waitFor(async () => !(await page.getByTestId('generate-scene').isDisabled()), 5000, 'Generate enabled');
   assert.deepEqual(win.pageErrors, []);
 });
 

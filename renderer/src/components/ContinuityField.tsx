@@ -17,7 +17,7 @@ export function ContinuityField({ scene, index }: { scene: Scene; index: number 
   const source = previous ? chosenTakeOf(previous) : null;
   let note: string;
   if (blocked) note = blocked;
-  else if (!on) note = `Scene ${index + 1} then opens where scene ${index} ends: no cut in the picture.`;
+  else if (!on) note = `Scene ${index + 1} then opens on scene ${index}'s last frame, so the two shots join without a jump.`;
   else if (source) note = `Starts from take ${previous!.takes.indexOf(source) + 1} of scene ${index}: the sharpest, best-exposed frame of its last second, picked when this scene is generated.`;
   else note = `Scene ${index} has no take in the film yet. Generate it first, or both together.`;
   return (
