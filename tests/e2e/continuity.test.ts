@@ -113,6 +113,12 @@ after(async () => {
 
 const cards = () => page.getByTestId('scene-card');
 
+/** Selects scene `n` on the strip and waits for the editor to show it (its controls are then that scene's). */
+async function selectScene(n: number): Promise<void> {
+  await cards().nth(n - 1).click();
+  await page.locator('#editor-title').filter({ hasText: new RegExp(`^Scene ${n}(?!\\d)`) }).waitFor();
+}
+
 /** Generates the selected scene: the cost is confirmed first (fal is paid). */
 async function generateSelected(): Promise<void> {
   await page.getByTestId('generate-scene').click();
@@ -121,11 +127,11 @@ async function generateSelected(): Promise<void> {
 
 test('continue from the previous shot: set in the window, fal receives scene 1\'s chosen take\'s picked last frame', { timeout: 180000 }, async () => {
   // Scene 1 has no shot before it: the control is disabled and says why.
-  await cards().nth(0).click();
+  await selectScene(1);
   assert.ok(await page.getByTestId('scene-continuity').isDisabled());
   assert.match(await page.getByTestId('continuity-note').innerText(), /first scene has no shot before it/);
 
-  await cards().nth(1).click();
+  await selectScene(2);
   const toggle = page.getByTestId('scene-continuity');
   assert.ok(!(await toggle.isChecked()) && !(await toggle.isDisabled()));
   await toggle.check();
@@ -177,14 +183,14 @@ test('continue from the previous shot: set in the window, fal receives scene 1\'
   const card2 = cards().nth(1);
   await waitFor(async () => (await card2.getByTestId('card-continuity').getAttribute('data-stale')) === null && (await card2.getByTestId('card-stale').count()) === 0, 10000, 'scene 2 current');
   await card2.screenshot({ path: path.join(SHOTS, 'continuity-card.png') });
-  await cards().nth(0).click();
+  await selectScene(1);
   await page.getByTestId('take').nth(1).getByTestId('choose-take').click();
   await waitFor(async () => (await card2.getByTestId('card-continuity').getAttribute('data-stale')) === 'true', 10000, 'continuity marked changed');
   assert.equal(await card2.getByTestId('card-stale').getAttribute('data-fields'), 'continuity');
   assert.match((await card2.getByTestId('card-stale').getAttribute('title')) ?? '', /another take of the scene before/);
   await card2.screenshot({ path: path.join(SHOTS, 'continuity-card-changed.png') });
   // The link goes to the scene it continues from.
-  await cards().nth(2).click();
+  await selectScene(3);
   await card2.getByTestId('card-continuity').click();
   await waitFor(async () => (await cards().nth(0).getAttribute('aria-selected')) === 'true', 5000, 'scene 1 selected');
   assert.equal((await readProject(dir)).scenes[1]!.takes.length, 1, 'nothing regenerated');
@@ -218,7 +224,7 @@ test('a keyframe shared at a boundary, undone; refused in words where the scene 
   await page.screenshot({ path: path.join(SHOTS, 'continuity-keyframe.png') });
   // Scene 3 now opens on the keyframe, so it cannot also continue from scene 2.
   await page.keyboard.press('Escape');
-  await cards().nth(2).click();
+  await selectScene(3);
   assert.ok(await page.getByTestId('scene-continuity').isDisabled());
   assert.match(await page.getByTestId('continuity-note').innerText(), /opens on the keyframe it shares with scene 2/);
 
@@ -228,7 +234,7 @@ test('a keyframe shared at a boundary, undone; refused in words where the scene 
 
   // A scene continuing from one with no take yet cannot be generated alone; the button says why. Its own
   // first-frame image is then not offered either.
-  await cards().nth(3).click();
+  await selectScene(4);
   await page.getByTestId('scene-continuity').check();
   await page.getByTestId('continuity-note').filter({ hasText: 'Scene 3 has no take in the film yet' }).waitFor();
   await waitFor(async () => await page.getByTestId('generate-scene').isDisabled(), 5000, 'Generate disabled');
@@ -242,7 +248,7 @@ test('a keyframe shared at a boundary, undone; refused in words where the scene 
 
 test('a bible character: her description in the prompt fal received, her picture as its reference image', { timeout: 120000 }, async () => {
   emu.resetStats();
-  await cards().nth(3).click();
+  await selectScene(4);
   await page.getByTestId('bible-usage').filter({ hasText: 'Uses @Mara · 1 reference image sent' }).waitFor();
   await generateSelected();
   await waitFor(async () => (await readProject(dir)).scenes[3]!.takes.length === 1, 90000, 'scene 4\'s take');

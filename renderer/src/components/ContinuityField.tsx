@@ -2,6 +2,7 @@
 // frame becomes the sharpest, best-exposed frame of the last second of the scene before's chosen take,
 // picked when this scene's job runs. Disabled, with the reason in words, where it cannot be done: the
 // first scene, a scene with a first frame of its own, or a model that takes no first frame (naming one that can).
+import { useState } from 'react';
 import { continuesFromPrevious, continuityBlocked } from '../../../shared/continuity.ts';
 import { chosenTakeOf, type Scene } from '../../../shared/project.ts';
 import { updateScene } from '../actions.ts';
@@ -10,8 +11,14 @@ import '../continuity.css';
 
 export function ContinuityField({ scene, index }: { scene: Scene; index: number }) {
   const project = useStore((s) => s.view?.project ?? null);
+  // The box follows the click at once; main's change (or its refusal) settles it.
+  const [asked, setAsked] = useState<boolean | null>(null);
   if (!project) return null;
-  const on = continuesFromPrevious(scene);
+  const on = asked ?? continuesFromPrevious(scene);
+  const toggle = (want: boolean): void => {
+    setAsked(want);
+    void updateScene(scene.id, { continuity: want ? 'previous-last-frame' : 'none' }).finally(() => setAsked(null));
+  };
   const blocked = continuityBlocked(project, scene.id);
   const previous = project.scenes[index - 1];
   const source = previous ? chosenTakeOf(previous) : null;
@@ -30,7 +37,7 @@ export function ContinuityField({ scene, index }: { scene: Scene; index: number 
           // A scene already set to continue can always be set back, even where it no longer could be turned on.
           disabled={!!blocked && !on}
           aria-describedby={`continuity-note-${scene.id}`}
-          onChange={(e) => void updateScene(scene.id, { continuity: e.target.checked ? 'previous-last-frame' : 'none' })}
+          onChange={(e) => toggle(e.target.checked)}
         />
         Continue from the previous shot&apos;s last frame
       </label>

@@ -65,7 +65,7 @@ export function SceneEditor() {
           <PromptField key={scene.id} scene={scene} />
           <PromptComposer key={`composer-${scene.id}`} scene={scene} />
           <ReferenceField scene={scene} />
-          <ContinuityField scene={scene} index={index} />
+          <ContinuityField key={`continuity-${scene.id}`} scene={scene} index={index} />
           <SceneModelPicker scene={scene} />
           <SceneControls key={`controls-${scene.id}`} scene={scene} index={index} />
           <SceneJobs sceneId={scene.id} />
