@@ -26,6 +26,13 @@ export function sceneFrames(project: { scenes: readonly ContinuityScene[] }, sce
   return { first: scene.referenceImage ?? shared, last: project.scenes[i + 1] ? (scene.boundaryKeyframe ?? null) : null };
 }
 
+/** Whether the scene opens on an image: its own, a keyframe shared with the scene before, or (resolved later) the previous scene's last frame. */
+export function opensOnImage(project: { scenes: readonly ContinuityScene[] }, sceneId: string): boolean {
+  const i = project.scenes.findIndex((s) => s.id === sceneId);
+  const scene = project.scenes[i];
+  return !!scene && (sceneFrames(project, sceneId).first !== null || (continuesFromPrevious(scene) && i > 0));
+}
+
 /**
  * Why the continuity of these scenes cannot be generated now: a first scene that continues from nothing,
  * a previous scene with no take coming, two first frames for one scene, a model with no slot for the frame
@@ -75,5 +82,44 @@ export function continuityStale(project: { scenes: readonly ContinuityScene[] },
   const prev = i > 0 ? project.scenes[i - 1] : undefined;
   if (!prev || prev.id !== from.sceneId) return 'It continues from a scene that is no longer the one before it.';
   if (chosenTakeOf(prev)?.id !== from.takeId) return `It continues from another take of scene ${i} than the one now chosen.`;
+  return null;
+}
+
+/**
+ * Why scene `sceneId` cannot be set to continue from the scene before it, in words, or null when it can:
+ * it is the first scene, it already has a first frame of its own (its image, or a keyframe shared with the
+ * scene before), or its model takes no first frame (naming models that can). The window disables its
+ * control with this sentence; admission checks the same rules (continuityProblems) before anything is sent.
+ */
+export function continuityBlocked(project: Pick<Project, 'provider' | 'model'> & { scenes: readonly ContinuityScene[] }, sceneId: string): string | null {
+  const i = project.scenes.findIndex((s) => s.id === sceneId);
+  const scene = project.scenes[i];
+  if (!scene) return 'That scene no longer exists.';
+  if (i === 0) return 'The first scene has no shot before it to continue from.';
+  if (scene.referenceImage) return `This scene has its own first-frame image. Remove it to continue from scene ${i} instead.`;
+  if (project.scenes[i - 1]!.boundaryKeyframe) return `This scene opens on the keyframe it shares with scene ${i}. Remove the keyframe (at the boundary) to continue from scene ${i} instead.`;
+  const target = sceneTarget(project, scene);
+  return imageProblems(target.provider, target.model, { firstFrame: true, lastFrame: false, references: 0 })[0] ?? null;
+}
+
+/**
+ * Why the boundary after scene `sceneId` cannot share a keyframe, in words, or null when it can: there is
+ * no scene after it; the scene after already has a first frame (its own image, or continuity); the scene
+ * before the boundary cannot end on an image, or the one after cannot open on one (naming models that can).
+ */
+export function keyframeBlocked(project: Pick<Project, 'provider' | 'model'> & { scenes: readonly ContinuityScene[] }, sceneId: string): string | null {
+  const i = project.scenes.findIndex((s) => s.id === sceneId);
+  const scene = project.scenes[i];
+  if (!scene) return 'That scene no longer exists.';
+  const next = project.scenes[i + 1];
+  if (!next) return `Scene ${i + 1} is the last scene: a keyframe is shared with the scene after it. Add a scene after it first.`;
+  if (continuesFromPrevious(next)) return `Scene ${i + 2} already starts from scene ${i + 1}'s last frame. Turn that off in scene ${i + 2} to share a keyframe instead.`;
+  if (next.referenceImage) return `Scene ${i + 2} has its own first-frame image. Remove it to share a keyframe instead.`;
+  const ends = sceneTarget(project, scene);
+  const endProblem = imageProblems(ends.provider, ends.model, { firstFrame: false, lastFrame: true, references: 0 })[0];
+  if (endProblem) return `Scene ${i + 1} would end on the keyframe: ${endProblem}`;
+  const opens = sceneTarget(project, next);
+  const openProblem = imageProblems(opens.provider, opens.model, { firstFrame: true, lastFrame: false, references: 0 })[0];
+  if (openProblem) return `Scene ${i + 2} would open on the keyframe: ${openProblem}`;
   return null;
 }

@@ -38,7 +38,8 @@ export function staleReasons(project: Pick<Project, 'size' | 'style' | 'scenes'>
 }
 
 function continuityReason(project: Pick<Project, 'scenes'>, scene: Scene, take: Take): StaleReason | null {
-  const from = take.provenance?.continuityFrom ?? null;
+  // Takes made before their provenance recorded it still name their source on the take itself.
+  const from = take.provenance?.continuityFrom ?? take.continuityFrom ?? null;
   if (scene.continuity !== 'previous-last-frame') {
     return from ? { field: 'continuity', message: 'Made to continue the scene before; this scene no longer does.' } : null;
   }

@@ -59,6 +59,9 @@ export async function removeScene(id: string): Promise<void> {
 
 export const pickReference = (id: string) => attempt(() => withChange(getApi().scenes.pickReference({ id })));
 export const clearReference = (id: string) => attempt(() => withChange(getApi().scenes.clearReference({ id })));
+/** The keyframe the boundary after scene `id` shares (scene `id`'s last frame, the next scene's first). */
+export const pickKeyframe = (id: string) => attempt(() => withChange(getApi().scenes.pickKeyframe({ id })));
+export const clearKeyframe = (id: string) => attempt(() => withChange(getApi().scenes.clearKeyframe({ id })));
 
 export const moveScene = (id: string, toIndex: number) => attempt(() => withChange(getApi().scenes.move({ id, toIndex })));
 

@@ -54,6 +54,9 @@ scenes: {
   /** Shows the system's image picker; the image is copied into media/refs/. null = dismissed. */
   pickReference: call(z.object({ id: Id }).strict(), ProjectChangeSchema.nullable()),
   clearReference: call(z.object({ id: Id }).strict(), ProjectChangeSchema),
+  /** The image this scene shares with the next (its last frame, the next one's first): the system's picker; refused in words where a model cannot take it. */
+  pickKeyframe: call(z.object({ id: Id }).strict(), ProjectChangeSchema.nullable()),
+  clearKeyframe: call(z.object({ id: Id }).strict(), ProjectChangeSchema),
   /** Copies each scene (and its takes) right after itself, in one undoable step. */
   duplicate: call(z.object({ ids: Ids }).strict(), ProjectChangeSchema),
   /** Splits a scene in two at `at` seconds into it (its chosen take, trimmed in two). */

@@ -12,7 +12,8 @@ import { promisify } from 'node:util';
 import { Ffmpeg, resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { importKeyframe } from '../../electron/services/generation/references.ts';
 import { bestFrame, exposureWeight, pickLastFrame, scoreFrames } from '../../electron/services/media/frames.ts';
-import { continuityProblems, continuityStale, sceneFrames } from '../../shared/continuity.ts';
+import { continuityBlocked, continuityProblems, continuityStale, keyframeBlocked, sceneFrames } from '../../shared/continuity.ts';
+import { staleReasons } from '../../shared/stale.ts';
 import { blankProject, createProject, readProject } from '../../electron/services/projects/store.ts';
 import type { Scene } from '../../shared/project.ts';
 import { startArkEmulator } from '../emulators/ark/server.ts';
@@ -55,10 +56,15 @@ test('continue from previous: scene 2 waits for scene 1\'s take, then sends its 
   emu.resetStats();
   emu.setFaults({});
   const dir = path.join(root, 'continue');
-  await createProject(dir, { provider: 'preview', model: 'animatic', size: '854x480', scenes: [{ prompt: 'A lantern swings in the dark.', seconds: 2 }, { prompt: 'The lantern falls into the water.', seconds: 4 }] });
+  await createProject(dir, { provider: 'preview', model: 'animatic', size: '854x480', scenes: [{ prompt: 'A lantern swings in the dark.', seconds: 2 }, { prompt: 'The @Lantern falls into the water.', seconds: 4 }] });
   const file = path.join(dir, 'project.json');
   const raw = JSON.parse(await fs.readFile(file, 'utf8'));
   Object.assign(raw.scenes[1], { provider: 'fal', model: 'bytedance/seedance-2.0/fast', continuity: 'previous-last-frame' });
+  // A bible entry with a picture, named by the continuing scene: Seedance takes references only without a
+  // first frame, so its description is sent and its picture is not (the continuity frame is).
+  await fs.mkdir(path.join(dir, 'media', 'refs'), { recursive: true });
+  await exec(paths.ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=green:s=64x64', '-frames:v', '1', '-y', path.join(dir, 'media', 'refs', 'bible-lantern.png')]);
+  raw.bible = { entries: [{ id: 'lantern', kind: 'prop', name: 'Lantern', description: 'a brass storm lantern with a cracked glass', images: ['media/refs/bible-lantern.png'] }], presets: [] };
   await fs.writeFile(file, JSON.stringify(raw));
 
   const app = appFor(dir, { FAL_KEY: KEY, FAL_BASE_URL: emu.url }, KEY);
@@ -83,12 +89,17 @@ test('continue from previous: scene 2 waits for scene 1\'s take, then sends its 
   assert.equal(job.continuityFrom.takeId, source.id, 'the ledger recorded it before sending');
   // The take is current while scene 1 keeps that take and stays before it; moving or re-choosing makes it stale.
   assert.equal(continuityStale(project, two.id, made), null);
+  // Its provenance says so too, so the card does not call it stale (shared/stale.ts).
+  assert.deepEqual(made.provenance?.continuityFrom, { sceneId: one.id, takeId: source.id });
+  assert.deepEqual(staleReasons(project, two, made), []);
+  assert.deepEqual(staleReasons(project, two, { ...made, provenance: { ...made.provenance!, continuityFrom: { sceneId: one.id, takeId: 'take_other' } } }).map((r) => r.field), ['continuity']);
   assert.match(continuityStale({ scenes: [two, one] }, two.id, made) ?? '', /no longer the one before it/);
   assert.match(continuityStale({ scenes: [{ ...one, chosenTake: null }, two] }, two.id, made) ?? '', /another take of scene 1/);
 
   // What fal received: the image-to-video endpoint with an uploaded first frame that is scene 1's frame.
   const submit = emu.stats.requests.find((r) => r.route === 'submit')!;
   assert.equal(submit.path, '/bytedance/seedance-2.0/fast/image-to-video');
+  assert.match(String((submit.body as { prompt?: string }).prompt), /Lantern: a brass storm lantern with a cracked glass\./);
   const sentUrl = String((submit.body as { image_url?: string }).image_url);
   const upload = emu.uploads.get(sentUrl);
   assert.ok(upload, `the first frame was uploaded (${sentUrl})`);
@@ -218,4 +229,25 @@ test('continuity and keyframes the project cannot do are refused before sending,
   assert.deepEqual(continuityProblems(project, ids, new Set(ids)), []);
   b.referenceImage = 'media/refs/other.png';
   assert.match(continuityProblems(project, ids, new Set(ids))[0]!.message, /Scene 2 has two first frames/);
+});
+
+test('the window\'s controls are disabled in words where continuity or a shared keyframe cannot be set', () => {
+  const project = blankProject({ provider: 'openai-videos', model: 'sora-2', size: '1280x720', scenes: [{ prompt: 'a', seconds: 4 }, { prompt: 'b', seconds: 4 }, { prompt: 'c', seconds: 4 }] });
+  const [a, b, c] = project.scenes as [Scene, Scene, Scene];
+  assert.match(continuityBlocked(project, a.id) ?? '', /first scene has no shot before it/);
+  assert.equal(continuityBlocked(project, b.id), null, 'sora-2 takes a first frame');
+  b.referenceImage = 'media/refs/own.png';
+  assert.match(continuityBlocked(project, b.id) ?? '', /its own first-frame image\. Remove it to continue from scene 1/);
+  b.referenceImage = null;
+  // sora-2 takes no last frame: scene 1 cannot end on a keyframe; the sentence names models that can.
+  assert.match(keyframeBlocked(project, a.id) ?? '', /^Scene 1 would end on the keyframe: .*cannot take a last frame\. Models that can: /);
+  assert.match(keyframeBlocked(project, c.id) ?? '', /Scene 3 is the last scene/);
+  a.provider = 'fal';
+  a.model = 'fal-ai/veo3.1/fast';
+  assert.equal(keyframeBlocked(project, a.id), null, 'Veo ends on it, sora-2 opens on it');
+  b.continuity = 'previous-last-frame';
+  assert.match(keyframeBlocked(project, a.id) ?? '', /Scene 2 already starts from scene 1's last frame/);
+  b.continuity = 'none';
+  (a as Scene & { boundaryKeyframe?: string }).boundaryKeyframe = 'media/refs/key.png';
+  assert.match(continuityBlocked(project, b.id) ?? '', /opens on the keyframe it shares with scene 1/);
 });

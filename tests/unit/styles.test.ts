@@ -32,3 +32,9 @@ test('every stylesheet parses with no unclosed block', () => {
   assert.ok(selectors.includes('button.transition-marker'), 'the transition marker rule is a top-level rule');
   assert.ok(selectors.includes('.conform-done'), 'the conform-done rule is a top-level rule');
 });
+
+test('the stylesheets components import (craft.css, continuity.css) parse too', () => {
+  for (const file of ['renderer/src/craft.css', 'renderer/src/continuity.css']) {
+    parse(file).walkRules((r) => void assert.ok(r.parent?.type === 'root' || r.parent?.type === 'atrule', `${file}: ${r.selector} is inside another rule`));
+  }
+});

@@ -7,7 +7,7 @@ import { estimateCost, formatUsd, generationProblems, modelProfile, roundUsd, sc
 import type { EstimateView } from '../../../shared/contract.ts';
 import { AppError, toAppErrorShape, type AppErrorShape } from '../../../shared/errors.ts';
 import { isTerminal, type JobSnapshot } from '../../../shared/jobs.ts';
-import { continuityProblems, sceneFrames } from '../../../shared/continuity.ts';
+import { continuityProblems, opensOnImage, sceneFrames } from '../../../shared/continuity.ts';
 import type { DeriveKind } from '../../../shared/derive.ts';
 import { fullPrompt, type Project, type Provenance } from '../../../shared/project.ts';
 import { needsGeneration } from '../../../shared/stale.ts';
@@ -234,7 +234,8 @@ export class GenerationPlanner {
       const last = frames.last ? await fittedReference(session, frames.last, project.size) : null;
       const target = sceneTarget(project, scene);
       // The images of the bible entries the scene names, where its model takes references (shared/bible.ts).
-      const bibleRefs = bibleReferences(project, { ...scene, referenceImage: frames.first ?? null }, modelProfile(target.provider, target.model, this.opts.customModels())).images;
+      // A continuing scene's first frame is only known when its job runs, but it will have one (Seedance takes references only without).
+      const bibleRefs = bibleReferences(project, { ...scene, referenceImage: opensOnImage(project, id) ? (frames.first ?? 'previous-last-frame') : null }, modelProfile(target.provider, target.model, this.opts.customModels())).images;
       const images: InputImage[] = [
         ...(reference ? [{ role: 'first-frame' as const, file: reference }] : []),
         ...(last ? [{ role: 'last-frame' as const, file: last }] : []),

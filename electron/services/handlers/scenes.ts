@@ -1,6 +1,8 @@
 import type { Handlers } from '../../../shared/contract.ts';
 import { projectProblems, sceneTarget } from '../../../shared/capabilities.ts';
-import { importReference } from '../generation/references.ts';
+import { AppError } from '../../../shared/errors.ts';
+import { keyframeBlocked } from '../../../shared/continuity.ts';
+import { importKeyframe, importReference } from '../generation/references.ts';
 import { problemsError } from '../projects/rules.ts';
 import { patchedTarget } from '../projects/store.ts';
 import { checkTransition, duplicateScenes, moveScenes, removeScenes, snapLengths, splitScene } from '../projects/craft.ts';
@@ -33,6 +35,16 @@ export function sceneHandlers(ctx: HandlerContext): Handlers['scenes'] {
       return file ? importReference(session, id, file) : null;
     },
     clearReference: async ({ id }) => store().setReference(id, null),
+    pickKeyframe: async ({ id }) => {
+      const session = ctx.session();
+      session.store.scene(id);
+      // Refused before the picker opens: the creator learns which model can before choosing a picture.
+      const blocked = keyframeBlocked(session.store.get(), id);
+      if (blocked) throw new AppError('UnsupportedByModel', blocked);
+      const file = await ctx.dialogs?.pickImage();
+      return file ? importKeyframe(session, id, file) : null;
+    },
+    clearKeyframe: async ({ id }) => store().setBoundaryKeyframe(id, null),
     duplicate: async ({ ids }) => duplicateScenes(store(), ids),
     split: async ({ id, at }) => splitScene(store(), id, at),
     removeMany: async ({ ids }) => {

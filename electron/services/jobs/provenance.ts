@@ -24,6 +24,7 @@ export function provenanceOf(job: JobRecord, projectDir: string, now = Date.now(
     seed: job.seed,
     elapsedMs: job.sentAt !== null ? Math.max(0, now - job.sentAt) : null,
     from: planned.from ?? null,
-    continuityFrom: planned.continuityFrom ?? null,
+    // Resolved when the job ran (the planner cannot know it): the take this one's first frame came from.
+    continuityFrom: planned.continuityFrom ?? (job.continuityFrom ? { sceneId: job.continuityFrom.sceneId, takeId: job.continuityFrom.takeId } : null),
   };
 }

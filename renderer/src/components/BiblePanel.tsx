@@ -5,9 +5,12 @@ import { useMemo, useRef, useState } from 'react';
 import { BIBLE_KINDS, bibleReferences, mentions, NAME_PATTERN, STYLE_PRESET_IDS, STYLE_PRESETS, type Bible, type BibleKind, type StylePresetId } from '../../../shared/bible.ts';
 import type { ProjectChange } from '../../../shared/contract.ts';
 import { getApi } from '../api.ts';
-import { useCapabilities } from '../hooks.ts';
+import { opensOnImage } from '../../../shared/continuity.ts';
+import { modelProfile, sceneTarget } from '../../../shared/capabilities.ts';
+import { useCustomModels } from '../hooks.ts';
 import { resyncProject, useStore } from '../store.ts';
 import '../craft.css';
+import { BibleList } from './BibleList.tsx';
 import { Modal } from './Modal.tsx';
 import { Icon } from './ui.tsx';
 
@@ -57,17 +60,7 @@ export function BiblePanel() {
       {bible.entries.length === 0 ? (
         <p className="muted small">Describe a character once and write @Name in any scene: the description goes into every prompt that names it, and its pictures go as references where the model takes them.</p>
       ) : (
-        <ul className="bible-list" data-testid="bible-list">
-          {bible.entries.map((e) => (
-            <li key={e.id} className="bible-item" data-testid="bible-item">
-              {e.images[0] ? <img className="bible-thumb" src={getApi().mediaUrl(e.images[0])} alt="" /> : <span className="bible-thumb bible-thumb-empty">{e.name.slice(0, 1)}</span>}
-              <span className="bible-item-text">
-                <span className="bible-name">@{e.name}</span> <span className="muted small">{KIND_LABEL[e.kind]}</span>
-                <span className="bible-desc small">{e.description || 'No description yet.'}</span>
-              </span>
-            </li>
-          ))}
-        </ul>
+        <BibleList entries={bible.entries} kindLabel={KIND_LABEL} />
       )}
       <button type="button" className="btn btn-sm" data-testid="bible-edit" onClick={() => setEditing(true)}>
         <Icon name="plus" />
@@ -183,8 +176,16 @@ function BibleEditor({ onClose }: { onClose: () => void }) {
 /** Under a scene's prompt: which bible entries it names, what goes as references, and names not in the bible. */
 export function BibleUsage({ prompt }: { prompt: string }) {
   const bible = useBible();
-  const { model } = useCapabilities();
-  const referenceImage = useStore((s) => s.view?.project.scenes.find((sc) => sc.id === s.selectedSceneId)?.referenceImage ?? null);
+  // The selected scene's own model, and whether it opens on an image (its own, a shared keyframe, or continuity).
+  const custom = useCustomModels();
+  const target = useStore((s) => {
+    const p = s.view?.project;
+    const scene = p?.scenes.find((sc) => sc.id === s.selectedSceneId);
+    return p && scene ? `${sceneTarget(p, scene).provider}|${sceneTarget(p, scene).model}` : '';
+  });
+  const [providerId = '', modelId = ''] = target.split('|');
+  const model = modelProfile(providerId, modelId, custom);
+  const referenceImage = useStore((s) => (s.view && s.selectedSceneId && opensOnImage(s.view.project, s.selectedSceneId) ? 'first-frame' : null));
   const used = useMemo(() => mentions(bible, prompt), [bible, prompt]);
   const refs = useMemo(() => bibleReferences({ bible }, { prompt, referenceImage }, model), [bible, prompt, referenceImage, model]);
   if (!used.entries.length && !used.unknown.length) return null;

@@ -3,12 +3,18 @@
 import type { Scene } from '../../../shared/project.ts';
 import { clearReference, pickReference } from '../actions.ts';
 import { getApi } from '../api.ts';
+import { continuesFromPrevious } from '../../../shared/continuity.ts';
 import { useCapabilities } from '../hooks.ts';
+import { useStore } from '../store.ts';
 import { Icon } from './ui.tsx';
 
 export function ReferenceField({ scene }: { scene: Scene }) {
   const { model } = useCapabilities();
   const supported = model?.imageInput.firstFrame ?? false;
+  // One first frame per scene: continuity or a keyframe shared with the scene before already gives it one.
+  const index = useStore((s) => s.view?.project.scenes.findIndex((sc) => sc.id === scene.id) ?? -1);
+  const sharedIn = useStore((s) => (index > 0 ? (s.view?.project.scenes[index - 1]?.boundaryKeyframe ?? null) : null));
+  const taken = !scene.referenceImage && (continuesFromPrevious(scene) && index > 0 ? `This scene starts from scene ${index}'s last frame. Turn that off below to use an image of your own.` : sharedIn ? `This scene opens on the keyframe it shares with scene ${index}. Remove it at the boundary to use an image of your own.` : null);
   return (
     <div className="field reference-field">
       <span className="field-label">Reference image</span>
@@ -21,7 +27,7 @@ export function ReferenceField({ scene }: { scene: Scene }) {
           </div>
         )}
         <div className="reference-actions">
-          <button type="button" className="btn btn-sm" data-testid="reference-pick" disabled={!supported} onClick={() => void pickReference(scene.id)}>
+          <button type="button" className="btn btn-sm" data-testid="reference-pick" disabled={!supported || !!taken} onClick={() => void pickReference(scene.id)}>
             {scene.referenceImage ? 'Replace…' : 'Choose image…'}
           </button>
           {scene.referenceImage && (
@@ -30,7 +36,7 @@ export function ReferenceField({ scene }: { scene: Scene }) {
             </button>
           )}
           <p className="muted small">
-            {supported ? 'Used as the first frame, fitted to the frame size without cropping.' : `${model?.id ?? 'This model'} takes no image input.`}
+            {taken ?? (supported ? 'Used as the first frame, fitted to the frame size without cropping.' : `${model?.id ?? 'This model'} takes no image input.`)}
           </p>
         </div>
       </div>

@@ -15,6 +15,7 @@ import { useStore } from '../store.ts';
 import { HoverScrub } from './HoverScrub.tsx';
 import { SceneModelBadge } from './SceneModelPicker.tsx';
 import { StaleFlag } from './StaleFlag.tsx';
+import { ContinuityLink } from './ContinuityLink.tsx';
 import { ProgressBar, StatusChip } from './ui.tsx';
 
 interface Props {
@@ -85,6 +86,7 @@ function SceneCardView({ scene, index, box, selected, picked = false, focusable,
       scene.prompt.trim() ? firstWords(scene.prompt, 12) : 'no prompt yet',
       status.tone === 'idle' || status.tone === 'ready' ? '' : status.sentence,
       chosen ? `take ${scene.takes.indexOf(chosen) + 1} of ${scene.takes.length} chosen` : scene.takes.length ? `${scene.takes.length} takes, none chosen` : 'no takes yet',
+      scene.continuity === 'previous-last-frame' && index > 0 ? `continues from scene ${index}'s last frame` : '',
       ...problems.map((p) => p.message),
     ]
       .map((part) => part.replace(/[.…\s]+$/, ''))
@@ -122,6 +124,7 @@ function SceneCardView({ scene, index, box, selected, picked = false, focusable,
         {shownTake ? <TakeFrame take={shownTake} dim={!chosen} /> : <Placeholder prompt={scene.prompt} />}
         {shownTake && <HoverScrub take={shownTake} />}
         <span className="card-num">{index + 1}</span>
+        {scene.continuity === 'previous-last-frame' && index > 0 && <ContinuityLink sceneId={scene.id} index={index} />}
         {/* Its length on the film (the trimmed take), which is what the card's width shows. */}
         <span className="card-dur" title={`${scene.seconds} s asked of the provider`}>{formatSeconds(box.end - box.start)}</span>
         <SceneModelBadge scene={scene} />

@@ -1,6 +1,7 @@
 // The panel under the strip for the selected scene: prompt, duration, generate, takes.
 import { useState } from 'react';
 import { sceneProblems, sceneTarget } from '../../../shared/capabilities.ts';
+import { continuityProblems } from '../../../shared/continuity.ts';
 import { NEXT_STEP } from '../../../shared/errors.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { MAX_PROMPT_CHARS, fullPrompt } from '../../../shared/project.ts';
@@ -18,6 +19,7 @@ import { EnhanceButton } from './Enhance.tsx';
 import { LintList, SentPrompt } from './LintList.tsx';
 import { PromptComposer } from './PromptComposer.tsx';
 import { ReferenceField } from './ReferenceField.tsx';
+import { ContinuityField } from './ContinuityField.tsx';
 import { ResendUnknown } from './ResendUnknown.tsx';
 import { SceneModelPicker, useSceneModel } from './SceneModelPicker.tsx';
 import { TakeList } from './TakeList.tsx';
@@ -63,6 +65,7 @@ export function SceneEditor() {
           <PromptField key={scene.id} scene={scene} />
           <PromptComposer key={`composer-${scene.id}`} scene={scene} />
           <ReferenceField scene={scene} />
+          <ContinuityField key={`continuity-${scene.id}`} scene={scene} index={index} />
           <SceneModelPicker scene={scene} />
           <SceneControls key={`controls-${scene.id}`} scene={scene} index={index} />
           <SceneJobs sceneId={scene.id} />
@@ -112,6 +115,7 @@ function PromptField({ scene }: { scene: Scene }) {
 }
 
 const TAKE_COUNTS = [1, 2, 3, 4];
+const NO_SCENES: Scene[] = [];
 
 function SceneControls({ scene, index }: { scene: Scene; index: number }) {
   // The scene's own model when it has one (a film may mix models), else the project's.
@@ -123,7 +127,10 @@ function SceneControls({ scene, index }: { scene: Scene; index: number }) {
   const durations = model?.durations ?? [];
   const invalid = !durations.includes(scene.seconds);
   const busy = useStore((s) => activeJobsFor(s.jobs, scene.id).length > 0);
-  const blocking = sceneProblems(project, scene, index);
+  // Continuity is checked as main will: a scene before with no take (and none on its way) blocks it.
+  const scenes = useStore((s) => s.view?.project.scenes ?? NO_SCENES);
+  const previousBusy = useStore((s) => index > 0 && activeJobsFor(s.jobs, s.view?.project.scenes[index - 1]?.id ?? '').length > 0);
+  const blocking = [...sceneProblems(project, scene, index), ...continuityProblems({ ...projectWide, scenes }, [scene.id], previousBusy ? new Set([scenes[index - 1]!.id]) : undefined)];
 
   const price = estimate && estimate.lines[0]?.sceneId === scene.id ? formatMoney(estimate.totalUsd) : failed ? '' : '…';
 

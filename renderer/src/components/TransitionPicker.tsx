@@ -5,6 +5,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Transition, TransitionType } from '../../../shared/project.ts';
 import { maxTransitionSeconds, transitionProblem, type Timeline } from '../../../shared/timeline.ts';
 import { updateScene } from '../actions.ts';
+import { KeyframeMark, KeyframeShare, useBoundaryKeyframe } from './BoundaryKeyframe.tsx';
 
 type Choice = 'cut' | TransitionType;
 const CHOICES: Array<{ id: Choice; label: string }> = [
@@ -40,6 +41,7 @@ export function Boundary({ index, sceneId, transition, timeline, x, width, overl
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLButtonElement>(null);
   const name = transitionName(transition);
+  const keyframe = useBoundaryKeyframe(index);
   return (
     <>
       {overlap.left + overlap.right > 0 && (
@@ -48,16 +50,17 @@ export function Boundary({ index, sceneId, transition, timeline, x, width, overl
       <button
         ref={ref}
         type="button"
-        className={`transition-marker ${transition === 'cut' ? '' : 'is-effect'} ${open ? 'is-open' : ''}`}
+        className={`transition-marker ${transition === 'cut' ? '' : 'is-effect'} ${open ? 'is-open' : ''} ${keyframe ? 'has-keyframe' : ''}`}
         style={{ left: x, width }}
         data-testid="boundary"
         data-index={index}
         data-transition={transition === 'cut' ? 'cut' : transition.type}
-        aria-label={`Transition between scenes ${index + 1} and ${index + 2}: ${name}${transition === 'cut' ? '' : `, ${transition.seconds} seconds`}. Change it.`}
-        title={`${name} — click to change`}
+        aria-label={`Transition between scenes ${index + 1} and ${index + 2}: ${name}${transition === 'cut' ? '' : `, ${transition.seconds} seconds`}${keyframe ? '; they share a keyframe' : ''}. Change it.`}
+        title={`${name}${keyframe ? ' · shared keyframe' : ''} — click to change`}
         onClick={() => setOpen((o) => !o)}
       >
         <span>{shortName(transition)}</span>
+        {keyframe && <KeyframeMark file={keyframe} />}
       </button>
       {open && <Picker anchor={ref} index={index} sceneId={sceneId} transition={transition} timeline={timeline} onClose={() => setOpen(false)} />}
     </>
@@ -148,6 +151,8 @@ function Picker({ anchor, index, sceneId, transition, timeline, onClose }: { anc
           Apply
         </button>
       </div>
+      {/* Acts at once (it is not part of Apply, which sets the effect). */}
+      <KeyframeShare index={index} sceneId={sceneId} />
     </div>
   );
 }
