@@ -14,10 +14,10 @@ import { dropTarget, gapAt, layoutTimeline, stepIndex, visibleRange, zoomOptions
 import type { TimelineLayout } from '../lib/timeline.ts';
 import { useStore } from '../store.ts';
 import { SceneCard } from './SceneCard.tsx';
-import { StripTools } from './StripTools.tsx';
-import { Playhead } from './Playhead.tsx';
+import { StripTools as StripToolsView } from './StripTools.tsx';
+import { Playhead as PlayheadView } from './Playhead.tsx';
 import { TimeRuler } from './TimeRuler.tsx';
-import { TimelineToolbar } from './TimelineToolbar.tsx';
+import { TimelineToolbar as TimelineToolbarView } from './TimelineToolbar.tsx';
 import { Boundary } from './TransitionPicker.tsx';
 import { Icon } from './ui.tsx';
 
@@ -27,6 +27,12 @@ const END_TILE = 96;
 const EMPTY_OFFSET = 300;
 /** The visible window is read in steps of this many px (the cards drawn reach 400 px past it either way). */
 const VIEW_STEP = 200;
+
+// Drawn again by their own subscriptions, or when the timeline or layout they are given changes; not because
+// the strip re-rendered for an edit to one scene.
+const StripTools = memo(StripToolsView);
+const Playhead = memo(PlayheadView);
+const TimelineToolbar = memo(TimelineToolbarView);
 
 /** A boundary is drawn again only when what it shows changes (its overlap comes as a new object each render). */
 const StripBoundary = memo(Boundary, (a: ComponentProps<typeof Boundary>, b: ComponentProps<typeof Boundary>) =>
