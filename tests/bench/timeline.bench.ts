@@ -11,7 +11,8 @@
 //     p95 < 16 ms, one frame at 60 Hz);
 //   - edit → screen: one scene's prompt changed in main (the door the window uses, scenes.update) → the frame
 //     painted with that card showing the new text (both ends on the machine's epoch clock); median and p95.
-// TL_STATIC=<dir> measures another bridge build (e.g. main's) with these same measures.
+// TL_STATIC=<dir> measures another bridge build with these same measures; TL_COMPARE=<dir> measures that
+// build too, in the same run, page loads in turn with ours (before/after figures under the same load).
 import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -23,7 +24,7 @@ import { writeJsonAtomic } from '../../electron/services/fsutil.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject, readProject } from '../../electron/services/projects/store.ts';
 import { PROJECT_FILE } from '../../shared/project.ts';
-import { startBridge } from '../bridge/server.ts';
+import { startBridge, type Bridge } from '../bridge/server.ts';
 import { fmtMs, median, REPO_ROOT, tempDir, type Bench, type BenchResult } from './lib.ts';
 
 const exec = promisify(execFile);
@@ -32,7 +33,8 @@ const STATIC = path.resolve(process.env.TL_STATIC ?? path.join(REPO_ROOT, 'dist-
 const TAKES = 4;
 const ROUNDS = Number(process.env.TL_ROUNDS ?? 3);
 const DRAG_STEPS = Number(process.env.TL_STEPS ?? 100);
-const EDITS = Number(process.env.TL_EDITS ?? 10);
+const EDITS = Number(process.env.TL_EDITS ?? 20);
+const COMPARE = process.env.TL_COMPARE ? path.resolve(process.env.TL_COMPARE) : null;
 
 async function makeProject(dir: string, scenes: number): Promise<void> {
   await createProject(dir, { title: 'Timeline bench', size: '1280x720', scenes: Array.from({ length: scenes }, (_, i) => ({ prompt: `Shot ${i + 1}: a crane swings a crate of ice over the quay`, seconds: 4 })) });
@@ -55,39 +57,50 @@ interface Figures {
   firstRender: number;
   drag: { p50: number; p95: number; n: number };
   edit: { p50: number; p95: number; n: number };
+  /** The part of an edit → screen after the change arrived in the page (the window's own work and the frame). */
+  editInPage: { p50: number; p95: number; n: number };
 }
 
-async function measure(browser: Browser, root: string, scenes: number): Promise<Figures> {
+/** The figures of each bundle in `statics` (one bridge each, on the same project), their page loads taken in turn. */
+async function measure(browser: Browser, root: string, scenes: number, statics: string[]): Promise<Figures[]> {
   const dir = await tempDir(root, `timeline-${scenes}`);
   await makeProject(dir, scenes);
   const app = new Storyreel({ version: 'bench', ffmpeg: resolveFfmpeg({ env: process.env }), settings: new MemorySettings(), secrets: new EnvSecrets({}), log: () => undefined, owner: 'bench' });
   await app.openProject(dir);
-  const bridge = await startBridge(app, { staticDir: STATIC });
-  const first: number[] = [];
-  const drag: number[] = [];
-  const edit: number[] = [];
+  const bridges: Bridge[] = [];
+  const samples = statics.map(() => ({ first: [] as number[], drag: [] as number[], edit: [] as number[], inPage: [] as number[] }));
   try {
+    for (const staticDir of statics) bridges.push(await startBridge(app, { staticDir }));
     for (let round = 0; round < ROUNDS; round++) {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      try {
-        await page.addInitScript(FIRST_CARD_JS);
-        await page.goto(bridge.pageUrl, { waitUntil: 'commit' });
-        first.push((await (await page.waitForFunction(() => (globalThis as { __firstCard?: number }).__firstCard)).jsonValue()) as number);
-        drag.push(...(await dragSteps(page)));
-        for (let i = 0; i < EDITS; i++) edit.push(await editToScreen(page, app, `${round}-${i}`));
-      } finally {
-        await page.close();
+      for (const [b, bridge] of bridges.entries()) {
+        const { first, drag, edit, inPage } = samples[b]!;
+        const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+        try {
+          await page.addInitScript(FIRST_CARD_JS);
+          await page.goto(bridge.pageUrl, { waitUntil: 'commit' });
+          first.push((await (await page.waitForFunction(() => (globalThis as { __firstCard?: number }).__firstCard)).jsonValue()) as number);
+          drag.push(...(await dragSteps(page)));
+          for (let i = 0; i < EDITS; i++) {
+            const took = await editToScreen(page, app, `${b}-${round}-${i}`);
+            edit.push(took.total);
+            inPage.push(took.inPage);
+          }
+        } finally {
+          await page.close();
+        }
       }
     }
   } finally {
-    await bridge.close();
+    for (const bridge of bridges) await bridge.close();
     await app.shutdown();
   }
-  return {
+  const spread = (xs: number[]) => ({ p50: median(xs), p95: quantile(xs, 0.95), n: xs.length });
+  return samples.map(({ first, drag, edit, inPage }) => ({
     firstRender: median(first),
-    drag: { p50: median(drag), p95: quantile(drag, 0.95), n: drag.length },
-    edit: { p50: median(edit), p95: quantile(edit, 0.95), n: edit.length },
-  };
+    drag: spread(drag),
+    edit: spread(edit),
+    editInPage: spread(inPage),
+  }));
 }
 
 // The in-page parts are plain JavaScript strings: they run in Chromium, not in Node (and tsx would wrap named
@@ -101,9 +114,19 @@ const FRAME_JS = `
   const nextPaint = () => new Promise((r) => requestAnimationFrame(() => afterTask().then(r)));
 `;
 
-/** Before the page's own scripts: stores in window.__firstCard when the first frame with a scene card was painted (ms since navigation start). */
+/**
+ * Before the page's own scripts: stores in window.__firstCard when the first frame with a scene card was painted
+ * (ms since navigation start), and in window.__changes when each change from main arrived (epoch ms, before
+ * the page's own listener runs).
+ */
 const FIRST_CARD_JS = `(() => {
   ${FRAME_JS}
+  window.__changes = [];
+  const add = EventSource.prototype.addEventListener;
+  EventSource.prototype.addEventListener = function (type, fn, ...rest) {
+    if (type !== 'event.change') return add.call(this, type, fn, ...rest);
+    return add.call(this, type, function (ev) { window.__changes.push(performance.timeOrigin + performance.now()); return fn.call(this, ev); }, ...rest);
+  };
   const seen = new MutationObserver(() => {
     if (!document.querySelector('[data-testid="scene-card"]')) return;
     seen.disconnect();
@@ -154,9 +177,13 @@ const DRAG_JS = `async (steps) => {
   return times;
 }`;
 
-/** Resolves (epoch ms) once a frame is painted with the card of scene `id` showing `marker`; window.__watching says the watch is set. */
+/**
+ * Resolves [arrived, painted] (epoch ms): when the next change from main arrived, and when a frame was painted
+ * with the card of scene `id` showing `marker`; window.__watching says the watch is set.
+ */
 const SEEN_JS = `(id, marker) => new Promise((resolve) => {
   ${FRAME_JS}
+  const next = window.__changes.length;
   const shows = () => {
     const el = document.querySelector('[data-testid="scene-card"][data-scene-id="' + id + '"]');
     return !!el && (el.textContent || '').includes(marker);
@@ -164,7 +191,7 @@ const SEEN_JS = `(id, marker) => new Promise((resolve) => {
   const obs = new MutationObserver(() => {
     if (!shows()) return;
     obs.disconnect();
-    nextPaint().then(() => resolve(performance.timeOrigin + performance.now()));
+    nextPaint().then(() => resolve([window.__changes[next] ?? NaN, performance.timeOrigin + performance.now()]));
   });
   obs.observe(document.body, { subtree: true, attributes: true, childList: true, characterData: true });
   window.__watching = marker;
@@ -174,17 +201,18 @@ function dragSteps(page: Page): Promise<number[]> {
   return page.evaluate(`(${DRAG_JS})(${DRAG_STEPS})`) as Promise<number[]>;
 }
 
-/** One scene's prompt changed in main → a frame painted with that card showing the new text, in ms. */
-async function editToScreen(page: Page, app: Storyreel, tag: string): Promise<number> {
+/** One scene's prompt changed in main → a frame painted with that card showing the new text, in ms: the whole, and from the change's arrival in the page. */
+async function editToScreen(page: Page, app: Storyreel, tag: string): Promise<{ total: number; inPage: number }> {
   const scene = app.current().store.get().scenes[1]!;
   const marker = `edited${tag}x${Date.now()}`;
-  const seen = page.evaluate(`(${SEEN_JS})(${JSON.stringify(scene.id)}, ${JSON.stringify(marker)})`) as Promise<number>;
+  const seen = page.evaluate(`(${SEEN_JS})(${JSON.stringify(scene.id)}, ${JSON.stringify(marker)})`) as Promise<[number, number]>;
   // The observer is in place once the page has run that script.
   await page.waitForFunction((m) => (globalThis as { __watching?: string }).__watching === m, marker);
   const start = performance.timeOrigin + performance.now();
   const reply = await dispatch(app.handlers(), 'scenes.update', { id: scene.id, patch: { prompt: `${marker} ${scene.prompt.replace(/^edited\S+ /, '')}` } });
   if (!reply.ok) throw new Error(reply.error.message);
-  return (await seen) - start;
+  const [arrived, painted] = await seen;
+  return { total: painted - start, inPage: painted - arrived };
 }
 
 export const timelineBench: Bench = {
@@ -199,14 +227,18 @@ export const timelineBench: Bench = {
     }
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
     try {
-      const small = await measure(browser, ctx.root, 10);
-      const big = await measure(browser, ctx.root, 200);
+      const statics = COMPARE ? [STATIC, COMPARE] : [STATIC];
+      const [small, smallThen] = await measure(browser, ctx.root, 10, statics);
+      const [big, bigThen] = await measure(browser, ctx.root, 200, statics);
       const spread = (f: { p50: number; p95: number; n: number }) => `p50 ${fmtMs(f.p50)}, p95 ${fmtMs(f.p95)} (n=${f.n})`;
-      const notes = [
+      const lines = (big: Figures, small: Figures) => [
         `200 × ${TAKES} vs 10 × ${TAKES}, ${ROUNDS} page loads each: first render ${fmtMs(big.firstRender)} vs ${fmtMs(small.firstRender)} (median)`,
         `drag step (dragover → frame painted with the drop line moved): ${spread(big.drag)} vs ${spread(small.drag)}`,
         `edit → screen (scenes.update → frame painted with the card's new text): ${spread(big.edit)} vs ${spread(small.edit)}`,
+        `  of which in the page (change arrived → that frame painted): ${spread(big.editInPage)} vs ${spread(small.editInPage)}`,
       ];
+      const notes = lines(big!, small!);
+      if (bigThen && smallThen) notes.push(`TL_COMPARE ${COMPARE}, measured in turn with the above:`, ...lines(bigThen, smallThen).map((l) => `  ${l}`));
       for (const n of notes) ctx.log(`  ${n}`);
       const row = (name: string, o: number, b: number, target: number, extra: { text: string; pass: boolean } | null = null): BenchResult => ({
         name,
@@ -218,9 +250,9 @@ export const timelineBench: Bench = {
         notes,
       });
       return [
-        row('timeline: first render, 200 × 4', big.firstRender, small.firstRender, 1.5),
-        row('timeline: drag step p95, 200 × 4', big.drag.p95, small.drag.p95, 1.5, { text: '< 16 ms', pass: big.drag.p95 < 16 }),
-        row('timeline: edit → screen p50, 200 × 4', big.edit.p50, small.edit.p50, 1.5),
+        row('timeline: first render, 200 × 4', big!.firstRender, small!.firstRender, 1.5),
+        row('timeline: drag step p95, 200 × 4', big!.drag.p95, small!.drag.p95, 1.5, { text: '< 16 ms', pass: big!.drag.p95 < 16 }),
+        row('timeline: edit → screen p50, 200 × 4', big!.edit.p50, small!.edit.p50, 1.5),
       ];
     } finally {
       await browser.close();
