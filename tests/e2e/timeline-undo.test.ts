@@ -43,6 +43,56 @@ test('a reorder undoes as one step', { timeout: 60000 }, async () => {
   await waitFor(same(ORIGINAL), 10000, 'order restored');
 });
 
+test('a drag reorder: the drop line follows the pointer from gap to gap, and the drop is one undo step', { timeout: 60000 }, async () => {
+  const { page } = c;
+  const undo = page.getByTestId('undo');
+  const before = await undo.getAttribute('aria-label');
+  const line = page.locator('.drop-line');
+  const from = (await card(2).boundingBox())!;
+  const first = (await card(0).boundingBox())!;
+  const second = (await card(1).boundingBox())!;
+  const y = from.y + 40;
+  await page.mouse.move(from.x + from.width / 2, y);
+  await page.mouse.down();
+  try {
+    await page.mouse.move(from.x + from.width / 2 - 12, y, { steps: 3 }); // the drag starts
+    // Over the second card's left half: the line stands in the gap between the first two cards.
+    await page.mouse.move(second.x + 10, y, { steps: 4 });
+    await waitFor(async () => {
+      const at = await line.boundingBox();
+      return !!at && at.x > first.x + first.width && at.x < second.x;
+    }, 10000, 'the drop line between scenes 1 and 2');
+    await page.screenshot({ path: path.join(SHOTS, 'strip-drag.png'), clip: { x: 0, y: first.y - 60, width: 900, height: first.height + 120 } });
+    // Over its own place (nothing would move): no line.
+    await page.mouse.move(from.x + from.width / 2, y, { steps: 4 });
+    await line.waitFor({ state: 'hidden' });
+    // Over the first card's left half (clear of the window's edge, where Chromium scrolls instead): the line
+    // before it, and the drop there.
+    await page.mouse.move(first.x + 40, y, { steps: 6 });
+    await waitFor(async () => {
+      const at = await line.boundingBox();
+      return !!at && at.x < first.x;
+    }, 10000, 'the drop line before scene 1');
+  } finally {
+    await page.mouse.up();
+  }
+  const dragged = [ORIGINAL[2]!, ORIGINAL[0]!, ORIGINAL[1]!];
+  await waitFor(same(dragged), 10000, 'scene 3 dropped first');
+  await line.waitFor({ state: 'detached' });
+  const shown = await c.page.getByTestId('scene-card').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+  assert.deepEqual(shown.map((t) => ORIGINAL.findIndex((o) => t.includes(o))), [2, 0, 1], 'the strip shows the new order');
+  assert.match((await undo.getAttribute('aria-label')) ?? '', /^Undo move scene/);
+  // One Ctrl+Z: the order back, and the undo button back to what it offered before the drag.
+  await page.keyboard.press('Control+z');
+  await waitFor(same(ORIGINAL), 10000, 'the drag undone');
+  await waitFor(async () => (await undo.getAttribute('aria-label')) === before, 10000, `the undo button offers "${before}" again`);
+  await page.keyboard.press('Control+Shift+Z');
+  await waitFor(same(dragged), 10000, 'the drag redone');
+  await page.keyboard.press('Control+z');
+  await waitFor(same(ORIGINAL), 10000, 'undone again');
+  assert.deepEqual(c.pageErrors, []);
+});
+
 test('a typing burst undoes as one step, and redo puts it back', { timeout: 60000 }, async () => {
   const { page } = c;
   await card(1).click();

@@ -3,13 +3,22 @@
 import { useShallow } from 'zustand/react/shallow';
 import { bestTakesCut } from '../../../shared/rating.ts';
 import { sceneTarget } from '../../../shared/capabilities.ts';
-import { chosenTakeOf } from '../../../shared/project.ts';
+import { chosenTakeOf, type Scene } from '../../../shared/project.ts';
 import { chooseBestTakes, generate } from '../actions.ts';
 import { activeJobsFor } from '../lib/status.ts';
 import { useStore } from '../store.ts';
 
+/** Whether a scene's highest-scored take is not the one in the film: once per version of the scene. */
+const wantsBest = new WeakMap<Scene, boolean>();
+const betterTakeWaits = (scene: Scene): boolean => {
+  let v = wantsBest.get(scene);
+  if (v === undefined) wantsBest.set(scene, (v = bestTakesCut({ scenes: [scene] }).length > 0));
+  return v;
+};
+
 export function BestTakesButton() {
-  const changes = useStore(useShallow((s) => (s.view ? bestTakesCut(s.view.project).map((c) => c.sceneId) : [])));
+  // Read on every change of the store (a job's progress too): an edit to one scene scores that scene again, not 200.
+  const changes = useStore(useShallow((s) => (s.view ? s.view.project.scenes.filter(betterTakeWaits) : [])));
   return (
     <button
       type="button"

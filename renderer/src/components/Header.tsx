@@ -1,5 +1,5 @@
 // Top bar: brand, the project's title (editable), how long the film runs, and New/Open while a project is open.
-import { buildTimeline } from '../../../shared/timeline.ts';
+import { timelineOf } from '../lib/film-clock.ts';
 import { openProject, updateProject } from '../actions.ts';
 import { askNewProject } from '../projects.ts';
 import { useDraft } from '../hooks.ts';
@@ -60,7 +60,7 @@ function ProjectTitle() {
 }
 
 function FilmLength() {
-  const seconds = useStore((s) => (s.view ? buildTimeline(s.view.project).total : 0));
+  const seconds = useStore((s) => (s.view ? timelineOf(s.view.project.scenes).total : 0));
   const count = useStore((s) => s.view?.project.scenes.length ?? 0);
   return (
     <div className="film-length" aria-label={`Film length ${Math.round(seconds)} seconds in ${count} scenes`}>

@@ -3,10 +3,12 @@
 // is loaded while this one plays and a transition can show both; the effect is drawn with CSS (an
 // approximation of the export's xfade). The clock is the film's (shared/timeline.ts): it advances with the
 // frame time while the picture keeps up, and each video is put back in step when it drifts.
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import type { CSSProperties } from 'react';
 import { parseSize } from '../../../shared/project.ts';
-import { buildTimeline, type Timeline } from '../../../shared/timeline.ts';
+import type { Scene } from '../../../shared/project.ts';
+import type { Timeline } from '../../../shared/timeline.ts';
+import { timelineOf } from '../lib/film-clock.ts';
 import { getApi } from '../api.ts';
 import { firstWords } from '../lib/format.ts';
 import { frameAt, mixStyle, seek, setRate, shuttle, togglePlay, usePlayback, type Frame } from '../lib/playback.ts';
@@ -15,6 +17,7 @@ import { useStore } from '../store.ts';
 import { Icon } from './ui.tsx';
 
 const DRIFT = 0.35;
+const NO_SCENES: Scene[] = [];
 
 /** m:ss.t — tenths, as an editor reads a playhead (floored, so the end of the film is not shown early). */
 export function timecode(t: number): string {
@@ -73,7 +76,7 @@ function syncVideo(video: HTMLVideoElement, look: SlotLook, rate: number): void 
 export function Player() {
   const scenes = useStore((s) => s.view?.project.scenes);
   const size = useStore((s) => s.view?.project.size ?? '1280x720');
-  const timeline = useMemo(() => buildTimeline({ scenes: scenes ?? [] }), [scenes]);
+  const timeline = timelineOf(scenes ?? NO_SCENES);
   const time = usePlayback((s) => s.time);
   const rate = usePlayback((s) => s.rate);
   const videos = [useRef<HTMLVideoElement>(null), useRef<HTMLVideoElement>(null)] as const;

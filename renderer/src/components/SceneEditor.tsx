@@ -6,10 +6,10 @@ import { NEXT_STEP } from '../../../shared/errors.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { MAX_PROMPT_CHARS, fullPrompt } from '../../../shared/project.ts';
 import type { Scene } from '../../../shared/project.ts';
-import { buildTimeline } from '../../../shared/timeline.ts';
 import { generate, updateScene } from '../actions.ts';
 import { useDraft, useEstimate } from '../hooks.ts';
 import { formatClock, formatMoney } from '../lib/format.ts';
+import { timelineOf } from '../lib/film-clock.ts';
 import { activeJobsFor, sceneStatus } from '../lib/status.ts';
 import { useStore, type StoreState } from '../store.ts';
 import { useShallow } from 'zustand/react/shallow';
@@ -26,7 +26,7 @@ import { TakeList } from './TakeList.tsx';
 import { TrimControls } from './TrimControls.tsx';
 import { ErrorText, Icon, ProgressBar, StatusChip } from './ui.tsx';
 
-const onClock = (s: StoreState) => (s.view ? buildTimeline(s.view.project).scenes.find((t) => t.sceneId === s.selectedSceneId) : undefined);
+const onClock = (s: StoreState) => (s.view ? timelineOf(s.view.project.scenes).scenes.find((t) => t.sceneId === s.selectedSceneId) : undefined);
 
 export function SceneEditor() {
   const scene = useStore((s) => s.view?.project.scenes.find((sc) => sc.id === s.selectedSceneId) ?? null);

@@ -7,13 +7,17 @@ import { Icon } from './ui.tsx';
 
 /** On a card: the take in the film no longer matches what the scene asks for. */
 export function StaleFlag({ scene, take }: { scene: Scene; take: Take | null }) {
-  const project = useStore((s) => s.view?.project ?? null);
-  if (!project || !take) return null;
-  const reasons = staleReasons(project, scene, take);
-  if (!reasons.length) return null;
-  const why = reasons.map((r) => r.message).join(' ');
+  // The reasons as strings: an edit to another scene leaves them equal, and this card is not drawn again.
+  const [fields, why] = useStore(
+    useShallow((s) => {
+      const project = s.view?.project;
+      const reasons = project && take ? staleReasons(project, scene, take) : [];
+      return [reasons.map((r) => r.field).join(' '), reasons.map((r) => r.message).join(' ')];
+    }),
+  );
+  if (!fields) return null;
   return (
-    <span className="card-stale" data-testid="card-stale" data-fields={reasons.map((r) => r.field).join(' ')} title={`Stale take. ${why}`} aria-label={`Stale take: ${why}`}>
+    <span className="card-stale" data-testid="card-stale" data-fields={fields} title={`Stale take. ${why}`} aria-label={`Stale take: ${why}`}>
       <Icon name="warn" />
       Stale
     </span>

@@ -1,9 +1,12 @@
 // The storyboard: a horizontal strip of scene cards in film order (width ∝ duration), transition markers
 // between them, and a time ruler underneath. Reorder by drag and drop or with Alt+Arrow keys.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { DragEvent, KeyboardEvent } from 'react';
+// Kept smooth on a long film: only the cards near the view are in the page; an edit to one scene re-renders
+// its card alone (the layout is the same object while the film's clock is, lib/film-clock.ts); a drag step
+// moves the drop line itself, without rendering anything.
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ComponentProps, DragEvent, KeyboardEvent } from 'react';
 import type { Scene } from '../../../shared/project.ts';
-import { buildTimeline } from '../../../shared/timeline.ts';
+import { timelineOf } from '../lib/film-clock.ts';
 import { addScene, moveScene } from '../actions.ts';
 import { moveMany, removeMany } from '../lib/craft-actions.ts';
 import { pickAfterClick, targets, usePicked } from '../lib/selection.ts';
@@ -11,10 +14,10 @@ import { dropTarget, gapAt, layoutTimeline, stepIndex, visibleRange, zoomOptions
 import type { TimelineLayout } from '../lib/timeline.ts';
 import { useStore } from '../store.ts';
 import { SceneCard } from './SceneCard.tsx';
-import { StripTools } from './StripTools.tsx';
-import { Playhead } from './Playhead.tsx';
+import { StripTools as StripToolsView } from './StripTools.tsx';
+import { Playhead as PlayheadView } from './Playhead.tsx';
 import { TimeRuler } from './TimeRuler.tsx';
-import { TimelineToolbar } from './TimelineToolbar.tsx';
+import { TimelineToolbar as TimelineToolbarView } from './TimelineToolbar.tsx';
 import { Boundary } from './TransitionPicker.tsx';
 import { Icon } from './ui.tsx';
 
@@ -22,6 +25,19 @@ const EMPTY: Scene[] = [];
 const DRAG_TYPE = 'application/x-storyreel-scene';
 const END_TILE = 96;
 const EMPTY_OFFSET = 300;
+/** The visible window is read in steps of this many px (the cards drawn reach 400 px past it either way). */
+const VIEW_STEP = 200;
+
+// Drawn again by their own subscriptions, or when the timeline or layout they are given changes; not because
+// the strip re-rendered for an edit to one scene.
+const StripTools = memo(StripToolsView);
+const Playhead = memo(PlayheadView);
+const TimelineToolbar = memo(TimelineToolbarView);
+
+/** A boundary is drawn again only when what it shows changes (its overlap comes as a new object each render). */
+const StripBoundary = memo(Boundary, (a: ComponentProps<typeof Boundary>, b: ComponentProps<typeof Boundary>) =>
+  a.index === b.index && a.sceneId === b.sceneId && a.transition === b.transition && a.timeline === b.timeline && a.x === b.x && a.width === b.width &&
+  a.overlap.left === b.overlap.left && a.overlap.right === b.overlap.right);
 
 export function focusCard(sceneId: string): void {
   const el = document.querySelector<HTMLElement>(`[data-testid="scene-card"][data-scene-id="${CSS.escape(sceneId)}"]`);
@@ -43,7 +59,7 @@ export function Timeline() {
   const selectedId = useStore((s) => s.selectedSceneId);
   const select = useStore((s) => s.select);
   const askDelete = useStore((s) => s.askDelete);
-  const timeline = useMemo(() => buildTimeline({ scenes }), [scenes]);
+  const timeline = timelineOf(scenes);
   const [pps, setPps] = useState(DEFAULT_TIMELINE.pxPerSecond);
   const layout = useMemo(() => layoutTimeline(timeline, zoomOptions(pps)), [timeline, pps]);
   const picked = usePicked((s) => s.ids);
@@ -57,7 +73,12 @@ export function Timeline() {
     let raf = 0;
     const read = () => {
       cancelAnimationFrame(raf);
-      raf = requestAnimationFrame(() => setViewport((v) => (v.left === el.scrollLeft && v.width === el.clientWidth ? v : { left: el.scrollLeft, width: el.clientWidth })));
+      raf = requestAnimationFrame(() => {
+        // Read in steps: scrolling re-renders the strip only when the window of cards drawn has to move.
+        const left = Math.floor(el.scrollLeft / VIEW_STEP) * VIEW_STEP;
+        const width = Math.ceil(el.clientWidth / VIEW_STEP) * VIEW_STEP + VIEW_STEP;
+        setViewport((v) => (v.left === left && v.width === width ? v : { left, width }));
+      });
     };
     read();
     el.addEventListener('scroll', read, { passive: true });
@@ -79,7 +100,23 @@ export function Timeline() {
     if (!el || !box) return;
     if (box.x < el.scrollLeft || box.x + box.width > el.scrollLeft + el.clientWidth) el.scrollLeft = Math.max(0, box.x - 40);
   }, [selectedId, layout]);
-  const [drag, setDrag] = useState<{ from: number; gap: number | null } | null>(null);
+  // A drag: which card, set once when it starts. Where it would drop is not state: each dragover moves the
+  // drop line itself (dropLine), so a drag step renders nothing.
+  const [drag, setDrag] = useState<{ from: number } | null>(null);
+  const line = useRef<HTMLDivElement>(null);
+  /** Where the line stands now (the layout too: a take arriving mid-drag can move the gaps). */
+  const lineAt = useRef<{ gap: number; layout: TimelineLayout } | null>(null);
+  const dropLine = (from: number, gap: number) => {
+    const el = line.current;
+    if (!el || (lineAt.current?.gap === gap && lineAt.current.layout === layout)) return;
+    lineAt.current = { gap, layout };
+    if (dropTarget(from, gap) === null) {
+      el.removeAttribute('data-gap');
+      return;
+    }
+    el.style.transform = `translateX(${gapX(layout, gap)}px)`;
+    el.setAttribute('data-gap', String(gap));
+  };
   const [announcement, setAnnouncement] = useState('');
 
   const move = useCallback(
@@ -154,9 +191,9 @@ export function Timeline() {
     if (!drag || !e.dataTransfer.types.includes(DRAG_TYPE)) return;
     e.preventDefault();
     e.dataTransfer.dropEffect = 'move';
+    // One read (the layout is clean at the start of a frame), then one write: no layout thrash.
     const rect = e.currentTarget.getBoundingClientRect();
-    const gap = gapAt(layout, e.clientX - rect.left);
-    if (gap !== drag.gap) setDrag({ from: drag.from, gap });
+    dropLine(drag.from, gapAt(layout, e.clientX - rect.left));
   };
 
   const onDrop = (e: DragEvent<HTMLDivElement>) => {
@@ -166,7 +203,7 @@ export function Timeline() {
     const rect = e.currentTarget.getBoundingClientRect();
     const gap = gapAt(layout, e.clientX - rect.left);
     const to = dropTarget(drag.from, gap);
-    setDrag(null);
+    endDrag();
     const group = targets(order, picked, id);
     if (id && group.length > 1 && group.includes(id)) {
       // A drag of picked scenes moves them all: to the gap, counted among the scenes that stay.
@@ -176,7 +213,10 @@ export function Timeline() {
     if (id && to !== null) void move(id, to);
   };
 
-  const showDropLine = drag !== null && drag.gap !== null && dropTarget(drag.from, drag.gap) !== null;
+  const endDrag = () => {
+    lineAt.current = null;
+    setDrag(null);
+  };
 
   return (
     <section className="timeline" aria-label="Storyboard">
@@ -196,7 +236,7 @@ export function Timeline() {
             if (!a || !next || !scene) return null;
             const px = (card: typeof a) => (card.end > card.start ? (b.overlap / (card.end - card.start)) * card.width : 0);
             return (
-              <Boundary
+              <StripBoundary
                 key={`t-${scene.id}`}
                 index={b.index}
                 sceneId={scene.id}
@@ -228,14 +268,16 @@ export function Timeline() {
                   onDragStart={(e) => {
                     e.dataTransfer.setData(DRAG_TYPE, scene.id);
                     e.dataTransfer.effectAllowed = 'move';
-                    setDrag({ from: box.index, gap: null });
+                    lineAt.current = null;
+                    setDrag({ from: box.index });
                   }}
-                  onDragEnd={() => setDrag(null)}
+                  onDragEnd={endDrag}
                 />
               );
             })}
           </div>
-          {showDropLine && drag?.gap != null && <div className="drop-line" style={{ left: gapX(layout, drag.gap) }} aria-hidden="true" />}
+          {/* Placed by dropLine (a transform), shown while it has a gap to show (data-gap). */}
+          {drag && <div ref={line} className="drop-line" data-testid="drop-line" aria-hidden="true" />}
           {scenes.length === 0 && (
             <div className="strip-empty">
               <strong>Your storyboard is empty.</strong>

@@ -94,10 +94,16 @@ export function rulerTicks(layout: TimelineLayout, majorEvery = 5, minLabelSpaci
 
 /** Which gap (0..cards.length) a pointer at `x` is over: before the card whose middle it has not passed. */
 export function gapAt(layout: TimelineLayout, x: number): number {
-  for (const card of layout.cards) {
-    if (x < card.x + card.width / 2) return card.index;
+  // Cards are sorted by x (a drag step over 200 scenes must not walk them all): binary search.
+  const { cards } = layout;
+  let lo = 0;
+  let hi = cards.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (x < cards[m]!.x + cards[m]!.width / 2) hi = m;
+    else lo = m + 1;
   }
-  return layout.cards.length;
+  return lo;
 }
 
 /**
