@@ -50,6 +50,8 @@ export interface FfmpegProgress {
 export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (p: FfmpegProgress) => void;
+  /** Every stderr line that is not a stats line (what a filter such as loudnorm prints). */
+  onLine?: (line: string) => void;
 }
 
 /** Options every run gets: no banner noise, and never read stdin (a pipe Node leaves open). */
@@ -198,6 +200,7 @@ export class Ffmpeg {
       cmd.on('stderr', (line: string) => {
         const p = parseProgressLine(line);
         if (!p) {
+          opts.onLine?.(line);
           if (line.trim()) {
             tail.push(line);
             if (tail.length > STDERR_TAIL) tail.shift();
