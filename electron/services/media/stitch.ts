@@ -313,7 +313,7 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
     } else {
       const graphClips = inspected.map((c, i) => ({ file: c.file, in: planClips[i]!.in, hasAudio: c.info.audio !== null }));
       const finish = await prepareFinish(ff, renderSound(graphClips, opts.transitions ?? [], plan), opts.sound, filmSamples(plan), opts);
-      const videoFilter = burn ? await captionFilter(burn, frame.height, work, opts.fontFile) : null;
+      const videoFilter = burn ? await captionFilter(burn, frame, work, opts.fontFile) : null;
       job = renderJob(graphClips, opts.transitions ?? [], plan, temp, { fit: opts.fit ?? 'fit', quality, finish, videoFilter });
     }
     if (job) await ff.run(job, opts);
