@@ -86,8 +86,12 @@ test('loudness is brought to −14 LUFS on the fast path, which still copies the
   assert.ok(Math.abs(untouched - -14) > 5, `the fixture starts far from the target (${untouched} LUFS)`);
 
   const out = path.join(dir, 'film.mp4');
-  const result = await exportFilm(ff, clips, out, '160x90', { sound: { loudness: -14 } });
+  const seen: number[] = [];
+  const result = await exportFilm(ff, clips, out, '160x90', { sound: { loudness: -14 }, onProgress: (p) => seen.push(p.fraction) });
   assert.equal(result.path, 'fast', 'the picture is still stream-copied');
+  // The measuring pass moves the first quarter of the bar, the encode the rest; it never steps back.
+  assert.ok(seen.every((f, i) => i === 0 || f >= seen[i - 1]!), seen.join(' '));
+  assert.equal(seen.filter((f) => f === 0.25).length > 0 && seen.at(-1), 1, seen.join(' '));
   assert.match(result.plan.reason, /loudness measured, then brought to -14 LUFS, true peak −1 dBTP \(two passes\)/);
   const lufs = await integrated(out);
   assert.ok(Math.abs(lufs - -14) <= 1, `film is ${lufs} LUFS, target -14`);

@@ -145,7 +145,7 @@ export async function prepareFinish(ff: Ffmpeg, source: SoundSource, finish: Sou
   if (finish.music) said.push('music bed laid under the film, ducked under the clips’ sound');
   if (finish.loudness != null) {
     const lines: string[] = [];
-    await ff.run(measureJob(source, finish, samples), { ...(run.signal ? { signal: run.signal } : {}), onLine: (l) => lines.push(l) });
+    await ff.run(measureJob(source, finish, samples), { ...run, onLine: (l) => lines.push(l) });
     let m: LoudnessMeasure;
     try {
       m = parseLoudnorm(lines.slice(-40));

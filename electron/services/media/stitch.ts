@@ -293,6 +293,15 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
   const temp = path.join(outDir, `.${path.basename(out)}.${randomBytes(4).toString('hex')}.part`);
   const work = await mkdtemp(path.join(tmpdir(), 'storyreel-export-'));
   writing.add(temp);
+  // A loudness target adds a first pass over the sound alone: a quarter of the bar on the fast path,
+  // where the sound is most of the work, a tenth when the picture is encoded too.
+  const measureShare = opts.sound?.loudness != null ? (plan.kind === 'copy' ? 0.25 : 0.1) : 0;
+  // While measuring, the time left is not known (the pass after it is longer); then it is that pass's own.
+  const staged = (from: number, share: number, eta: boolean): RunOptions => ({
+    ...(signal ? { signal } : {}),
+    onProgress: (p) => opts.onProgress?.({ ...p, fraction: from + p.fraction * share, etaSeconds: eta ? p.etaSeconds : null }),
+  });
+  const stages = { measure: staged(0, measureShare, false), make: measureShare ? staged(measureShare, 1 - measureShare, true) : opts };
   try {
     let job: FfmpegJob | null;
     if (windowed) {
@@ -308,15 +317,15 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
       await writeFile(path.join(work, 'video.ffconcat'), videoList, 'utf8');
       await writeFile(path.join(work, 'sound.ffconcat'), stemList, 'utf8');
       const soundList = path.join(work, 'sound.ffconcat');
-      const finish = await prepareFinish(ff, { inputs: [{ path: soundList, options: ['-f', 'concat', '-safe', '0'] }], graph: (at) => ({ parts: [], out: `${at}:a:0` }) }, opts.sound, filmSamples(plan), opts);
+      const finish = await prepareFinish(ff, { inputs: [{ path: soundList, options: ['-f', 'concat', '-safe', '0'] }], graph: (at) => ({ parts: [], out: `${at}:a:0` }) }, opts.sound, filmSamples(plan), stages.measure);
       job = copyJob(path.join(work, 'video.ffconcat'), soundList, plan.totalSeconds, temp, quality, finish);
     } else {
       const graphClips = inspected.map((c, i) => ({ file: c.file, in: planClips[i]!.in, hasAudio: c.info.audio !== null }));
-      const finish = await prepareFinish(ff, renderSound(graphClips, opts.transitions ?? [], plan), opts.sound, filmSamples(plan), opts);
+      const finish = await prepareFinish(ff, renderSound(graphClips, opts.transitions ?? [], plan), opts.sound, filmSamples(plan), stages.measure);
       const videoFilter = burn ? await captionFilter(burn, frame, work, opts.fontFile) : null;
       job = renderJob(graphClips, opts.transitions ?? [], plan, temp, { fit: opts.fit ?? 'fit', quality, finish, videoFilter });
     }
-    if (job) await ff.run(job, opts);
+    if (job) await ff.run(job, stages.make);
     const info = await ff.probe(temp, signal ? { signal } : {});
     const problem = checkResult(info, frame.width, frame.height, plan.totalSeconds);
     if (problem) throw new AppError('MediaInvalid', 'The exported film came out incomplete, so Storyreel did not keep it.', { detail: problem });

@@ -211,7 +211,8 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
       await writeFile(listFile, `${list.join('\n')}\n`, 'utf8');
       try {
         const sound = { inputs: stemFiles.map((f) => ({ path: f })), graph: (at: number) => joinAudio(stemFiles.map((_, i) => `${at + i}:a:0`), transitions, plan) };
-        const finish = await prepareFinish(ff, sound, o.sound, filmSamples(plan), opts);
+        // The loudness pass runs while the bar shows the windows done; the join then completes it.
+        const finish = await prepareFinish(ff, sound, o.sound, filmSamples(plan), opts.signal ? { signal: opts.signal } : {});
         const audio = sound.graph(1);
         const finished = finish?.graph(audio.out, 1 + stemFiles.length);
         const parts = [...audio.parts, ...(finished?.parts ?? [])];
