@@ -7,6 +7,9 @@ import type { MusicPick } from '../../../shared/export-options.ts';
 import { containedFile, newId } from '../fsutil.ts';
 import type { Session } from '../session.ts';
 
+/** Where picked music beds are kept; "Clean up unused media" leaves this folder alone. */
+export const MUSIC_DIR = 'media/music';
+
 export const MUSIC_EXTENSIONS = ['mp3', 'm4a', 'aac', 'wav', 'flac', 'ogg', 'opus'] as const;
 
 /** Copies an audio file ffprobe can read into media/music/<id>/<its name>; returns its project-relative path. */
@@ -19,7 +22,7 @@ export async function importMusic(session: Session, file: string): Promise<Music
   // A folder of its own keeps the file's own name, which the export's plan then shows (media/music/<id>/<name>).
   const own = name.replace(/[\\/:\0]/g, '-').replace(/^\.+/, '');
   const safe = own.length > 0 && own.length <= 120 ? own : `music.${ext}`;
-  const rel = `media/music/${newId('mus').slice(4)}/${safe}`;
+  const rel = `${MUSIC_DIR}/${newId('mus').slice(4)}/${safe}`;
   await fs.mkdir(path.dirname(path.join(session.store.dir, rel)), { recursive: true });
   await fs.copyFile(file, path.join(session.store.dir, rel));
   return { file: rel, name, seconds: info.durationSeconds };
