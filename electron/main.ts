@@ -13,6 +13,7 @@ import { eventChannel, type EventPayload, type MenuCommand } from '../shared/con
 import { bindIpc } from './ipc.ts';
 import { buildMenuTemplate, type MenuAction } from './menu.ts';
 import { createLog } from './services/log.ts';
+import { MUSIC_EXTENSIONS } from './services/export/music.ts';
 import { drainAll, resolveFfmpeg } from './services/media/ffmpeg.ts';
 import { newProjectFolder } from './services/projects/naming.ts';
 import { holdsProject } from './services/projects/recent.ts';
@@ -105,6 +106,16 @@ const storyreel = new Storyreel({
         title: 'Choose a reference image (first frame)',
         properties: ['openFile'] as Array<'openFile'>,
         filters: [{ name: 'Images', extensions: ['png', 'jpg', 'jpeg', 'webp'] }],
+      };
+      const result = focused ? await dialog.showOpenDialog(focused, opts) : await dialog.showOpenDialog(opts);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    pickAudio: async () => {
+      const focused = BrowserWindow.getFocusedWindow();
+      const opts = {
+        title: 'Choose music to lay under the film',
+        properties: ['openFile'] as Array<'openFile'>,
+        filters: [{ name: 'Audio', extensions: [...MUSIC_EXTENSIONS] }],
       };
       const result = focused ? await dialog.showOpenDialog(focused, opts) : await dialog.showOpenDialog(opts);
       return result.canceled ? null : (result.filePaths[0] ?? null);

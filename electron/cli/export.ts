@@ -4,58 +4,28 @@
 // starts fast: the time of a fast-path export is almost all ffmpeg's (`npm run bench -- export`).
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { EXPORT_HELP, parseExportFlags } from './export-flags.ts';
 
-export const EXPORT_HELP = `  storyreel export <project-dir> [options]
-      Export the chosen takes (trims and transitions included) without generating anything.
-      --out FILE            where to write the MP4 (default: <project-dir>/exports/<title>-<time>.mp4)
-      --preset 16:9|9:16|1:1  the film's shape (default: the project's size)
-      --fit | --fill        fit each take inside the frame (bars) or fill it (cropped); default fit
-      --quality Q           draft | standard (default) | high
-`;
-
-const PRESETS = ['16:9', '9:16', '1:1'] as const;
+export { EXPORT_HELP };
 
 /** Runs the command; resolves to the exit code (0 done, 1 failed, 2 bad usage, 130 interrupted). */
 export async function exportCommand(args: string[]): Promise<number> {
   const say = (s: string): void => void process.stdout.write(`${s}\n`);
   const complain = (s: string): void => void process.stderr.write(`storyreel: ${s}\n`);
-  let values: { out?: string | undefined; preset?: string | undefined; fit?: boolean | undefined; fill?: boolean | undefined; quality?: string | undefined };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, preset: { type: 'string' }, fit: { type: 'boolean' }, fill: { type: 'boolean' }, quality: { type: 'string' } } }));
-  } catch (err) {
-    complain(`${err instanceof Error ? err.message : String(err)}. Usage:\n${EXPORT_HELP}`);
+  const flags = parseExportFlags(args);
+  if ('error' in flags) {
+    complain(`${flags.error} Usage:\n${EXPORT_HELP}`);
     return 2;
   }
-  const dir = positionals[0];
-  if (!dir || positionals.length > 1) {
-    complain(`export needs one project folder. Usage:\n${EXPORT_HELP}`);
-    return 2;
-  }
-  const preset = values.preset;
-  if (preset !== undefined && !(PRESETS as readonly string[]).includes(preset)) {
-    complain(`--preset must be one of ${PRESETS.join(', ')}, not "${preset}".`);
-    return 2;
-  }
-  if (values.fit && values.fill) {
-    complain('choose --fit or --fill, not both.');
-    return 2;
-  }
-  const [{ QUALITIES }, { toAppErrorShape, NEXT_STEP }] = await Promise.all([import('../services/media/film-graph.ts'), import('../../shared/errors.ts')]);
-  const quality = values.quality ?? 'standard';
-  if (!(QUALITIES as readonly string[]).includes(quality)) {
-    complain(`--quality must be one of ${QUALITIES.join(', ')}, not "${quality}".`);
-    return 2;
-  }
-
-  const projectDir = path.resolve(dir);
-  const [{ readProject }, { defaultExportPath, filmOf }, { exportFilm }, { Ffmpeg, resolveFfmpeg }, { createLog }] = await Promise.all([
+  const { toAppErrorShape, NEXT_STEP } = await import('../../shared/errors.ts');
+  const projectDir = path.resolve(flags.dir);
+  const [{ readProject }, { defaultExportPath, filmOf, writeCaptionSidecars }, { exportFilm }, { Ffmpeg, resolveFfmpeg }, { createLog }, { captionCues }] = await Promise.all([
     import('../services/projects/store.ts'),
     import('../services/export/film.ts'),
     import('../services/media/stitch.ts'),
     import('../services/media/ffmpeg.ts'),
     import('../services/log.ts'),
+    import('../services/export/interchange/captions.ts'),
   ]);
   const abort = new AbortController();
   let interrupted = false;
@@ -70,7 +40,9 @@ export async function exportCommand(args: string[]): Promise<number> {
   try {
     const project = await readProject(projectDir);
     const { clips, transitions, timeline } = filmOf(project, projectDir);
-    const out = values.out ? path.resolve(values.out) : defaultExportPath(projectDir, project.title, project.id);
+    const out = flags.out ? path.resolve(flags.out) : defaultExportPath(projectDir, project.title, project.id);
+    const cues = flags.captions ? captionCues(project, timeline) : [];
+    if (flags.captions && !cues.length) say('No scene has a caption, so there are none to ' + (flags.captions === 'burn' ? 'draw on the picture.' : 'write beside the film.'));
     await mkdir(path.dirname(out), { recursive: true });
     const log = createLog({ file: path.join(projectDir, '.storyreel', 'logs', 'cli.log') });
     const ff = new Ffmpeg(resolveFfmpeg({ userPath: process.env.STORYREEL_FFMPEG ?? null, resourcesDir: null, env: process.env }), log);
@@ -80,9 +52,11 @@ export async function exportCommand(args: string[]): Promise<number> {
       projectDir,
       cacheDir: path.join(projectDir, '.storyreel', 'cache'),
       transitions,
-      ...(preset ? { aspect: preset as (typeof PRESETS)[number] } : {}),
-      fit: values.fill ? 'fill' : 'fit',
-      quality: quality as (typeof QUALITIES)[number],
+      ...(flags.preset ? { aspect: flags.preset } : {}),
+      fit: flags.fit,
+      quality: flags.quality,
+      sound: { loudness: flags.loudness, music: flags.music },
+      ...(flags.captions === 'burn' ? { burnCaptions: cues } : {}),
       signal: abort.signal,
       onPlan: (plan) => {
         say(`Plan: ${plan.reason}.`);
@@ -97,6 +71,16 @@ export async function exportCommand(args: string[]): Promise<number> {
       },
     });
     say(`Wrote ${out} (${result.info.durationSeconds.toFixed(2)} s, ${result.info.video?.width}x${result.info.video?.height}, ${result.path === 'fast' ? 'picture stream-copied' : 'rendered'}).`);
+    if (flags.captions === 'srt' && cues.length) {
+      const written = await writeCaptionSidecars(project, timeline, out);
+      say(`Wrote the captions beside it: ${written.map((f) => path.basename(f)).join(', ')}.`);
+    }
+    if (flags.packageDir) {
+      const { conformFacts, writeConformPackage } = await import('../services/export/interchange/package.ts');
+      const facts = await conformFacts(ff, projectDir, timeline);
+      const pkg = await writeConformPackage(projectDir, project, timeline, flags.packageDir, { fps: facts.fps, hasAudio: facts.hasAudio, signal: abort.signal });
+      say(`Wrote the conform package for an editor: ${pkg.dir} (${pkg.files.filter((f) => !f.startsWith('media/')).join(', ')}).`);
+    }
     return 0;
   } catch (err) {
     const e = toAppErrorShape(err);

@@ -7,7 +7,7 @@ export const USAGE: Record<string, string> = {
   init: 'storyreel init <project-dir> [--title T]',
   render: 'storyreel render <project-dir> [--out FILE] [--provider ID] [--model NAME] [--yes | --max-spend USD] [--save] [options]',
   package: 'storyreel package <project-dir> [--out DIR] [--fps N]',
-  export: 'storyreel export <project-dir> [--out FILE] [--preset 16:9|9:16|1:1] [--fit|--fill] [--quality draft|standard|high]',
+  export: 'storyreel export <project-dir> [--out FILE] [--preset 16:9|9:16|1:1] [--fit|--fill] [--quality draft|standard|high] [--loudnorm [LUFS]] [--music FILE] [--captions srt|burn] [--package DIR]',
   import: 'storyreel import <project-dir> <shot-list-file> [--after N]',
   generate: 'storyreel generate <project-dir> [--scenes 1,3-5] [--takes N] [--max-spend USD]',
   models: 'storyreel models [--provider ID] [--refresh openrouter] [--base-url URL]',
@@ -55,8 +55,13 @@ Usage:
                             (only when that computer is off or done with it)
 
   storyreel export <project-dir> [--out FILE] [--preset 16:9|9:16|1:1] [--fit|--fill] [--quality draft|standard|high]
+                   [--loudnorm [LUFS]] [--music FILE] [--captions srt|burn] [--package DIR]
       Export the chosen takes (trims and transitions included) without generating anything; prints
       how each scene is made (copied, re-encoded in a window, conformed) and why.
+      --loudnorm [LUFS]     bring the film to a loudness target in two passes (default -14; -16, -23)
+      --music FILE          a music bed under the film, faded in and out, lowered under the scenes' sound
+      --captions srt|burn   the captions as .srt/.vtt beside the MP4, or drawn onto the picture
+      --package DIR         also write a conform package for an editor into the new folder DIR
 
   storyreel package <project-dir> [--out DIR] [--fps N]
       Write a conform package for an editor (the chosen takes, the cut as OTIO, FCPXML, Premiere XML

@@ -108,9 +108,9 @@ export const resendJob = (jobId: string) =>
     store().applyJob(await getApi().jobs.resend({ jobId }));
   });
 
-export const startExport = () =>
+export const startExport = (choices: CallInput<'exports', 'start'> = {}) =>
   attempt(async () => {
-    const snap = await getApi().exports.start({});
+    const snap = await getApi().exports.start(choices);
     store().applyExport(snap);
     return snap;
   });
@@ -119,6 +119,9 @@ export const cancelExport = (exportId: string) =>
   attempt(async () => {
     store().applyExport(await getApi().exports.cancel({ exportId }));
   });
+
+/** Main's file dialog for a music bed; the file is copied into the project. Undefined/null when dismissed. */
+export const pickMusic = () => attempt(() => getApi().exports.pickMusic({}));
 
 export const revealExport = (exportId: string) => attempt(() => getApi().exports.reveal({ exportId }));
 

@@ -1,6 +1,7 @@
 // The contract's call groups for the work itself: app, project, scenes, takes, jobs, exports.
 import { z } from 'zod';
 import { ProjectChangeSchema } from '../change.ts';
+import { ExportChoicesSchema, MusicPickSchema } from '../export-options.ts';
 import { MAX_PROMPT_CHARS, SizeSchema } from '../project.ts';
 import { call, DeriveInput, Id, Ids, None, ScenePatch, ScorePatchSchema, TrimInput } from './inputs.ts';
 import { AppInfoSchema, EstimateSchema, ProjectExportSchema, ProjectJobSchema, ProjectViewSchema, RecentProjectSchema, UpdateStateSchema } from './views.ts';
@@ -101,7 +102,10 @@ jobs: {
   estimate: call(z.object({ sceneIds: z.array(Id).max(500), takes: z.number().int().min(1).max(4).optional() }).strict(), EstimateSchema),
 },
 exports: {
-  start: call(None, ProjectExportSchema),
+  /** Loudness target, music bed and captions for this export (shared/export-options.ts). */
+  start: call(ExportChoicesSchema, ProjectExportSchema),
+  /** Main's file dialog for a music bed; the file is copied into media/music/. Null when dismissed. */
+  pickMusic: call(None, MusicPickSchema.nullable()),
   cancel: call(z.object({ exportId: Id }).strict(), ProjectExportSchema),
   list: call(None, z.array(ProjectExportSchema)),
   /** Shows the exported file in the system's file manager (Electron only). */

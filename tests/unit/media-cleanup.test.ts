@@ -1,6 +1,6 @@
 // "Clean up unused media" (electron/services/projects/cleanup.ts): only files nothing refers to, never a take
 // kept in a scene (chosen or not), its thumbnail or last frame, a file named by a field this version does not
-// know, or the file of a job still under way.
+// know, the file of a job still under way, or a music bed chosen for exports.
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -23,6 +23,7 @@ test('only media nothing refers to is listed, and removed only while still unuse
       'media/refs/scene_a-ref_new.png': 41, // the current one
       'media/scene_b-job_3.mp4': 10, // a job still downloading
       'media/extra/named-by-a-newer-field.wav': 60,
+      'media/music/k2x9/Harbour Song.mp3': 70, // a music bed chosen for exports (the window keeps its choice)
     };
     for (const [rel, size] of Object.entries(files)) {
       await fs.mkdir(path.dirname(path.join(dir, rel)), { recursive: true });

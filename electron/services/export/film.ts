@@ -1,6 +1,8 @@
 // A project's chosen takes as the clips of a film: what the app's export and `storyreel export` both
 // hand to exportFilm. Refuses, in words, a film that cannot be made: a scene without a chosen take, a
 // transition longer than its scenes allow.
+import { randomBytes } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors.ts';
 import type { Project, Transition } from '../../../shared/project.ts';
@@ -8,6 +10,7 @@ import { buildTimeline, type Timeline } from '../../../shared/timeline.ts';
 import { transitionProblems } from '../../../shared/transitions.ts';
 import type { ExportClip } from '../media/stitch.ts';
 import { exportStem } from '../projects/naming.ts';
+import { toSrt, toVtt } from './interchange/captions.ts';
 
 export interface FilmInput {
   timeline: Timeline;
@@ -39,4 +42,27 @@ export function defaultExportPath(projectDir: string, title: string, projectId: 
   const slug = exportStem(title, projectId);
   const stamp = at.toISOString().replace(/[:.]/g, '-').slice(0, 19);
   return path.join(projectDir, 'exports', `${slug}-${stamp}.mp4`);
+}
+
+/**
+ * The captions as SubRip and WebVTT beside the film (`film.mp4` → `film.srt`, `film.vtt`), timed like the
+ * conform package's: on the film's clock, trims and transitions included. Each is written whole or not at all.
+ */
+export async function writeCaptionSidecars(project: Pick<Project, 'scenes'>, timeline: Timeline, mp4: string): Promise<string[]> {
+  const stem = mp4.replace(/\.mp4$/i, '');
+  const files: Array<[string, string]> = [
+    [`${stem}.srt`, toSrt(project, timeline)],
+    [`${stem}.vtt`, toVtt(project, timeline)],
+  ];
+  for (const [file, text] of files) {
+    // Hidden and named like a partial export, so one left by a killed process is swept (stitch.ts).
+    const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.part`);
+    try {
+      await writeFile(temp, text, 'utf8');
+      await rename(temp, file);
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+  return files.map(([f]) => f);
 }

@@ -4,8 +4,10 @@ import path from 'node:path';
 import { AppError, toAppErrorShape } from '../../../shared/errors.ts';
 import type { ExportSnapshot } from '../../../shared/jobs.ts';
 import { newId, relativePosix } from '../fsutil.ts';
+import type { SoundFinish } from '../media/film-sound.ts';
 import { exportFilm } from '../media/stitch.ts';
-import { defaultExportPath, filmOf } from './film.ts';
+import { defaultExportPath, filmOf, writeCaptionSidecars } from './film.ts';
+import { captionCues } from './interchange/captions.ts';
 import type { Session } from '../session.ts';
 
 export class ExportService {
@@ -15,8 +17,11 @@ export class ExportService {
     private readonly push: (snapshot: ExportSnapshot) => void,
   ) {}
 
-  /** Starts an export of the chosen takes; `outFile` (absolute) overrides exports/<title>-<time>.mp4. */
-  start(outFile?: string): ExportSnapshot {
+  /**
+   * Starts an export of the chosen takes; `outFile` (absolute) overrides exports/<title>-<time>.mp4.
+   * `extras`: the sound's finishing (music as an absolute path, checked by the caller) and the captions.
+   */
+  start(outFile?: string, extras: { sound?: SoundFinish; captions?: 'none' | 'srt' | 'burn' } = {}): ExportSnapshot {
     const session = this.session;
     session.assertOpen();
     const project = session.store.get();
@@ -36,6 +41,8 @@ export class ExportService {
       projectDir: session.store.dir,
       cacheDir: path.join(session.store.dir, '.storyreel', 'cache'),
       transitions,
+      ...(extras.sound ? { sound: extras.sound } : {}),
+      ...(extras.captions === 'burn' ? { burnCaptions: captionCues(project, timeline) } : {}),
       signal: abort.signal,
       onPlan: (plan) => {
         session.log(`export ${id}: ${plan.reason}\n${plan.segments.map((s) => `  scene ${s.scene}: ${s.path} — ${s.reason}`).join('\n')}`);
@@ -48,7 +55,11 @@ export class ExportService {
         update({ progress: Math.max(snapshot.progress, p.fraction), etaSeconds: p.etaSeconds });
       },
     }).then(
-      (result) => update({ state: 'done', progress: 1, etaSeconds: 0, path: result.path, outputFile: outRel }),
+      async (result) => {
+        // The SRT and VTT beside the film; the film stands without them, so a failure is logged only.
+        if (extras.captions === 'srt' && captionCues(project, timeline).length) await writeCaptionSidecars(project, timeline, outAbs).catch((err: unknown) => session.log(`export ${id}: captions not written: ${String(err)}`));
+        update({ state: 'done', progress: 1, etaSeconds: 0, path: result.path, outputFile: outRel });
+      },
       (err) => {
         const error = toAppErrorShape(err);
         if (error.code === 'Aborted') update({ state: 'canceled', error: null, etaSeconds: null });

@@ -17,6 +17,8 @@ export interface Dialogs {
   pickFolder(purpose: 'open' | 'create', suggestedName?: string): Promise<string | null>;
   /** An image file (PNG, JPEG or WebP) chosen by the user; null when dismissed. */
   pickImage(): Promise<string | null>;
+  /** An audio file for a music bed (export/music.ts lists the kinds); null when dismissed. */
+  pickAudio?(): Promise<string | null>;
   reveal(file: string): Promise<boolean>;
   /** Main's own yes/no dialog, for what the window may not decide alone (providers/registry.ts). */
   confirm?: Confirm;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Handlers } from '../../../shared/contract.ts';
 import { buildTimeline } from '../../../shared/timeline.ts';
 import { conformFacts, defaultPackageDir, writeConformPackage } from '../export/interchange/package.ts';
+import { importMusic, musicFile } from '../export/music.ts';
 import { relativePosix } from '../fsutil.ts';
 import type { HandlerContext } from './context.ts';
 
@@ -11,9 +12,17 @@ export function exportHandlers(ctx: HandlerContext): Handlers['exports'] {
     return { session, service: ctx.exports(session) };
   };
   return {
-    start: async () => {
+    start: async ({ loudness, music, captions }) => {
       const { session, service } = open();
-      return session.scoped(service.start());
+      // The window names the music by its place in the project (from pickMusic); main resolves it inside media/.
+      const musicPath = music ? await musicFile(session.store.dir, music) : null;
+      return session.scoped(service.start(undefined, { sound: { loudness: loudness ?? null, music: musicPath }, ...(captions ? { captions } : {}) }));
+    },
+    pickMusic: async () => {
+      const session = ctx.session();
+      session.assertOpen();
+      const file = await ctx.dialogs?.pickAudio?.();
+      return file ? importMusic(session, file) : null;
     },
     cancel: async ({ exportId }) => {
       const { session, service } = open();

@@ -1,231 +1,25 @@
-// The one door to ffmpeg and ffprobe: finding the binaries, checking them, running jobs with our own
-// progress, cancelation and error mapping, and probing files. It is the only module that imports
-// fluent-ffmpeg (archived upstream in 2025); nothing of its API or types leaves this file, so swapping
-// it for a plain spawn later touches nothing else.
-import { execFile, spawn } from 'node:child_process';
+// The one door to ffmpeg and ffprobe: running jobs with our own progress, cancelation and error
+// mapping, and probing files. It is the only module that imports fluent-ffmpeg (archived upstream in
+// 2025); nothing of its API or types leaves this file, so swapping it for a plain spawn later touches
+// nothing else. Finding the binaries (ffmpeg-binaries.ts), the pure text helpers (ffmpeg-text.ts) and
+// reading ffprobe's JSON (probe.ts) live beside it and are re-exported here, so callers import one module.
 import type { ChildProcess } from 'node:child_process';
-import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fluent from 'fluent-ffmpeg';
 import { AppError } from '../../../shared/errors.ts';
+import { describeSpawnError, execText, versionOf } from './ffmpeg-binaries.ts';
+import type { FfmpegPaths } from './ffmpeg-binaries.ts';
+import { etaSeconds, filterScriptOption, parseProgressLine, progressFraction, shellEscape } from './ffmpeg-text.ts';
+import { probeFile } from './probe.ts';
+import type { MediaInfo, ProbeDetails } from './probe.ts';
 
-// ---------------------------------------------------------------------------------------------------
-// Finding and checking the binaries
-
-export interface FfmpegPaths {
-  ffmpeg: string;
-  ffprobe: string;
-}
-
-export interface ResolvedFfmpeg extends FfmpegPaths {
-  source: 'setting' | 'bundled' | 'path';
-}
-
-const exe = (name: string): string => (process.platform === 'win32' ? `${name}.exe` : name);
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isExecutable(p: string): boolean {
-  if (!isFile(p)) return false;
-  if (process.platform === 'win32') return true;
-  try {
-    accessSync(p, fsConstants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function findOnPath(name: string, env: NodeJS.ProcessEnv): string | null {
-  // Windows spells it "Path"; a plain object passed in tests is not case-insensitive like process.env.
-  const value = env.PATH ?? env.Path ?? '';
-  for (const dir of value.split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return null;
-}
-
-/** Longest ffmpeg path accepted from a setting (longer is refused, and never echoed whole). */
-export const MAX_FFMPEG_PATH_CHARS = 1024;
-
-/** A path as it may appear in a message or a log line: never more than a couple of hundred characters. */
-export function shortPath(p: string): string {
-  return p.length > 200 ? `${p.slice(0, 120)}…${p.slice(-40)} (${p.length} characters)` : p;
-}
-
-/** ffmpeg, ffmpeg.exe, ffmpeg-7, ffmpeg7.1 … : what a file must be called before Storyreel runs it. */
-const looksLike = (tool: 'ffmpeg' | 'ffprobe', file: string): boolean => new RegExp(`^${tool}(?:[-_.]?[0-9A-Za-z][\\w.-]*)?$`, 'i').test(path.basename(file));
-
-/**
- * Which ffmpeg to use: the user's setting wins (even when it is wrong, so checkFfmpeg can say so
- * instead of silently using another build), then the copy bundled under resources, then PATH.
- */
-export function resolveFfmpeg(opts: { userPath?: string | null; resourcesDir?: string | null; env?: NodeJS.ProcessEnv }): ResolvedFfmpeg {
-  const userPath = opts.userPath?.trim();
-  if (userPath && userPath.length > MAX_FFMPEG_PATH_CHARS) {
-    throw new AppError('InvalidInput', `The ffmpeg path is ${userPath.length} characters long; Storyreel accepts at most ${MAX_FFMPEG_PATH_CHARS}.`);
-  }
-  if (userPath) {
-    // A folder is accepted too: people paste the folder they unzipped.
-    const isDir = (() => {
-      try {
-        return statSync(userPath).isDirectory();
-      } catch {
-        return false;
-      }
-    })();
-    const ffmpeg = isDir ? path.join(userPath, exe('ffmpeg')) : userPath;
-    const ext = path.extname(ffmpeg).toLowerCase() === '.exe' ? '.exe' : '';
-    return { ffmpeg, ffprobe: path.join(path.dirname(ffmpeg), `ffprobe${ext}`), source: 'setting' };
-  }
-  if (opts.resourcesDir) {
-    const dir = path.join(opts.resourcesDir, 'ffmpeg');
-    const ffmpeg = path.join(dir, exe('ffmpeg'));
-    if (isFile(ffmpeg)) return { ffmpeg, ffprobe: path.join(dir, exe('ffprobe')), source: 'bundled' };
-  }
-  const env = opts.env ?? process.env;
-  return {
-    ffmpeg: findOnPath(exe('ffmpeg'), env) ?? 'ffmpeg',
-    ffprobe: findOnPath(exe('ffprobe'), env) ?? 'ffprobe',
-    source: 'path',
-  };
-}
-
-interface ExecResult {
-  stdout: string;
-  stderr: string;
-}
-
-function execText(file: string, args: string[], timeoutMs = 15000): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: timeoutMs, windowsHide: true, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(Object.assign(err, { stderr: String(stderr) }));
-      else resolve({ stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
-function describeSpawnError(tool: 'ffmpeg' | 'ffprobe', file: string, err: unknown): string {
-  const code = (err as { code?: unknown }).code;
-  const where = path.isAbsolute(file) ? ` at "${shortPath(file)}"` : ' (it is not bundled and not on the PATH)';
-  if (code === 'ENOENT') return `Storyreel could not find ${tool}${where}.`;
-  if (code === 'EACCES') return `Storyreel is not allowed to run ${tool}${where}; the file is not executable.`;
-  if ((err as { killed?: boolean }).killed) return `${tool}${where} did not answer in time.`;
-  return `${tool}${where} did not run: ${err instanceof Error ? err.message : String(err)}`;
-}
-
-/** "5.1.9-0+deb12u1", "7.1", "N-125551-g…" from the first line of `ffmpeg -version`. */
-const versionOf = (stdout: string): string | null => /ffmpeg version (\S+)/.exec(stdout)?.[1] ?? null;
-
-/** The encoders and filters Storyreel's exports and animatics need; minimal builds lack some. */
-const NEEDED_ENCODERS = ['libx264', 'aac'];
-const NEEDED_FILTERS = ['drawtext', 'concat', 'apad', 'atrim', 'aresample'];
-
-/** Runs both binaries once; the error is a sentence a creator can act on. */
-export async function checkFfmpeg(paths: FfmpegPaths): Promise<{ ok: boolean; version: string | null; error: string | null }> {
-  // Nothing is run unless it is named like ffmpeg/ffprobe, and it is used only if it says it is one.
-  for (const tool of ['ffmpeg', 'ffprobe'] as const) {
-    const file = paths[tool];
-    if (file.length > MAX_FFMPEG_PATH_CHARS) return { ok: false, version: null, error: `The ${tool} path is ${file.length} characters long; Storyreel accepts at most ${MAX_FFMPEG_PATH_CHARS}.` };
-    if (!looksLike(tool, file)) return { ok: false, version: null, error: `"${shortPath(file)}" is not ${tool}: Storyreel only runs a file named ${tool} (or ${tool}.exe). Choose the ${tool} program or the folder it is in.` };
-  }
-  let version: string | null = null;
-  try {
-    const { stdout } = await execText(paths.ffmpeg, ['-hide_banner', '-version']);
-    version = versionOf(stdout);
-    if (!version || !/^ffmpeg version /.test(stdout)) return { ok: false, version: null, error: `The program at "${shortPath(paths.ffmpeg)}" does not answer -version as ffmpeg does, so Storyreel will not use it.` };
-  } catch (err) {
-    return { ok: false, version: null, error: describeSpawnError('ffmpeg', paths.ffmpeg, err) };
-  }
-  try {
-    const { stdout } = await execText(paths.ffprobe, ['-hide_banner', '-version']);
-    if (!/^ffprobe version /.test(stdout)) return { ok: false, version, error: `The program at "${shortPath(paths.ffprobe)}" does not answer -version as ffprobe does, so Storyreel will not use it.` };
-  } catch (err) {
-    return { ok: false, version, error: `${describeSpawnError('ffprobe', paths.ffprobe, err)} It must sit next to ffmpeg.` };
-  }
-  try {
-    const [encoders, filters] = await Promise.all([
-      execText(paths.ffmpeg, ['-hide_banner', '-encoders']),
-      execText(paths.ffmpeg, ['-hide_banner', '-filters']),
-    ]);
-    const has = (text: string, name: string): boolean => new RegExp(`^\\s*\\S+\\s+${name}\\s`, 'm').test(text);
-    const missing = [
-      ...NEEDED_ENCODERS.filter((e) => !has(encoders.stdout, e)),
-      ...NEEDED_FILTERS.filter((f) => !has(filters.stdout, f)),
-    ];
-    if (missing.length) {
-      return { ok: false, version, error: `This ffmpeg (${version ?? 'unknown version'}) lacks ${missing.join(', ')}, which Storyreel needs. Install a full build of ffmpeg.` };
-    }
-  } catch (err) {
-    return { ok: false, version, error: describeSpawnError('ffmpeg', paths.ffmpeg, err) };
-  }
-  return { ok: true, version, error: null };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Pure helpers (unit-tested)
-
-/**
- * Reads one ffmpeg stats line ("frame=  240 fps=0.0 ... time=00:00:07.97 bitrate=... speed=19.6x").
- * Returns null when the line carries no usable time: no `time=`, `time=N/A`, or a negative time (ffmpeg
- * prints those while the first timestamps are still before zero).
- */
-export function parseProgressLine(line: string): { outSeconds: number; speed: number | null } | null {
-  const t = /(?:^|\s)time=\s*(-)?(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)/.exec(line);
-  if (!t || t[1]) return null;
-  const outSeconds = Number(t[2]) * 3600 + Number(t[3]) * 60 + Number(t[4]);
-  if (!Number.isFinite(outSeconds)) return null;
-  const s = /(?:^|\s)speed=\s*(\d+(?:\.\d+)?(?:e[+-]?\d+)?)x/i.exec(line);
-  const speed = s ? Number(s[1]) : null;
-  return { outSeconds, speed: speed !== null && Number.isFinite(speed) ? speed : null };
-}
-
-/** Output time against the known output length, clamped to 0..1 (ffmpeg overshoots by a frame or two). */
-export function progressFraction(outSeconds: number, totalSeconds: number): number {
-  if (!(totalSeconds > 0) || !Number.isFinite(outSeconds)) return 0;
-  return Math.min(1, Math.max(0, outSeconds / totalSeconds));
-}
-
-/** Wall-clock seconds left: media seconds left divided by speed (media seconds per wall second). */
-export function etaSeconds(outSeconds: number, totalSeconds: number, speed: number | null): number | null {
-  if (speed === null || !(speed > 0) || !(totalSeconds > 0) || !Number.isFinite(outSeconds)) return null;
-  return Math.max(0, totalSeconds - Math.max(0, outSeconds)) / speed;
-}
-
-/**
- * How to pass a filter graph from a file: ffmpeg 7 added `-/filter_complex <file>` and deprecated
- * `-filter_complex_script`, which current development builds ("N-…") no longer accept; releases
- * before 7 know only the old option.
- */
-export function filterScriptOption(version: string | null): string {
-  if (version && /^N-/.test(version)) return '-/filter_complex';
-  const major = version ? Number(/^n?(\d+)\./.exec(version)?.[1]) : NaN;
-  return major >= 7 ? '-/filter_complex' : '-filter_complex_script';
-}
-
-/** POSIX shell quoting, for logging a command line that can be pasted into a terminal. */
-export function shellEscape(args: readonly string[]): string {
-  return args.map((a) => (a === '' ? "''" : /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
-/**
- * Quotes a value (a file path, usually) for a filter option inside a filtergraph. ffmpeg unescapes
- * twice: once for the option (`\ ' :`), once for the graph (`\ ' [ ] , ;`), so both are applied.
- */
-export function escapeFilterValue(value: string): string {
-  const option = value.replace(/[\\':]/g, (c) => `\\${c}`);
-  return option.replace(/[\\'[\],;]/g, (c) => `\\${c}`);
-}
+export { checkFfmpeg, MAX_FFMPEG_PATH_CHARS, resolveFfmpeg, shortPath } from './ffmpeg-binaries.ts';
+export type { FfmpegPaths, ResolvedFfmpeg } from './ffmpeg-binaries.ts';
+export { escapeFilterValue, etaSeconds, filterScriptOption, parseProgressLine, progressFraction, shellEscape } from './ffmpeg-text.ts';
+export { parseProbeJson } from './probe.ts';
+export type { AudioStreamInfo, MediaInfo, ProbeDetails, VideoStreamInfo } from './probe.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Running jobs
@@ -256,6 +50,8 @@ export interface FfmpegProgress {
 export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (p: FfmpegProgress) => void;
+  /** Every stderr line that is not a stats line (what a filter such as loudnorm prints). */
+  onLine?: (line: string) => void;
 }
 
 /** Options every run gets: no banner noise, and never read stdin (a pipe Node leaves open). */
@@ -297,41 +93,6 @@ function explainFailure(tail: string): string {
   if (/Invalid data found|moov atom not found|corrupt|partial file/i.test(tail)) return 'One of the video files is damaged, so ffmpeg could not read it.';
   if (/No such file or directory/i.test(tail)) return 'One of the files ffmpeg needed is missing.';
   return 'ffmpeg stopped with an error while processing the video.';
-}
-
-export interface VideoStreamInfo {
-  codec: string;
-  width: number;
-  height: number;
-  fps: number;
-  pixFmt: string;
-  profile: string | null;
-  timeBase: string;
-  durationSeconds: number | null;
-}
-
-export interface AudioStreamInfo {
-  codec: string;
-  sampleRate: number;
-  channels: number;
-  durationSeconds: number | null;
-  profile: string | null;
-}
-
-export interface MediaInfo {
-  durationSeconds: number;
-  formatName: string;
-  video: VideoStreamInfo | null;
-  audio: AudioStreamInfo | null;
-}
-
-/** MediaInfo plus the facts that decide whether two H.264 streams can be joined without re-encoding. */
-export interface ProbeDetails {
-  info: MediaInfo;
-  /** Container stream id of the video (the MP4 track id), for the concat demuxer's exact_stream_id. */
-  videoStreamId: number | null;
-  /** Hash of the codec extradata (SPS/PPS for H.264): the first clip's is the only one the MP4 keeps. */
-  videoExtradataHash: string | null;
 }
 
 export class Ffmpeg {
@@ -439,6 +200,7 @@ export class Ffmpeg {
       cmd.on('stderr', (line: string) => {
         const p = parseProgressLine(line);
         if (!p) {
+          opts.onLine?.(line);
           if (line.trim()) {
             tail.push(line);
             if (tail.length > STDERR_TAIL) tail.shift();
@@ -492,92 +254,6 @@ export class Ffmpeg {
   }
 
   async probeDetails(file: string, opts: { signal?: AbortSignal } = {}): Promise<ProbeDetails> {
-    const args = ['-v', 'error', '-hide_banner', '-print_format', 'json', '-show_format', '-show_streams', '-show_data_hash', 'CRC32', file.startsWith('-') ? `file:${file}` : file];
-    const { code, stdout, stderr, error } = await runCapture(this.paths.ffprobe, args, opts.signal, 60000);
-    if (opts.signal?.aborted) throw new AppError('Aborted', 'Canceled.');
-    if (error) {
-      const c = (error as { code?: unknown }).code;
-      if (c === 'ENOENT' || c === 'EACCES') throw new AppError('FfmpegMissing', describeSpawnError('ffprobe', this.paths.ffprobe, error), { cause: error });
-      throw new AppError('MediaInvalid', 'Storyreel could not read this video file.', { detail: error.message, cause: error });
-    }
-    if (code !== 0) {
-      throw new AppError('MediaInvalid', 'This file is not a video Storyreel can read; it may be damaged or incomplete.', { detail: `${file}: ${stderr.trim().split('\n').slice(-STDERR_TAIL).join('\n')}` });
-    }
-    try {
-      return parseProbeJson(stdout);
-    } catch (err) {
-      throw new AppError('MediaInvalid', 'Storyreel could not read this video file.', { detail: `${file}: ${err instanceof Error ? err.message : String(err)}`, cause: err });
-    }
+    return probeFile(this.paths.ffprobe, file, opts);
   }
-}
-
-function runCapture(file: string, args: string[], signal: AbortSignal | undefined, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string; error: Error | null }> {
-  return new Promise((resolve) => {
-    const child = spawn(file, args, { windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      if (stderr.length < 65536) stderr += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    let error: Error | null = null;
-    child.on('error', (err) => (error = err));
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, error: error && !signal?.aborted ? error : null });
-    });
-  });
-}
-
-const num = (v: unknown): number | null => {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  return Number.isFinite(n) ? n : null;
-};
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' && v !== 'unknown' ? v : null);
-
-function rate(v: unknown): number | null {
-  const m = typeof v === 'string' ? /^(\d+)\/(\d+)$/.exec(v) : null;
-  if (!m || Number(m[2]) === 0 || Number(m[1]) === 0) return null;
-  return Number(m[1]) / Number(m[2]);
-}
-
-type Json = Record<string, unknown>;
-
-/** Exported for tests; turns `ffprobe -print_format json -show_format -show_streams` output into ProbeDetails. */
-export function parseProbeJson(text: string): ProbeDetails {
-  const data = JSON.parse(text) as { format?: Json; streams?: Json[] };
-  const format = data.format;
-  if (!format) throw new Error('ffprobe printed no format');
-  const streams = Array.isArray(data.streams) ? data.streams : [];
-  // Cover art in MP4/M4A shows up as a one-frame "video" stream; it is not the picture.
-  const v = streams.find((s) => s.codec_type === 'video' && (s.disposition as Json | undefined)?.attached_pic !== 1);
-  const a = streams.find((s) => s.codec_type === 'audio');
-  const video: VideoStreamInfo | null = v
-    ? {
-        codec: str(v.codec_name) ?? 'unknown',
-        width: num(v.width) ?? 0,
-        height: num(v.height) ?? 0,
-        fps: rate(v.avg_frame_rate) ?? rate(v.r_frame_rate) ?? 0,
-        pixFmt: str(v.pix_fmt) ?? 'unknown',
-        profile: str(v.profile),
-        timeBase: str(v.time_base) ?? '',
-        durationSeconds: num(v.duration),
-      }
-    : null;
-  const audio: AudioStreamInfo | null = a
-    ? {
-        codec: str(a.codec_name) ?? 'unknown',
-        sampleRate: num(a.sample_rate) ?? 0,
-        channels: num(a.channels) ?? 0,
-        durationSeconds: num(a.duration),
-        profile: str(a.profile),
-      }
-    : null;
-  const durationSeconds = num(format.duration) ?? Math.max(0, video?.durationSeconds ?? 0, audio?.durationSeconds ?? 0);
-  return {
-    info: { durationSeconds, formatName: str(format.format_name) ?? 'unknown', video, audio },
-    videoStreamId: v ? (num(typeof v.id === 'string' && v.id.startsWith('0x') ? parseInt(v.id, 16) : v.id) ?? null) : null,
-    videoExtradataHash: v ? str(v.extradata_hash) : null,
-  };
 }

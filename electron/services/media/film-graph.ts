@@ -4,6 +4,7 @@
 import type { Transition, TransitionType } from '../../../shared/project.ts';
 import { AUDIO_RATE, type FilmPlan } from '../export/plan.ts';
 import type { FfmpegJob } from './ffmpeg.ts';
+import type { Finisher, SoundSource } from './film-sound.ts';
 
 export const QUALITIES = ['draft', 'standard', 'high'] as const;
 export type Quality = (typeof QUALITIES)[number];
@@ -89,7 +90,7 @@ export function clipVideo(i: number, inSeconds: number, frames: number, canvas: 
  * transition with xfade (picture) and acrossfade (sound) over the overlap, so the film is exactly the
  * sum of the clips minus the overlaps, in frames and in samples.
  */
-export function renderJob(clips: readonly GraphClip[], transitions: readonly Transition[], plan: FilmPlan, output: string, opts: { fit: Fit; quality: Quality; audioFilter?: string }): FfmpegJob {
+export function renderJob(clips: readonly GraphClip[], transitions: readonly Transition[], plan: FilmPlan, output: string, opts: { fit: Fit; quality: Quality; finish?: Finisher | null; videoFilter?: string | null }): FfmpegJob {
   const { fps } = plan.canvas;
   const parts: string[] = [];
   clips.forEach((c, i) => {
@@ -116,12 +117,17 @@ export function renderJob(clips: readonly GraphClip[], transitions: readonly Tra
     v = nv;
     a = na;
   }
-  if (opts.audioFilter) {
-    parts.push(`[${a}]${opts.audioFilter}[aout]`);
-    a = 'aout';
+  if (opts.finish) {
+    const f = opts.finish.graph(a, clips.length);
+    parts.push(...f.parts);
+    a = f.out;
+  }
+  if (opts.videoFilter) {
+    parts.push(`[${v}]${opts.videoFilter}[vout]`);
+    v = 'vout';
   }
   return {
-    inputs: clips.map((c) => ({ path: c.file })),
+    inputs: [...clips.map((c) => ({ path: c.file })), ...(opts.finish?.inputs ?? [])],
     filterComplex: parts.join(';'),
     outputOptions: [
       '-map', `[${v}]`, '-map', `[${a}]`,
@@ -152,6 +158,23 @@ export function joinAudio(labels: readonly string[], transitions: readonly Trans
   return { parts, out: a };
 }
 
+/** The one-pass render's sound alone (its inputs' pictures ignored): what the loudness pass measures. */
+export function renderSound(clips: readonly GraphClip[], transitions: readonly Transition[], plan: FilmPlan): SoundSource {
+  const withSound = clips.filter((c) => c.hasAudio);
+  return {
+    inputs: withSound.map((c) => ({ path: c.file, options: ['-vn'] })),
+    graph: (at) => {
+      let k = at;
+      const parts = clips.map((c, i) => clipAudio(c.hasAudio ? k++ : null, c.in, plan.samples[i]!, `a${i}`));
+      const joined = joinAudio(clips.map((_, i) => `a${i}`), transitions, plan);
+      return { parts: [...parts, ...joined.parts], out: joined.out };
+    },
+  };
+}
+
+/** The film's length in samples: every clip's minus the overlaps. */
+export const filmSamples = (plan: FilmPlan): number => plan.samples.reduce((a, b) => a + b, 0) - plan.overlapSamples.reduce((a, b) => a + b, 0);
+
 /**
  * The copy path's sound, one stem per clip that has no cached stem yet: each clip's sound made exactly its
  * picture's length in samples, written as 32-bit float WAV (no encoder delay, no clipping), all in one
@@ -174,13 +197,16 @@ export function stemsJob(clips: ReadonlyArray<{ file: string; hasAudio: boolean;
 }
 
 /** The copy path's final job: the pictures copied via one concat list, the stems via another, AAC once. */
-export function copyJob(videoList: string, stemList: string, totalSeconds: number, output: string, quality: Quality): FfmpegJob {
+export function copyJob(videoList: string, stemList: string, totalSeconds: number, output: string, quality: Quality, finish?: Finisher | null): FfmpegJob {
+  const f = finish?.graph('1:a:0', 2);
   return {
     inputs: [
       { path: videoList, options: ['-f', 'concat', '-safe', '0'] },
       { path: stemList, options: ['-f', 'concat', '-safe', '0'] },
+      ...(finish?.inputs ?? []),
     ],
-    outputOptions: ['-map', '0:v:0', '-map', '1:a:0', '-c:v', 'copy', ...audioOutputOptions(quality), ...FINISH],
+    ...(f ? { filterComplex: f.parts.join(';') } : {}),
+    outputOptions: ['-map', '0:v:0', '-map', f ? `[${f.out}]` : '1:a:0', '-c:v', 'copy', ...audioOutputOptions(quality), ...FINISH],
     output,
     totalSeconds,
   };

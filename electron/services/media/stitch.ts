@@ -8,7 +8,9 @@ import { parseSize, type Transition } from '../../../shared/project.ts';
 import { planFilm, type FilmPlan, type PlanClip } from '../export/plan.ts';
 import { containedFile, relativePosix } from '../fsutil.ts';
 import type { Ffmpeg, FfmpegJob, MediaInfo, ProbeDetails, RunOptions } from './ffmpeg.ts';
-import { concatQuote, copyJob, renderJob, type Fit, type Quality } from './film-graph.ts';
+import { captionFilter, type BurnCue } from './film-captions.ts';
+import { concatQuote, copyJob, filmSamples, renderJob, renderSound, type Fit, type Quality } from './film-graph.ts';
+import { checkMusic, prepareFinish, wantsFinish, type SoundFinish } from './film-sound.ts';
 import { fileKey, hashFile, ProbeCache } from './probe-cache.ts';
 import { planWindowed, stems, type WindowedRender } from './windowed.ts';
 
@@ -130,6 +132,12 @@ export interface ExportOptions extends RunOptions {
   quality?: Quality;
   /** How a film that cannot be copied is rendered: windows around transitions (needs cacheDir), or one pass. Default: windowed when it can. */
   render?: 'windowed' | 'single';
+  /** Loudness target and music bed (film-sound.ts); none: the clips' sound as it is. */
+  sound?: SoundFinish;
+  /** Captions drawn onto the picture, timed on the film's clock (the sidecars' cues); forces a one-pass render. */
+  burnCaptions?: readonly BurnCue[];
+  /** drawtext's preferred font for burned-in captions (the bundled one when packaged). */
+  fontFile?: string | null;
   /** Called once the plan is known, before anything is encoded. */
   onPlan?: (plan: FilmPlan) => void;
 }
@@ -205,6 +213,14 @@ async function containClips(projectDir: string, clips: readonly ExportClip[]): P
   return out;
 }
 
+/** The plan's words for what is done to the sound. */
+function soundPlan(sound: SoundFinish): string {
+  const parts: string[] = [];
+  if (sound.music) parts.push(`a music bed (${path.basename(sound.music)}) laid under the film and ducked under the clips' own sound`);
+  if (sound.loudness != null) parts.push(`loudness measured, then brought to ${sound.loudness} LUFS, true peak −1 dBTP (two passes)`);
+  return `sound: ${parts.join('; ')}`;
+}
+
 /** A hidden partial export: `.<film>.mp4.<8 hex>.part` (what projects/leftovers.ts also sweeps). */
 const PARTIAL_EXPORT = /^\..+\.[0-9a-f]{8}\.part(?:\.ffconcat)?$/;
 /** Partial files this process is writing now: never stale, whatever their age. */
@@ -249,26 +265,43 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
 
   const inspected = await inspectAll(ff, clips, cache, signal);
   await cache.save().catch(() => {});
+  if (opts.sound?.music) await checkMusic(ff, opts.sound.music, signal);
   const planClips: PlanClip[] = inspected.map((c, i) => {
     const from = Math.min(c.seconds, Math.max(0, clips[i]!.in ?? 0));
     return { label: `scene ${i + 1}`, in: from, out: Math.min(c.seconds, Math.max(from, clips[i]!.out ?? c.seconds)), whole: c.seconds, details: c };
   });
-  const plan = planFilm(planClips, opts.transitions ?? [], frame, opts.aspect && (frame.width !== parseSize(size).width || frame.height !== parseSize(size).height) ? { forceRender: `the ${opts.aspect} preset` } : {});
+  const burn = opts.burnCaptions?.length ? opts.burnCaptions : null;
+  const forced = [
+    ...(opts.aspect && (frame.width !== parseSize(size).width || frame.height !== parseSize(size).height) ? [`the ${opts.aspect} preset`] : []),
+    // Captions drawn on the picture change every frame they cover, and their times cross the takes' edges.
+    ...(burn ? ['captions burned into the picture'] : []),
+  ];
+  const plan = planFilm(planClips, opts.transitions ?? [], frame, forced.length ? { forceRender: forced.join(' and ') } : {});
   let windowed: WindowedRender | null = null;
-  if (plan.kind === 'render' && opts.cacheDir && opts.render !== 'single') {
+  if (plan.kind === 'render' && opts.cacheDir && opts.render !== 'single' && !burn) {
     const stemClips = inspected.map((c, i) => ({ file: c.file, hash: c.hash, in: planClips[i]!.in, info: c.info }));
-    windowed = await planWindowed(ff, stemClips, opts.transitions ?? [], plan, opts.cacheDir, { fit: opts.fit ?? 'fit', quality, why: plan.segments.map((s) => s.reason) });
+    windowed = await planWindowed(ff, stemClips, opts.transitions ?? [], plan, opts.cacheDir, { fit: opts.fit ?? 'fit', quality, why: plan.segments.map((s) => s.reason), sound: opts.sound });
     if (windowed) {
       plan.segments = windowed.segments;
       plan.reason = plan.reason.replace('rendered in one pass', `${windowed.reason},`);
     }
   }
+  if (wantsFinish(opts.sound)) plan.reason += `; ${soundPlan(opts.sound!)}`;
   opts.onPlan?.(plan);
 
   // Hidden names next to `out`: the rename at the end stays on one filesystem, so it is atomic.
   const temp = path.join(outDir, `.${path.basename(out)}.${randomBytes(4).toString('hex')}.part`);
   const work = await mkdtemp(path.join(tmpdir(), 'storyreel-export-'));
   writing.add(temp);
+  // A loudness target adds a first pass over the sound alone: a quarter of the bar on the fast path,
+  // where the sound is most of the work, a tenth when the picture is encoded too.
+  const measureShare = opts.sound?.loudness != null ? (plan.kind === 'copy' ? 0.25 : 0.1) : 0;
+  // While measuring, the time left is not known (the pass after it is longer); then it is that pass's own.
+  const staged = (from: number, share: number, eta: boolean): RunOptions => ({
+    ...(signal ? { signal } : {}),
+    onProgress: (p) => opts.onProgress?.({ ...p, fraction: from + p.fraction * share, etaSeconds: eta ? p.etaSeconds : null }),
+  });
+  const stages = { measure: staged(0, measureShare, false), make: measureShare ? staged(measureShare, 1 - measureShare, true) : opts };
   try {
     let job: FfmpegJob | null;
     if (windowed) {
@@ -283,12 +316,16 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
       const stemList = ['ffconcat version 1.0', ...stemFiles.map((f) => `file ${concatQuote(f)}`), ''].join('\n');
       await writeFile(path.join(work, 'video.ffconcat'), videoList, 'utf8');
       await writeFile(path.join(work, 'sound.ffconcat'), stemList, 'utf8');
-      job = copyJob(path.join(work, 'video.ffconcat'), path.join(work, 'sound.ffconcat'), plan.totalSeconds, temp, quality);
+      const soundList = path.join(work, 'sound.ffconcat');
+      const finish = await prepareFinish(ff, { inputs: [{ path: soundList, options: ['-f', 'concat', '-safe', '0'] }], graph: (at) => ({ parts: [], out: `${at}:a:0` }) }, opts.sound, filmSamples(plan), stages.measure);
+      job = copyJob(path.join(work, 'video.ffconcat'), soundList, plan.totalSeconds, temp, quality, finish);
     } else {
       const graphClips = inspected.map((c, i) => ({ file: c.file, in: planClips[i]!.in, hasAudio: c.info.audio !== null }));
-      job = renderJob(graphClips, opts.transitions ?? [], plan, temp, { fit: opts.fit ?? 'fit', quality });
+      const finish = await prepareFinish(ff, renderSound(graphClips, opts.transitions ?? [], plan), opts.sound, filmSamples(plan), stages.measure);
+      const videoFilter = burn ? await captionFilter(burn, frame, work, opts.fontFile) : null;
+      job = renderJob(graphClips, opts.transitions ?? [], plan, temp, { fit: opts.fit ?? 'fit', quality, finish, videoFilter });
     }
-    if (job) await ff.run(job, opts);
+    if (job) await ff.run(job, stages.make);
     const info = await ff.probe(temp, signal ? { signal } : {});
     const problem = checkResult(info, frame.width, frame.height, plan.totalSeconds);
     if (problem) throw new AppError('MediaInvalid', 'The exported film came out incomplete, so Storyreel did not keep it.', { detail: problem });

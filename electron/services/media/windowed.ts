@@ -14,7 +14,8 @@ import type { Transition } from '../../../shared/project.ts';
 import { TRANSITION_LABELS } from '../../../shared/transitions.ts';
 import { AUDIO_RATE, type FilmPlan, type PlanSegment } from '../export/plan.ts';
 import type { Ffmpeg, FfmpegJob, MediaInfo, RunOptions } from './ffmpeg.ts';
-import { audioOutputOptions, clipVideo, concatQuote, FINISH, joinAudio, stemsJob, videoOutputOptions, XFADE, type Fit, type Quality } from './film-graph.ts';
+import { audioOutputOptions, clipVideo, concatQuote, filmSamples, FINISH, joinAudio, stemsJob, videoOutputOptions, XFADE, type Fit, type Quality } from './film-graph.ts';
+import { prepareFinish, type SoundFinish } from './film-sound.ts';
 
 export interface StemClip {
   file: string;
@@ -94,7 +95,7 @@ export interface WindowedRender {
  * The windowed render of `plan`, or null when it cannot be made (a take too short to have a body
  * between its transitions, or no content hash to key the cache by): then the one-pass render is used.
  */
-export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], transitions: readonly Transition[], plan: FilmPlan, cacheDir: string, o: { fit: Fit; quality: Quality; why: readonly string[] }): Promise<WindowedRender | null> {
+export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], transitions: readonly Transition[], plan: FilmPlan, cacheDir: string, o: { fit: Fit; quality: Quality; why: readonly string[]; sound?: SoundFinish | undefined }): Promise<WindowedRender | null> {
   const { fps, width, height } = plan.canvas;
   // Half a second: exact in a concat list at 24, 30, 50 and 60 fps; a second at 25.
   const gop = fps % 2 === 0 ? fps / 2 : fps;
@@ -209,12 +210,18 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
       const listFile = path.join(cacheDir, `.join-${randomBytes(6).toString('hex')}.ffconcat`);
       await writeFile(listFile, `${list.join('\n')}\n`, 'utf8');
       try {
-        const audio = joinAudio(stemFiles.map((_, i) => `${i + 1}:a:0`), transitions, plan);
+        const sound = { inputs: stemFiles.map((f) => ({ path: f })), graph: (at: number) => joinAudio(stemFiles.map((_, i) => `${at + i}:a:0`), transitions, plan) };
+        // The loudness pass runs while the bar shows the windows done; the join then completes it.
+        const finish = await prepareFinish(ff, sound, o.sound, filmSamples(plan), opts.signal ? { signal: opts.signal } : {});
+        const audio = sound.graph(1);
+        const finished = finish?.graph(audio.out, 1 + stemFiles.length);
+        const parts = [...audio.parts, ...(finished?.parts ?? [])];
+        const out = finished?.out ?? audio.out;
         await ff.run(
           {
-            inputs: [{ path: listFile, options: ['-f', 'concat', '-safe', '0'] }, ...stemFiles.map((f) => ({ path: f }))],
-            filterComplex: audio.parts.length ? audio.parts.join(';') : `[1:a:0]anull[ja0]`,
-            outputOptions: ['-map', '0:v:0', '-map', `[${audio.parts.length ? audio.out : 'ja0'}]`, '-c:v', 'copy', ...audioOutputOptions(o.quality), ...FINISH],
+            inputs: [{ path: listFile, options: ['-f', 'concat', '-safe', '0'] }, ...sound.inputs, ...(finish?.inputs ?? [])],
+            filterComplex: parts.length ? parts.join(';') : `[1:a:0]anull[ja0]`,
+            outputOptions: ['-map', '0:v:0', '-map', `[${parts.length ? out : 'ja0'}]`, '-c:v', 'copy', ...audioOutputOptions(o.quality), ...FINISH],
             output,
             totalSeconds: plan.totalSeconds,
           },

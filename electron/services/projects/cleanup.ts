@@ -1,11 +1,13 @@
 // "Clean up unused media": files under media/ that nothing in the project refers to any more (takes and
 // thumbnails of deleted scenes, replaced reference images). Conservative on purpose: a file is kept when any
 // value in project.json names it, when it shares its base name with one that is named (a take's thumbnail or
-// last frame), or when its name carries the id of a job that is not finished (a paid job is never lost).
+// last frame), when its name carries the id of a job that is not finished (a paid job is never lost), or
+// when it is a music bed chosen for exports (media/music/: the creator's own file, named by the window only).
 // The window is shown the list and its size first; removal takes only files that are still unused then.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Project } from '../../../shared/project.ts';
+import { MUSIC_DIR } from '../export/music.ts';
 import { MEDIA_DIR } from './store.ts';
 
 export interface UnusedFile {
@@ -45,7 +47,7 @@ export async function findUnusedMedia(dir: string, project: Project, activeJobId
   const files: UnusedFile[] = [];
   await walk(dir, MEDIA_DIR, files);
   return files
-    .filter((f) => !named.has(f.path) && !namedBases.has(baseOf(f.path)) && !activeJobIds.some((id) => f.path.includes(id)))
+    .filter((f) => !named.has(f.path) && !namedBases.has(baseOf(f.path)) && !activeJobIds.some((id) => f.path.includes(id)) && !f.path.startsWith(`${MUSIC_DIR}/`))
     .sort((a, b) => a.path.localeCompare(b.path));
 }
 

@@ -1,4 +1,5 @@
 // Export the film: enabled once every scene has a chosen take; shows progress, ETA, and the result.
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ExportSnapshot } from '../../../shared/jobs.ts';
 import { chosenTakeOf } from '../../../shared/project.ts';
@@ -8,6 +9,7 @@ import { describeAppError } from '../lib/errors.ts';
 import { formatClock, formatEta, formatPercent, joinForDisplay, listScenes } from '../lib/format.ts';
 import { useStore } from '../store.ts';
 import { ConformPackageButton } from './ConformPackageButton.tsx';
+import { choicesOf, ExportOptions, NO_OPTIONS } from './ExportOptions.tsx';
 import { StaleWarnings } from './StaleFlag.tsx';
 import { ErrorText, Icon, ProgressBar } from './ui.tsx';
 
@@ -23,6 +25,8 @@ export function ExportPanel() {
   const sceneCount = useStore((s) => s.view?.project.scenes.length ?? 0);
   const ffmpegOk = useStore((s) => s.info?.ffmpeg.ok ?? true);
   const running = current?.state === 'running';
+  const captions = useStore((s) => (s.view?.project.scenes ?? []).filter((sc) => sc.caption?.trim()).length);
+  const [options, setOptions] = useState(NO_OPTIONS);
 
   let blocker: string | null = null;
   if (sceneCount === 0) blocker = 'Add scenes and generate them first.';
@@ -34,13 +38,14 @@ export function ExportPanel() {
       <h2 id="export-title" className="panel-title">
         Export
       </h2>
+      <ExportOptions value={options} onChange={setOptions} disabled={running} captions={captions} />
       <button
         type="button"
         className="btn btn-primary btn-block"
         data-testid="export-start"
         disabled={running || blocker !== null}
         aria-describedby={blocker ? 'export-blocker' : undefined}
-        onClick={() => void startExport()}
+        onClick={() => void startExport(choicesOf(options))}
       >
         <Icon name="film" />
         {current?.state === 'done' ? 'Export again' : 'Export MP4'}

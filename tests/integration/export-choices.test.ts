@@ -1,0 +1,88 @@
+// The window's export choices through main's door (dispatch, the same as Electron IPC): a music bed picked
+// in main's dialog is copied into media/music/ and used by name; a loudness target outside the offered
+// ones, an unknown caption mode, or a music path outside the project's media/ are refused before any
+// export starts; burned captions and a loudness target reach the film.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
+import { dispatch } from '../../electron/services/dispatch.ts';
+import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
+import { conformFixture } from '../helpers/conform-fixture.ts';
+
+const exec = promisify(execFile);
+const paths = resolveFfmpeg({ env: process.env });
+const root = await mkdtemp(path.join(tmpdir(), 'storyreel-export-choices-'));
+let app: Storyreel | undefined;
+after(async () => {
+  await app?.shutdown();
+  await rm(root, { recursive: true, force: true });
+});
+
+test('export choices from the window: music picked in main, bad values refused at the door, the film made as chosen', async () => {
+  const dir = path.join(root, 'harbour');
+  await conformFixture(dir);
+  const song = path.join(root, 'Harbour Song.mp3');
+  await exec(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=300:d=3:sample_rate=44100', song]);
+  const picks: Array<string | null> = [path.join(root, 'notes.txt'), song];
+  app = new Storyreel({
+    version: 'test',
+    ffmpeg: paths,
+    settings: new MemorySettings(),
+    secrets: new EnvSecrets({}),
+    log: () => undefined,
+    owner: 'test',
+    dialogs: { pickFolder: async () => null, pickImage: async () => null, pickAudio: async () => picks.shift() ?? null, reveal: async () => false },
+  });
+  await app.openProject(dir);
+  const handlers = app.handlers();
+
+  const notAudio = await dispatch(handlers, 'exports.pickMusic', {});
+  assert.equal(notAudio.ok, false);
+  assert.match(!notAudio.ok ? notAudio.error.message : '', /A music bed must be an audio file .*notes\.txt is not one/);
+  const picked = await dispatch(handlers, 'exports.pickMusic', {});
+  assert.ok(picked.ok, JSON.stringify(picked));
+  const music = picked.value as { file: string; name: string; seconds: number };
+  assert.match(music.file, /^media\/music\/[0-9a-z]+\/Harbour Song\.mp3$/);
+  assert.equal(music.name, 'Harbour Song.mp3');
+  assert.ok(Math.abs(music.seconds - 3) < 0.1);
+  assert.deepEqual(await readdir(path.dirname(path.join(dir, music.file))), ['Harbour Song.mp3']);
+
+  const refused: Array<[unknown, RegExp]> = [
+    [{ loudness: -5 }, /Invalid request to exports\.start: loudness/],
+    [{ captions: 'both' }, /Invalid request to exports\.start: captions/],
+    [{ music: '../../outside.mp3' }, /The music bed is no longer in the project/],
+    [{ music: 'project.json' }, /The music bed is no longer in the project/],
+    [{ volume: 11 }, /Invalid request to exports\.start/],
+  ];
+  for (const [payload, message] of refused) {
+    const r = await dispatch(handlers, 'exports.start', payload);
+    assert.equal(r.ok, false, JSON.stringify(payload));
+    assert.match(!r.ok ? r.error.message : '', message, JSON.stringify(payload));
+  }
+  assert.deepEqual(app.exports().list(), [], 'no export was started');
+
+  const started = await dispatch(handlers, 'exports.start', { loudness: -16, music: music.file, captions: 'burn' });
+  assert.ok(started.ok, JSON.stringify(started));
+  const done = await app.waitExport((started.value as { id: string }).id);
+  assert.equal(done.state, 'done', JSON.stringify(done.error));
+  assert.match(done.planReason ?? '', /because of captions burned into the picture/);
+  assert.match(done.planReason ?? '', /a music bed \(Harbour Song\.mp3\) laid under the film/);
+  assert.match(done.planReason ?? '', /brought to -16 LUFS/);
+  const film = path.join(dir, done.outputFile!);
+  const { stderr } = await exec(paths.ffmpeg, ['-hide_banner', '-nostdin', '-i', film, '-map', '0:a:0', '-af', 'ebur128', '-f', 'null', '-']);
+  const lufs = Number(/Integrated loudness:\s*\n\s*I:\s*(-?[\d.]+) LUFS/.exec(stderr)?.[1]);
+  assert.ok(Math.abs(lufs - -16) <= 1, `film is ${lufs} LUFS`);
+
+  const srt = await dispatch(handlers, 'exports.start', { captions: 'srt' });
+  assert.ok(srt.ok);
+  const second = await app.waitExport((srt.value as { id: string }).id);
+  assert.equal(second.state, 'done');
+  const stem = path.basename(second.outputFile!, '.mp4');
+  const beside = (await readdir(path.join(dir, 'exports'))).filter((f) => f.startsWith(stem)).sort();
+  assert.deepEqual(beside, [`${stem}.mp4`, `${stem}.srt`, `${stem}.vtt`]);
+});
