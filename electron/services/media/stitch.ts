@@ -132,6 +132,8 @@ export interface ExportOptions extends RunOptions {
   render?: 'windowed' | 'single';
   /** Called once the plan is known, before anything is encoded. */
   onPlan?: (plan: FilmPlan) => void;
+  /** Where the time went, stage by stage (one line each), for the export log. */
+  log?: (line: string) => void;
 }
 
 export interface ExportResult {
@@ -296,7 +298,8 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
     await rename(temp, out);
     return { path: plan.kind === 'copy' ? 'fast' : 'normalize', info, plan };
   } catch (err) {
-    await rm(temp, { force: true });
+    // A failed clean-up must not hide why the export failed (a folder replaced by a file fails both).
+    await rm(temp, { force: true }).catch(() => {});
     throw err;
   } finally {
     writing.delete(temp);
