@@ -50,12 +50,15 @@ export async function exportCommand(args: string[]): Promise<number> {
   }
 
   const projectDir = path.resolve(dir);
-  const [{ readProject }, { defaultExportPath, filmOf }, { exportFilm }, { Ffmpeg, resolveFfmpeg }, { createLog }] = await Promise.all([
+  const [{ readProject }, { defaultExportPath, filmOf }, { exportFilm }, { Ffmpeg, resolveFfmpeg }, { createLog }, { recordExport }, { cutOf }, { newId, relativePosix }] = await Promise.all([
     import('../services/projects/store.ts'),
     import('../services/export/film.ts'),
     import('../services/media/stitch.ts'),
     import('../services/media/ffmpeg.ts'),
     import('../services/log.ts'),
+    import('../services/export/history.ts'),
+    import('../../shared/export-history.ts'),
+    import('../services/fsutil.ts'),
   ]);
   const abort = new AbortController();
   let interrupted = false;
@@ -84,6 +87,7 @@ export async function exportCommand(args: string[]): Promise<number> {
       fit: values.fill ? 'fill' : 'fit',
       quality: quality as (typeof QUALITIES)[number],
       signal: abort.signal,
+      log,
       onPlan: (plan) => {
         say(`Plan: ${plan.reason}.`);
         for (const s of plan.segments) say(`  scene ${s.scene}: ${s.path} — ${s.reason}`);
@@ -96,6 +100,9 @@ export async function exportCommand(args: string[]): Promise<number> {
         say(`  export ${pct}%${p.etaSeconds ? ` (about ${Math.ceil(p.etaSeconds)} s left)` : ''}`);
       },
     });
+    // Listed in the app's past exports with the cut it came from (a film outside the project folder too).
+    const file = relativePosix(projectDir, out);
+    await recordExport(projectDir, { id: newId('export'), file, finishedAt: new Date().toISOString(), seconds: result.info.durationSeconds, preset: { size: project.size, aspect: preset ?? null, fit: values.fill ? 'fill' : 'fit', quality }, cut: cutOf(project) }).catch((err: unknown) => log(`could not record the export in exports.json: ${String(err)}`));
     say(`Wrote ${out} (${result.info.durationSeconds.toFixed(2)} s, ${result.info.video?.width}x${result.info.video?.height}, ${result.path === 'fast' ? 'picture stream-copied' : 'rendered'}).`);
     return 0;
   } catch (err) {

@@ -249,8 +249,10 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
   const outDir = path.dirname(out);
   await removeStaleParts(outDir);
 
+  const checking = Date.now();
   const inspected = await inspectAll(ff, clips, cache, signal);
   await cache.save().catch(() => {});
+  opts.log?.(`checks of ${clips.length} takes: ${((Date.now() - checking) / 1000).toFixed(1)} s`);
   const planClips: PlanClip[] = inspected.map((c, i) => {
     const from = Math.min(c.seconds, Math.max(0, clips[i]!.in ?? 0));
     return { label: `scene ${i + 1}`, in: from, out: Math.min(c.seconds, Math.max(from, clips[i]!.out ?? c.seconds)), whole: c.seconds, details: c };

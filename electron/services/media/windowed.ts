@@ -58,11 +58,16 @@ interface Piece {
 /**
  * Pieces encoded per ffmpeg process: one process per take would spend more on starting ffmpeg than on
  * encoding a short take, and a few x264 encoders at once keep both cores busy; more would hold many
- * frames in memory at once (a film of 200 takes never opens 200 inputs).
+ * frames in memory at once (a film of 200 takes never opens 200 inputs). Windows (a second or so each)
+ * are batched alike: each of them opens two inputs, and eleven 720p encoders in one process held 1.4 GB.
  */
 const BATCH = 4;
-/** Windows are a second or so each: a dozen per process cost little memory and save a start-up each. */
-const WINDOW_BATCH = 12;
+const WINDOW_BATCH = 4;
+/**
+ * x264 threads per encoder when several run in one process: the encoders of a batch already keep the
+ * cores busy, and each frame thread holds frames of its own (its default is 1.5 per core).
+ */
+const BATCH_THREADS = 2;
 
 /** Several jobs as one ffmpeg with several outputs: inputs renumbered, graphs joined. */
 function batched(jobs: ReadonlyArray<(at: number) => FfmpegJob>): FfmpegJob {
@@ -87,7 +92,8 @@ export interface WindowedRender {
   segments: PlanSegment[];
   /** Replaces "rendered in one pass" in the plan's reason. */
   reason: string;
-  run(output: string, opts: RunOptions): Promise<void>;
+  /** `log` gets one line: where the time went, and what earlier exports' cache saved. */
+  run(output: string, opts: RunOptions & { log?: ((line: string) => void) | undefined }): Promise<void>;
 }
 
 /**
@@ -122,7 +128,7 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
       job: (out, at) => ({
         inputs: [{ path: c.file }],
         filterComplex: `${clipVideo(at, c.in, plan.frames[i]!, plan.canvas, o.fit)}`,
-        outputOptions: ['-map', `[v${at}]`, '-an', ...videoOutputOptions(o.quality, fps, gop), '-bf', '0', '-map_metadata', '-1', '-f', 'mp4'],
+        outputOptions: ['-map', `[v${at}]`, '-an', ...videoOutputOptions(o.quality, fps, gop), '-bf', '0', '-threads', String(BATCH_THREADS), '-map_metadata', '-1', '-f', 'mp4'],
         output: out,
         totalSeconds: plan.frames[i]! / fps,
       }),
@@ -147,7 +153,7 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
         filterComplex:
           `[${at}:v:0]setpts=PTS-STARTPTS,trim=end_frame=${tail},setpts=N/(${fps}*TB),settb=1/${fps}[l${at}];[${at + 1}:v:0]trim=end_frame=${head},setpts=N/(${fps}*TB),settb=1/${fps}[r${at}];` +
           `[l${at}][r${at}]xfade=transition=${XFADE[t.type]}:duration=${ov(b) / fps}:offset=${(tail - ov(b)) / fps}[w${at}]`,
-        outputOptions: ['-map', `[w${at}]`, '-an', ...videoOutputOptions(o.quality, fps, gop), '-bf', '0', '-map_metadata', '-1', '-f', 'mp4'],
+        outputOptions: ['-map', `[w${at}]`, '-an', ...videoOutputOptions(o.quality, fps, gop), '-bf', '0', '-threads', String(BATCH_THREADS), '-map_metadata', '-1', '-f', 'mp4'],
         output: out,
         totalSeconds: frames / fps,
       }),
@@ -171,57 +177,98 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
       : 'each take conformed once (kept for the next export) and joined by stream copy',
     async run(output, opts) {
       const pieces = [...conformed, ...windows.values()].filter((p) => p.made);
-      // Progress by frames encoded, the final join counted as a tenth of the film.
-      const total = pieces.reduce((s, p) => s + p.frames, 0) + plan.totalSeconds * fps * 0.1;
+      // Progress by frames encoded, the final join counted as a twentieth of the film.
+      const total = pieces.reduce((s, p) => s + p.frames, 0) + plan.totalSeconds * fps * 0.05;
       let done = 0;
       const stage = (frames: number): RunOptions => ({
         ...(opts.signal ? { signal: opts.signal } : {}),
         onProgress: (p) => opts.onProgress?.({ ...p, fraction: Math.min(1, (done + p.fraction * frames) / total), etaSeconds: null }),
       });
-      // Conformed takes first (windows are cut from them), two at a time on separate cores' worth of x264.
-      const groups = [{ pieces: conformed.filter((p) => p.made), size: BATCH }, { pieces: [...windows.values()].filter((p) => p.made), size: WINDOW_BATCH }];
-      for (const { pieces: group, size } of groups) {
-        for (let from = 0; from < group.length; from += size) {
-          const batch = group.slice(from, from + size);
-          await Promise.all(batch.map((p) => mkdir(path.dirname(p.file), { recursive: true })));
-          const temps = batch.map((p) => `${p.file}.${randomBytes(4).toString('hex')}.tmp`);
-          const frames = batch.reduce((s, p) => s + p.frames, 0);
-          try {
-            await ff.run(batched(batch.map((p, k) => (at: number) => p.job(temps[k]!, at))), stage(frames));
-            for (const [k, p] of batch.entries()) await rename(temps[k]!, p.file);
-          } finally {
-            await Promise.all(temps.map((t) => rm(t, { force: true })));
-          }
-          done += frames;
+      const timings: string[] = [];
+      const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+        const t0 = Date.now();
+        try {
+          return await work();
+        } finally {
+          timings.push(`${name} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
         }
-      }
-      const stemFiles = await stems(ff, clips, plan, path.join(cacheDir, 'stems'), opts);
-      const t = (frames: number): string => (frames / fps).toFixed(6);
-      const list = ['ffconcat version 1.0'];
-      clips.forEach((_, i) => {
-        const body = bodies[i]!;
-        list.push(`file ${concatQuote(conformed[i]!.file)}`, `inpoint ${t(body.from)}`);
-        if (body.to < plan.frames[i]!) list.push(`outpoint ${t(body.to)}`);
-        list.push(`duration ${t(body.to - body.from)}`);
-        const w = windows.get(i);
-        if (w) list.push(`file ${concatQuote(w.file)}`, `duration ${t(w.frames)}`);
-      });
-      const listFile = path.join(cacheDir, `.join-${randomBytes(6).toString('hex')}.ffconcat`);
-      await writeFile(listFile, `${list.join('\n')}\n`, 'utf8');
-      try {
-        const audio = joinAudio(stemFiles.map((_, i) => `${i + 1}:a:0`), transitions, plan);
+      };
+      // The sound does not wait for the picture: its stems, joins and one AAC encode run alongside.
+      const soundFile = path.join(cacheDir, `.sound-${randomBytes(6).toString('hex')}.m4a`);
+      const sound = timed('sound (stems, joins, AAC) alongside', async () => {
+        const stemFiles = await stems(ff, clips, plan, path.join(cacheDir, 'stems'), opts);
+        const audio = joinAudio(stemFiles.map((_, i) => `${i}:a:0`), transitions, plan);
         await ff.run(
           {
-            inputs: [{ path: listFile, options: ['-f', 'concat', '-safe', '0'] }, ...stemFiles.map((f) => ({ path: f }))],
-            filterComplex: audio.parts.length ? audio.parts.join(';') : `[1:a:0]anull[ja0]`,
-            outputOptions: ['-map', '0:v:0', '-map', `[${audio.parts.length ? audio.out : 'ja0'}]`, '-c:v', 'copy', ...audioOutputOptions(o.quality), ...FINISH],
-            output,
-            totalSeconds: plan.totalSeconds,
+            inputs: stemFiles.map((f) => ({ path: f })),
+            filterComplex: audio.parts.length ? audio.parts.join(';') : `[0:a:0]anull[ja0]`,
+            outputOptions: ['-map', `[${audio.parts.length ? audio.out : 'ja0'}]`, ...audioOutputOptions(o.quality), '-map_metadata', '-1', '-f', 'mp4'],
+            output: soundFile,
+            totalSeconds: 0,
           },
-          stage(plan.totalSeconds * fps * 0.1),
+          opts.signal ? { signal: opts.signal } : {},
         );
+      });
+      // Settled at once: a failure of the picture must not leave the sound's rejection unheard.
+      const soundDone = sound.then(
+        () => null,
+        (err: unknown) => err,
+      );
+      const listFile = path.join(cacheDir, `.join-${randomBytes(6).toString('hex')}.ffconcat`);
+      try {
+        // Conformed takes first (windows are cut from them), a few per process.
+        const groups = [
+          { name: 'conform', pieces: conformed.filter((p) => p.made), size: BATCH },
+          { name: 'windows', pieces: [...windows.values()].filter((p) => p.made), size: WINDOW_BATCH },
+        ];
+        for (const { name, pieces: group, size } of groups) {
+          if (!group.length) continue;
+          await timed(`${name} (${group.length} encoded)`, async () => {
+            for (let from = 0; from < group.length; from += size) {
+              const batch = group.slice(from, from + size);
+              await Promise.all(batch.map((p) => mkdir(path.dirname(p.file), { recursive: true })));
+              const temps = batch.map((p) => `${p.file}.${randomBytes(4).toString('hex')}.tmp`);
+              const frames = batch.reduce((s, p) => s + p.frames, 0);
+              try {
+                await ff.run(batched(batch.map((p, k) => (at: number) => p.job(temps[k]!, at))), stage(frames));
+                for (const [k, p] of batch.entries()) await rename(temps[k]!, p.file);
+              } finally {
+                await Promise.all(temps.map((t) => rm(t, { force: true })));
+              }
+              done += frames;
+            }
+          });
+        }
+        const soundError = await soundDone;
+        if (soundError) throw soundError;
+        const t = (frames: number): string => (frames / fps).toFixed(6);
+        const list = ['ffconcat version 1.0'];
+        clips.forEach((_, i) => {
+          const body = bodies[i]!;
+          list.push(`file ${concatQuote(conformed[i]!.file)}`, `inpoint ${t(body.from)}`);
+          if (body.to < plan.frames[i]!) list.push(`outpoint ${t(body.to)}`);
+          list.push(`duration ${t(body.to - body.from)}`);
+          const w = windows.get(i);
+          if (w) list.push(`file ${concatQuote(w.file)}`, `duration ${t(w.frames)}`);
+        });
+        await writeFile(listFile, `${list.join('\n')}\n`, 'utf8');
+        await timed('join (stream copy)', () =>
+          ff.run(
+            {
+              inputs: [{ path: listFile, options: ['-f', 'concat', '-safe', '0'] }, { path: soundFile }],
+              outputOptions: ['-map', '0:v:0', '-map', '1:a:0', '-c', 'copy', ...FINISH],
+              output,
+              totalSeconds: plan.totalSeconds,
+            },
+            stage(plan.totalSeconds * fps * 0.05),
+          ),
+        );
+        const reused = conformed.filter((p) => !p.made).length;
+        const reusedWindows = [...windows.values()].filter((p) => !p.made).length;
+        opts.log?.(`windowed render: ${timings.join(', ')}; kept from earlier exports: ${reused} of ${conformed.length} conformed takes, ${reusedWindows} of ${windows.size} windows`);
       } finally {
-        await rm(listFile, { force: true });
+        await soundDone;
+        await Promise.all([rm(listFile, { force: true }), rm(soundFile, { force: true })]);
       }
     },
   };
