@@ -60,9 +60,11 @@ interface Piece {
  * encoding a short take, and a few x264 encoders at once keep both cores busy; more would hold many
  * frames in memory at once (a film of 200 takes never opens 200 inputs). Windows (a second or so each)
  * are batched alike: each of them opens two inputs, and eleven 720p encoders in one process held 1.4 GB.
+ * Three, not four: with the sound made alongside, four 720p encoders took a 48-take export (the CLI and
+ * its ffmpeg processes together) to 607 MB, over the 600 MB it may hold (`npm run bench -- export`).
  */
-const BATCH = 4;
-const WINDOW_BATCH = 4;
+const BATCH = 3;
+const WINDOW_BATCH = 3;
 /**
  * x264 threads per encoder when several run in one process: the encoders of a batch already keep the
  * cores busy, and each frame thread holds frames of its own (its default is 1.5 per core).
