@@ -35,16 +35,22 @@ export async function stems(ff: Ffmpeg, clips: readonly StemClip[], plan: FilmPl
     if (await exists(files[i]!)) continue;
     missing.push({ file: c.file, hasAudio: c.info.audio !== null, in: c.in, samples: plan.samples[i]!, final: files[i]!, out: `${files[i]!}.${randomBytes(4).toString('hex')}.tmp` });
   }
-  if (missing.length) {
-    try {
-      await ff.run(stemsJob(missing), opts.signal ? { signal: opts.signal } : {});
-      for (const m of missing) await rename(m.out, m.final);
-    } finally {
-      await Promise.all(missing.map((m) => rm(m.out, { force: true })));
+  try {
+    // A dozen takes per ffmpeg: each input holds what it read while probing, so 48 at once grew the
+    // export's memory with the length of the film.
+    for (let from = 0; from < missing.length; from += STEM_BATCH) {
+      const batch = missing.slice(from, from + STEM_BATCH);
+      await ff.run(stemsJob(batch), opts.signal ? { signal: opts.signal } : {});
+      for (const m of batch) await rename(m.out, m.final);
     }
+  } finally {
+    await Promise.all(missing.map((m) => rm(m.out, { force: true })));
   }
   return files;
 }
+
+/** Takes whose sound is cut into stems by one ffmpeg. */
+const STEM_BATCH = 12;
 
 interface Piece {
   /** The cached file this piece is (or will be) in. */
