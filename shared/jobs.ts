@@ -55,7 +55,8 @@ export const JobSnapshotSchema = z.object({
 });
 export type JobSnapshot = z.infer<typeof JobSnapshotSchema>;
 
-export const EXPORT_STATES = ['running', 'done', 'failed', 'canceled'] as const;
+/** 'queued': asked for while another export of the project runs; it starts when that one ends. */
+export const EXPORT_STATES = ['queued', 'running', 'done', 'failed', 'canceled'] as const;
 export const ExportSnapshotSchema = z.object({
   id: z.string(),
   state: z.enum(EXPORT_STATES),
@@ -73,5 +74,7 @@ export const ExportSnapshotSchema = z.object({
   plan: z.array(z.object({ scene: z.number(), path: z.enum(['copy', 'window', 'conform']), reason: z.string() })).optional(),
   /** One line: why the film is made this way. */
   planReason: z.string().optional(),
+  /** While queued: 1 = next to start. */
+  queuePosition: z.number().int().positive().optional(),
 });
 export type ExportSnapshot = z.infer<typeof ExportSnapshotSchema>;

@@ -19,13 +19,16 @@ export async function exportCommand(args: string[]): Promise<number> {
   }
   const { toAppErrorShape, NEXT_STEP } = await import('../../shared/errors.ts');
   const projectDir = path.resolve(flags.dir);
-  const [{ readProject }, { defaultExportPath, filmOf, writeCaptionSidecars }, { exportFilm }, { Ffmpeg, resolveFfmpeg }, { createLog }, { captionCues }] = await Promise.all([
+  const [{ readProject }, { defaultExportPath, filmOf, writeCaptionSidecars }, { exportFilm }, { Ffmpeg, resolveFfmpeg }, { createLog }, { captionCues }, { recordExport }, { cutOf }, { newId, relativePosix }] = await Promise.all([
     import('../services/projects/store.ts'),
     import('../services/export/film.ts'),
     import('../services/media/stitch.ts'),
     import('../services/media/ffmpeg.ts'),
     import('../services/log.ts'),
     import('../services/export/interchange/captions.ts'),
+    import('../services/export/history.ts'),
+    import('../../shared/export-history.ts'),
+    import('../services/fsutil.ts'),
   ]);
   const abort = new AbortController();
   let interrupted = false;
@@ -58,6 +61,7 @@ export async function exportCommand(args: string[]): Promise<number> {
       sound: { loudness: flags.loudness, music: flags.music },
       ...(flags.captions === 'burn' ? { burnCaptions: cues } : {}),
       signal: abort.signal,
+      log,
       onPlan: (plan) => {
         say(`Plan: ${plan.reason}.`);
         for (const s of plan.segments) say(`  scene ${s.scene}: ${s.path} — ${s.reason}`);
@@ -70,6 +74,9 @@ export async function exportCommand(args: string[]): Promise<number> {
         say(`  export ${pct}%${p.etaSeconds ? ` (about ${Math.ceil(p.etaSeconds)} s left)` : ''}`);
       },
     });
+    // Listed in the app's past exports with the cut it came from (a film outside the project folder too).
+    const file = relativePosix(projectDir, out);
+    await recordExport(projectDir, { id: newId('export'), file, finishedAt: new Date().toISOString(), seconds: result.info.durationSeconds, preset: { size: project.size, aspect: flags.preset ?? null, fit: flags.fit, quality: flags.quality }, cut: cutOf(project) }).catch((err: unknown) => log(`could not record the export in exports.json: ${String(err)}`));
     say(`Wrote ${out} (${result.info.durationSeconds.toFixed(2)} s, ${result.info.video?.width}x${result.info.video?.height}, ${result.path === 'fast' ? 'picture stream-copied' : 'rendered'}).`);
     if (flags.captions === 'srt' && cues.length) {
       const written = await writeCaptionSidecars(project, timeline, out);

@@ -42,6 +42,8 @@ export interface ExportEntry {
   snapshot: ExportSnapshot;
   abort: AbortController;
   done: Promise<void>;
+  /** Where the film goes (absolute), so two exports asked for in the same second get two names. */
+  out: string;
 }
 
 export interface SessionDeps {

@@ -66,6 +66,8 @@ function keepSelection(selected: string | null, view: ProjectView): string | nul
 
 let toastSeq = 0;
 const MAX_TOASTS = 4;
+/** How far along an export's states are; an event never moves one back. */
+const EXPORT_STAGE: Record<ProjectExport['state'], number> = { queued: 0, running: 1, done: 2, failed: 2, canceled: 2 };
 
 export const useStore = create<StoreState>()((set) => ({
   ready: false,
@@ -120,7 +122,8 @@ export const useStore = create<StoreState>()((set) => ({
     set((s) => {
       if (snapshot.projectId !== s.view?.project.id) return {};
       const cur = s.exports[snapshot.id];
-      if (cur && cur.state !== 'running' && snapshot.state === 'running') return {};
+      // An export only moves forward (queued → running → done/failed/canceled); a late event is dropped.
+      if (cur && EXPORT_STAGE[snapshot.state] < EXPORT_STAGE[cur.state]) return {};
       return { exports: { ...s.exports, [snapshot.id]: snapshot } };
     }),
 

@@ -1,6 +1,7 @@
 // The contract's call groups for the work itself: app, project, scenes, takes, jobs, exports.
 import { z } from 'zod';
 import { ProjectChangeSchema } from '../change.ts';
+import { PastExportSchema } from '../export-history.ts';
 import { ExportChoicesSchema, MusicPickSchema } from '../export-options.ts';
 import { MAX_PROMPT_CHARS, SizeSchema } from '../project.ts';
 import { call, DeriveInput, Id, Ids, None, ScenePatch, ScorePatchSchema, TrimInput } from './inputs.ts';
@@ -108,6 +109,8 @@ exports: {
   pickMusic: call(None, MusicPickSchema.nullable()),
   cancel: call(z.object({ exportId: Id }).strict(), ProjectExportSchema),
   list: call(None, z.array(ProjectExportSchema)),
+  /** Films exported before (newest first), each with the cut it was made from, to compare with the cut now. */
+  history: call(None, z.array(PastExportSchema)),
   /** Shows the exported file in the system's file manager (Electron only). */
   reveal: call(z.object({ exportId: Id }).strict(), z.object({ ok: z.boolean() })),
   /**

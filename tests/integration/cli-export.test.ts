@@ -87,6 +87,12 @@ test('storyreel export prints the plan and progress, honours trims and a transit
   assert.match(changed.stdout, /scene 3: conform — crossfade from scene 2: conformed once/);
   const lengths = await Promise.all(['again.mp4', 'changed.mp4'].map(async (f) => Number((await exec(paths.ffprobe, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', path.join(dir, f)])).stdout)));
   assert.ok(lengths.every((l) => Math.abs(l - 3) < 1 / 30 + 0.001), lengths.join(', '));
+  // Each film is recorded with the cut it came from, newest first, for the app's past exports; the log
+  // says where the time went.
+  const history = JSON.parse(await readFile(path.join(dir, '.storyreel', 'exports.json'), 'utf8')) as { exports: Array<{ file: string; preset: { quality: string }; cut: { scenes: Array<{ in: number; out: number; transition: string }> } }> };
+  assert.deepEqual(history.exports.map((e) => e.file), ['changed.mp4', 'again.mp4', `exports/${files[0]}`]);
+  assert.deepEqual(history.exports[0]!.cut.scenes.map((s) => [s.in, s.out, s.transition]), [[0, 1, 'cut'], [0.5, 2, 'crossfade 0.5'], [0, 1, 'cut']]);
+  assert.match(await readFile(path.join(dir, '.storyreel', 'logs', 'cli.log'), 'utf8'), /windowed render: .*conform \(1 encoded\) [\d.]+ s, .*windows \(1 encoded\) [\d.]+ s, .*join \(stream copy\) [\d.]+ s; kept from earlier exports: 2 of 3 conformed takes, 0 of 1 windows/);
 });
 
 test('storyreel export names the scene whose take is damaged and writes nothing; a too-long transition says the most it can be', async () => {

@@ -32,6 +32,7 @@ export function exportHandlers(ctx: HandlerContext): Handlers['exports'] {
       const { session, service } = open();
       return service.list().map((e) => session.scoped(e));
     },
+    history: async () => open().service.history(),
     reveal: async ({ exportId }) => {
       const file = open().service.outputPath(exportId);
       return { ok: (await ctx.dialogs?.reveal(file)) ?? false };

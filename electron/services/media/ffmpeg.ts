@@ -91,6 +91,7 @@ function explainFailure(tail: string): string {
   if (/No space left on device/i.test(tail)) return 'The disk is full. Free some space and try again.';
   if (/Permission denied|Operation not permitted/i.test(tail)) return 'Storyreel is not allowed to read or write one of the files.';
   if (/Invalid data found|moov atom not found|corrupt|partial file/i.test(tail)) return 'One of the video files is damaged, so ffmpeg could not read it.';
+  if (/\.part: (?:Not a directory|No such file or directory|Is a directory)/i.test(tail)) return 'ffmpeg could not write the film: the folder it goes to is gone or is not a folder. Check the exports folder and export again.';
   if (/No such file or directory/i.test(tail)) return 'One of the files ffmpeg needed is missing.';
   return 'ffmpeg stopped with an error while processing the video.';
 }

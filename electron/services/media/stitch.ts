@@ -140,6 +140,8 @@ export interface ExportOptions extends RunOptions {
   fontFile?: string | null;
   /** Called once the plan is known, before anything is encoded. */
   onPlan?: (plan: FilmPlan) => void;
+  /** Where the time went, stage by stage (one line each), for the export log. */
+  log?: (line: string) => void;
 }
 
 export interface ExportResult {
@@ -263,8 +265,10 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
   const outDir = path.dirname(out);
   await removeStaleParts(outDir);
 
+  const checking = Date.now();
   const inspected = await inspectAll(ff, clips, cache, signal);
   await cache.save().catch(() => {});
+  opts.log?.(`checks of ${clips.length} takes: ${((Date.now() - checking) / 1000).toFixed(1)} s`);
   if (opts.sound?.music) await checkMusic(ff, opts.sound.music, signal);
   const planClips: PlanClip[] = inspected.map((c, i) => {
     const from = Math.min(c.seconds, Math.max(0, clips[i]!.in ?? 0));
@@ -333,7 +337,8 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
     await rename(temp, out);
     return { path: plan.kind === 'copy' ? 'fast' : 'normalize', info, plan };
   } catch (err) {
-    await rm(temp, { force: true });
+    // A failed clean-up must not hide why the export failed (a folder replaced by a file fails both).
+    await rm(temp, { force: true }).catch(() => {});
     throw err;
   } finally {
     writing.delete(temp);

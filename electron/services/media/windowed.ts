@@ -36,16 +36,22 @@ export async function stems(ff: Ffmpeg, clips: readonly StemClip[], plan: FilmPl
     if (await exists(files[i]!)) continue;
     missing.push({ file: c.file, hasAudio: c.info.audio !== null, in: c.in, samples: plan.samples[i]!, final: files[i]!, out: `${files[i]!}.${randomBytes(4).toString('hex')}.tmp` });
   }
-  if (missing.length) {
-    try {
-      await ff.run(stemsJob(missing), opts.signal ? { signal: opts.signal } : {});
-      for (const m of missing) await rename(m.out, m.final);
-    } finally {
-      await Promise.all(missing.map((m) => rm(m.out, { force: true })));
+  try {
+    // A dozen takes per ffmpeg: each input holds what it read while probing, so 48 at once grew the
+    // export's memory with the length of the film.
+    for (let from = 0; from < missing.length; from += STEM_BATCH) {
+      const batch = missing.slice(from, from + STEM_BATCH);
+      await ff.run(stemsJob(batch), opts.signal ? { signal: opts.signal } : {});
+      for (const m of batch) await rename(m.out, m.final);
     }
+  } finally {
+    await Promise.all(missing.map((m) => rm(m.out, { force: true })));
   }
   return files;
 }
+
+/** Takes whose sound is cut into stems by one ffmpeg. */
+const STEM_BATCH = 12;
 
 interface Piece {
   /** The cached file this piece is (or will be) in. */
@@ -59,11 +65,18 @@ interface Piece {
 /**
  * Pieces encoded per ffmpeg process: one process per take would spend more on starting ffmpeg than on
  * encoding a short take, and a few x264 encoders at once keep both cores busy; more would hold many
- * frames in memory at once (a film of 200 takes never opens 200 inputs).
+ * frames in memory at once (a film of 200 takes never opens 200 inputs). Windows (a second or so each)
+ * are batched alike: each of them opens two inputs, and eleven 720p encoders in one process held 1.4 GB.
+ * Three, not four: with the sound made alongside, four 720p encoders took a 48-take export (the CLI and
+ * its ffmpeg processes together) to 607 MB, over the 600 MB it may hold (`npm run bench -- export`).
  */
-const BATCH = 4;
-/** Windows are a second or so each: a dozen per process cost little memory and save a start-up each. */
-const WINDOW_BATCH = 12;
+const BATCH = 3;
+const WINDOW_BATCH = 3;
+/**
+ * x264 threads per encoder when several run in one process: the encoders of a batch already keep the
+ * cores busy, and each frame thread holds frames of its own (its default is 1.5 per core).
+ */
+const BATCH_THREADS = 2;
 
 /** Several jobs as one ffmpeg with several outputs: inputs renumbered, graphs joined. */
 function batched(jobs: ReadonlyArray<(at: number) => FfmpegJob>): FfmpegJob {
@@ -88,7 +101,8 @@ export interface WindowedRender {
   segments: PlanSegment[];
   /** Replaces "rendered in one pass" in the plan's reason. */
   reason: string;
-  run(output: string, opts: RunOptions): Promise<void>;
+  /** `log` gets one line: where the time went, and what earlier exports' cache saved. */
+  run(output: string, opts: RunOptions & { log?: ((line: string) => void) | undefined }): Promise<void>;
 }
 
 /**
@@ -123,7 +137,7 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
       job: (out, at) => ({
         inputs: [{ path: c.file }],
         filterComplex: `${clipVideo(at, c.in, plan.frames[i]!, plan.canvas, o.fit)}`,
-        outputOptions: ['-map', `[v${at}]`, '-an', ...videoOutputOptions(o.quality, fps, gop), '-bf', '0', '-map_metadata', '-1', '-f', 'mp4'],
+        outputOptions: ['-map', `[v${at}]`, '-an', ...videoOutputOptions(o.quality, fps, gop), '-bf', '0', '-threads', String(BATCH_THREADS), '-map_metadata', '-1', '-f', 'mp4'],
         output: out,
         totalSeconds: plan.frames[i]! / fps,
       }),
@@ -148,7 +162,7 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
         filterComplex:
           `[${at}:v:0]setpts=PTS-STARTPTS,trim=end_frame=${tail},setpts=N/(${fps}*TB),settb=1/${fps}[l${at}];[${at + 1}:v:0]trim=end_frame=${head},setpts=N/(${fps}*TB),settb=1/${fps}[r${at}];` +
           `[l${at}][r${at}]xfade=transition=${XFADE[t.type]}:duration=${ov(b) / fps}:offset=${(tail - ov(b)) / fps}[w${at}]`,
-        outputOptions: ['-map', `[w${at}]`, '-an', ...videoOutputOptions(o.quality, fps, gop), '-bf', '0', '-map_metadata', '-1', '-f', 'mp4'],
+        outputOptions: ['-map', `[w${at}]`, '-an', ...videoOutputOptions(o.quality, fps, gop), '-bf', '0', '-threads', String(BATCH_THREADS), '-map_metadata', '-1', '-f', 'mp4'],
         output: out,
         totalSeconds: frames / fps,
       }),
@@ -172,63 +186,103 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
       : 'each take conformed once (kept for the next export) and joined by stream copy',
     async run(output, opts) {
       const pieces = [...conformed, ...windows.values()].filter((p) => p.made);
-      // Progress by frames encoded, the final join counted as a tenth of the film.
-      const total = pieces.reduce((s, p) => s + p.frames, 0) + plan.totalSeconds * fps * 0.1;
+      // Progress by frames encoded, the final join counted as a twentieth of the film.
+      const total = pieces.reduce((s, p) => s + p.frames, 0) + plan.totalSeconds * fps * 0.05;
       let done = 0;
       const stage = (frames: number): RunOptions => ({
         ...(opts.signal ? { signal: opts.signal } : {}),
         onProgress: (p) => opts.onProgress?.({ ...p, fraction: Math.min(1, (done + p.fraction * frames) / total), etaSeconds: null }),
       });
-      // Conformed takes first (windows are cut from them), two at a time on separate cores' worth of x264.
-      const groups = [{ pieces: conformed.filter((p) => p.made), size: BATCH }, { pieces: [...windows.values()].filter((p) => p.made), size: WINDOW_BATCH }];
-      for (const { pieces: group, size } of groups) {
-        for (let from = 0; from < group.length; from += size) {
-          const batch = group.slice(from, from + size);
-          await Promise.all(batch.map((p) => mkdir(path.dirname(p.file), { recursive: true })));
-          const temps = batch.map((p) => `${p.file}.${randomBytes(4).toString('hex')}.tmp`);
-          const frames = batch.reduce((s, p) => s + p.frames, 0);
-          try {
-            await ff.run(batched(batch.map((p, k) => (at: number) => p.job(temps[k]!, at))), stage(frames));
-            for (const [k, p] of batch.entries()) await rename(temps[k]!, p.file);
-          } finally {
-            await Promise.all(temps.map((t) => rm(t, { force: true })));
-          }
-          done += frames;
+      const timings: string[] = [];
+      const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+        const t0 = Date.now();
+        try {
+          return await work();
+        } finally {
+          timings.push(`${name} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
         }
-      }
-      const stemFiles = await stems(ff, clips, plan, path.join(cacheDir, 'stems'), opts);
-      const t = (frames: number): string => (frames / fps).toFixed(6);
-      const list = ['ffconcat version 1.0'];
-      clips.forEach((_, i) => {
-        const body = bodies[i]!;
-        list.push(`file ${concatQuote(conformed[i]!.file)}`, `inpoint ${t(body.from)}`);
-        if (body.to < plan.frames[i]!) list.push(`outpoint ${t(body.to)}`);
-        list.push(`duration ${t(body.to - body.from)}`);
-        const w = windows.get(i);
-        if (w) list.push(`file ${concatQuote(w.file)}`, `duration ${t(w.frames)}`);
-      });
-      const listFile = path.join(cacheDir, `.join-${randomBytes(6).toString('hex')}.ffconcat`);
-      await writeFile(listFile, `${list.join('\n')}\n`, 'utf8');
-      try {
-        const sound = { inputs: stemFiles.map((f) => ({ path: f })), graph: (at: number) => joinAudio(stemFiles.map((_, i) => `${at + i}:a:0`), transitions, plan) };
-        // The loudness pass runs while the bar shows the windows done; the join then completes it.
-        const finish = await prepareFinish(ff, sound, o.sound, filmSamples(plan), opts.signal ? { signal: opts.signal } : {});
-        const audio = sound.graph(1);
-        const finished = finish?.graph(audio.out, 1 + stemFiles.length);
+      };
+      // The sound does not wait for the picture: its stems, joins, loudness pass and one AAC encode run alongside.
+      const soundFile = path.join(cacheDir, `.sound-${randomBytes(6).toString('hex')}.m4a`);
+      const sound = timed('sound (stems, joins, AAC) alongside', async () => {
+        const stemFiles = await stems(ff, clips, plan, path.join(cacheDir, 'stems'), opts);
+        const mix = { inputs: stemFiles.map((f) => ({ path: f })), graph: (at: number) => joinAudio(stemFiles.map((_, i) => `${at + i}:a:0`), transitions, plan) };
+        // A loudness target measures the joined mix first (film-sound.ts); the encode then applies one linear gain.
+        const finish = await prepareFinish(ff, mix, o.sound, filmSamples(plan), opts.signal ? { signal: opts.signal } : {});
+        const audio = mix.graph(0);
+        const finished = finish?.graph(audio.out, stemFiles.length);
         const parts = [...audio.parts, ...(finished?.parts ?? [])];
-        const out = finished?.out ?? audio.out;
         await ff.run(
           {
-            inputs: [{ path: listFile, options: ['-f', 'concat', '-safe', '0'] }, ...sound.inputs, ...(finish?.inputs ?? [])],
-            filterComplex: parts.length ? parts.join(';') : `[1:a:0]anull[ja0]`,
-            outputOptions: ['-map', '0:v:0', '-map', `[${parts.length ? out : 'ja0'}]`, '-c:v', 'copy', ...audioOutputOptions(o.quality), ...FINISH],
-            output,
-            totalSeconds: plan.totalSeconds,
+            inputs: [...mix.inputs, ...(finish?.inputs ?? [])],
+            filterComplex: parts.length ? parts.join(';') : `[0:a:0]anull[ja0]`,
+            outputOptions: ['-map', `[${parts.length ? (finished?.out ?? audio.out) : 'ja0'}]`, ...audioOutputOptions(o.quality), '-map_metadata', '-1', '-f', 'mp4'],
+            output: soundFile,
+            totalSeconds: 0,
           },
-          stage(plan.totalSeconds * fps * 0.1),
+          opts.signal ? { signal: opts.signal } : {},
         );
+      });
+      // Settled at once: a failure of the picture must not leave the sound's rejection unheard.
+      const soundDone = sound.then(
+        () => null,
+        (err: unknown) => err,
+      );
+      const listFile = path.join(cacheDir, `.join-${randomBytes(6).toString('hex')}.ffconcat`);
+      try {
+        // Conformed takes first (windows are cut from them), a few per process.
+        const groups = [
+          { name: 'conform', pieces: conformed.filter((p) => p.made), size: BATCH },
+          { name: 'windows', pieces: [...windows.values()].filter((p) => p.made), size: WINDOW_BATCH },
+        ];
+        for (const { name, pieces: group, size } of groups) {
+          if (!group.length) continue;
+          await timed(`${name} (${group.length} encoded)`, async () => {
+            for (let from = 0; from < group.length; from += size) {
+              const batch = group.slice(from, from + size);
+              await Promise.all(batch.map((p) => mkdir(path.dirname(p.file), { recursive: true })));
+              const temps = batch.map((p) => `${p.file}.${randomBytes(4).toString('hex')}.tmp`);
+              const frames = batch.reduce((s, p) => s + p.frames, 0);
+              try {
+                await ff.run(batched(batch.map((p, k) => (at: number) => p.job(temps[k]!, at))), stage(frames));
+                for (const [k, p] of batch.entries()) await rename(temps[k]!, p.file);
+              } finally {
+                await Promise.all(temps.map((t) => rm(t, { force: true })));
+              }
+              done += frames;
+            }
+          });
+        }
+        const soundError = await soundDone;
+        if (soundError) throw soundError;
+        const t = (frames: number): string => (frames / fps).toFixed(6);
+        const list = ['ffconcat version 1.0'];
+        clips.forEach((_, i) => {
+          const body = bodies[i]!;
+          list.push(`file ${concatQuote(conformed[i]!.file)}`, `inpoint ${t(body.from)}`);
+          if (body.to < plan.frames[i]!) list.push(`outpoint ${t(body.to)}`);
+          list.push(`duration ${t(body.to - body.from)}`);
+          const w = windows.get(i);
+          if (w) list.push(`file ${concatQuote(w.file)}`, `duration ${t(w.frames)}`);
+        });
+        await writeFile(listFile, `${list.join('\n')}\n`, 'utf8');
+        await timed('join (stream copy)', () =>
+          ff.run(
+            {
+              inputs: [{ path: listFile, options: ['-f', 'concat', '-safe', '0'] }, { path: soundFile }],
+              outputOptions: ['-map', '0:v:0', '-map', '1:a:0', '-c', 'copy', ...FINISH],
+              output,
+              totalSeconds: plan.totalSeconds,
+            },
+            stage(plan.totalSeconds * fps * 0.05),
+          ),
+        );
+        const reused = conformed.filter((p) => !p.made).length;
+        const reusedWindows = [...windows.values()].filter((p) => !p.made).length;
+        opts.log?.(`windowed render: ${timings.join(', ')}; kept from earlier exports: ${reused} of ${conformed.length} conformed takes, ${reusedWindows} of ${windows.size} windows`);
       } finally {
-        await rm(listFile, { force: true });
+        await soundDone;
+        await Promise.all([rm(listFile, { force: true }), rm(soundFile, { force: true })]);
       }
     },
   };

@@ -19,7 +19,7 @@ export function choicesOf(v: ExportOptionsValue): ExportChoices {
   return { loudness: v.loudness ?? null, music: v.music?.file ?? null, captions: v.burnCaptions ? 'burn' : 'none' };
 }
 
-export function ExportOptions({ value, onChange, disabled, captions }: { value: ExportOptionsValue; onChange: (v: ExportOptionsValue) => void; disabled: boolean; captions: number }) {
+export function ExportOptions({ value, onChange, disabled, captions }: { value: ExportOptionsValue; onChange: (v: ExportOptionsValue) => void; disabled?: boolean; captions: number }) {
   const choose = async () => {
     const picked = await pickMusic();
     if (picked) onChange({ ...value, music: picked });

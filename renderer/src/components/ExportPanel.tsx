@@ -1,26 +1,34 @@
-// Export the film: enabled once every scene has a chosen take; shows progress, ETA, and the result.
-import { useState } from 'react';
+// Export the film: enabled once every scene has a chosen take; the sound and caption choices; progress, ETA,
+// the exports waiting their turn (each can be canceled), the result or why it failed, and the films exported before.
+import { useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ExportSnapshot } from '../../../shared/jobs.ts';
 import { chosenTakeOf } from '../../../shared/project.ts';
 import { cancelExport, revealExport, startExport } from '../actions.ts';
 import { getApi } from '../api.ts';
 import { describeAppError } from '../lib/errors.ts';
+import { failureDetail } from '../lib/export-failure.ts';
 import { formatClock, formatEta, formatPercent, joinForDisplay, listScenes } from '../lib/format.ts';
 import { useStore } from '../store.ts';
 import { ConformPackageButton } from './ConformPackageButton.tsx';
 import { choicesOf, ExportOptions, NO_OPTIONS } from './ExportOptions.tsx';
+import { PastExports } from './PastExports.tsx';
 import { StaleWarnings } from './StaleFlag.tsx';
-import { ErrorText, Icon, ProgressBar } from './ui.tsx';
+import { Icon, ProgressBar } from './ui.tsx';
 
-function latestExport(exports: Record<string, ExportSnapshot>): ExportSnapshot | null {
+/** The export to show: the one running, else the latest asked for that is not waiting. */
+function currentExport(exports: Record<string, ExportSnapshot>): ExportSnapshot | null {
   let best: ExportSnapshot | null = null;
-  for (const e of Object.values(exports)) if (!best || e.startedAt > best.startedAt) best = e;
+  for (const e of Object.values(exports)) {
+    if (e.state === 'running') return e;
+    if (e.state !== 'queued' && (!best || e.startedAt > best.startedAt)) best = e;
+  }
   return best;
 }
 
 export function ExportPanel() {
-  const current = useStore((s) => latestExport(s.exports));
+  const current = useStore((s) => currentExport(s.exports));
+  const queued = useStore(useShallow((s) => Object.values(s.exports).filter((e) => e.state === 'queued').sort((a, b) => (a.queuePosition ?? 0) - (b.queuePosition ?? 0))));
   const missing = useStore(useShallow((s) => (s.view?.project.scenes ?? []).flatMap((sc, i) => (chosenTakeOf(sc) ? [] : [i + 1]))));
   const sceneCount = useStore((s) => s.view?.project.scenes.length ?? 0);
   const ffmpegOk = useStore((s) => s.info?.ffmpeg.ok ?? true);
@@ -38,17 +46,18 @@ export function ExportPanel() {
       <h2 id="export-title" className="panel-title">
         Export
       </h2>
-      <ExportOptions value={options} onChange={setOptions} disabled={running} captions={captions} />
+      {/* Open while one runs: the choices go with the export asked for next (it queues). */}
+      <ExportOptions value={options} onChange={setOptions} captions={captions} />
       <button
         type="button"
         className="btn btn-primary btn-block"
         data-testid="export-start"
-        disabled={running || blocker !== null}
+        disabled={blocker !== null}
         aria-describedby={blocker ? 'export-blocker' : undefined}
         onClick={() => void startExport(choicesOf(options))}
       >
         <Icon name="film" />
-        {current?.state === 'done' ? 'Export again' : 'Export MP4'}
+        {running ? 'Queue another export' : current?.state === 'done' ? 'Export again' : 'Export MP4'}
       </button>
       <StaleWarnings />
       {blocker && !running && (
@@ -57,7 +66,9 @@ export function ExportPanel() {
         </p>
       )}
       {current && <ExportStatus snapshot={current} />}
+      {queued.length > 0 && <ExportQueue queued={queued} />}
       <ConformPackageButton disabled={blocker !== null} />
+      <PastExports />
     </section>
   );
 }
@@ -107,19 +118,60 @@ function ExportStatus({ snapshot }: { snapshot: ExportSnapshot }) {
       </div>
     );
   }
-  if (snapshot.state === 'failed') {
-    const shown = describeAppError(snapshot.error);
-    if (!shown) return null;
-    return (
-      <div className="export-status" role="alert" data-testid="export-error">
-        {bar}
-        <div className="export-failed">
-          <ErrorText message={`The export failed: ${shown.message}`} nextStep={shown.nextStep} detail={shown.detail} />
-        </div>
-      </div>
-    );
-  }
+  if (snapshot.state === 'failed') return <ExportFailure snapshot={snapshot} bar={bar} />;
   return null;
+}
+
+const ordinal = (n: number): string => (n === 1 ? 'next' : `${n}${n === 2 ? 'nd' : n === 3 ? 'rd' : 'th'} in line`);
+
+/** Exports asked for while one runs: each waits its turn and can be taken out of the queue. */
+function ExportQueue({ queued }: { queued: ExportSnapshot[] }) {
+  return (
+    <ul className="export-queue" aria-label="Exports waiting their turn" data-testid="export-queue">
+      {queued.map((e) => (
+        <li key={e.id} className="export-queued" data-testid="export-queued" data-position={e.queuePosition}>
+          <span>
+            Waiting · <strong>{e.queuePosition ? ordinal(e.queuePosition) : 'in line'}</strong> · {formatClock(e.totalSeconds)} film
+          </span>
+          <div className="spacer" />
+          <button type="button" className="btn btn-sm btn-ghost" data-testid="export-queued-cancel" onClick={() => void cancelExport(e.id)}>
+            Cancel
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Why an export failed, in words; ffmpeg's command line and its last lines behind "Details". */
+function ExportFailure({ snapshot, bar }: { snapshot: ExportSnapshot; bar: ReactNode }) {
+  const shown = describeAppError(snapshot.error);
+  if (!shown) return null;
+  const detail = failureDetail(shown.detail);
+  // A message that already says what to do (a second sentence) needs no generic next step after it.
+  const next = /[.!?]\s+\S/.test(shown.message) ? '' : shown.nextStep;
+  return (
+    <div className="export-status" role="alert" data-testid="export-error">
+      {bar}
+      <div className="export-failed error-text">
+        <p className="error-message">The export failed: {shown.message}</p>
+        {next && <p className="error-next">{next}</p>}
+        {detail && (
+          <details className="export-failure-detail" data-testid="export-error-details">
+            <summary>Details</summary>
+            <p className="export-failure-label">{detail.command ? 'What ffmpeg said last' : 'What went wrong'}</p>
+            <pre data-testid="export-error-lines">{detail.lines.join('\n')}</pre>
+            {detail.command && (
+              <>
+                <p className="export-failure-label">The ffmpeg command (to run it again in a terminal)</p>
+                <pre data-testid="export-error-command">{detail.command}</pre>
+              </>
+            )}
+          </details>
+        )}
+      </div>
+    </div>
+  );
 }
 
 const PATH_LABEL = { copy: 'copied', window: 'window', conform: 're-encoded' } as const;
