@@ -117,5 +117,5 @@ test('in the app: "Conform package for editors…" writes the package under expo
   assert.ok(((await done.textContent()) ?? '').includes(folder));
   assert.deepEqual(revealed, [path.join(projectDir, 'exports', folder, 'README.txt')]);
   await fs.mkdir(SHOTS, { recursive: true });
-  await page.getByRole('region', { name: 'Export' }).screenshot({ path: path.join(SHOTS, 'conform-package-button.png') });
+  await page.getByRole('region', { name: 'Export', exact: true }).screenshot({ path: path.join(SHOTS, 'conform-package-button.png') });
 });

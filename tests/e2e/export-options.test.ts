@@ -44,7 +44,7 @@ test('the export panel offers loudness, a music bed and burned-in captions, and 
   // Tall enough for the whole panel with the finished export and its plan open.
   win = await openWindow(app, { viewport: { width: 1280, height: 1500 } });
   const { page } = win;
-  const panel = page.getByRole('region', { name: 'Export' });
+  const panel = page.getByRole('region', { name: 'Export', exact: true });
 
   await panel.getByTestId('export-loudness').selectOption('-16');
   await panel.getByTestId('export-music-pick').click();
