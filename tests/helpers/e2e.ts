@@ -25,18 +25,27 @@ export interface WindowOptions {
   extraArgs?: string[];
   /** Count console errors as page errors too. */
   consoleErrors?: boolean;
+  /** Runs on the new page before it loads the window, e.g. to watch every reply from the first request on. */
+  beforeLoad?: (page: Page) => void;
+}
+
+/** Debian's Chromium, headless, quiet: for a page that is not the app's window (a file drawn for a screenshot). */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...extraArgs] });
 }
 
 export async function openWindow(app: Storyreel, opts: WindowOptions = {}): Promise<OpenedWindow> {
   assert.ok(existsSync(path.resolve('dist-renderer-bridge', 'index.html')), 'dist-renderer-bridge is not built (npx vite build --mode bridge)');
-  assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
+  assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
   await fs.mkdir(SHOTS, { recursive: true });
   const bridge = await startBridge(app, { staticDir: path.resolve('dist-renderer-bridge') });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...(opts.extraArgs ?? [])] });
+  const browser = await launchChromium(opts.extraArgs);
   const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   if (opts.consoleErrors) page.on('console', (m) => void (m.type() === 'error' && pageErrors.push(m.text())));
+  opts.beforeLoad?.(page);
   await page.goto(bridge.pageUrl);
   return {
     bridge,
