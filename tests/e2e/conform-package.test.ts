@@ -2,28 +2,26 @@
 // and the captions, rendered in Chromium from the package on disk (no app involved) to
 // test-results/screenshots/conform-package.png.
 import assert from 'node:assert/strict';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { chromium, type Browser } from 'playwright';
+import type { Browser } from 'playwright';
 import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
 import { writeConformPackage } from '../../electron/services/export/interchange/package.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { readProject } from '../../electron/services/projects/store.ts';
 import { buildTimeline } from '../../shared/timeline.ts';
-import { startBridge, type Bridge } from '../bridge/server.ts';
 import { conformFixture } from '../helpers/conform-fixture.ts';
+import { launchChromium, openWindow, SHOTS, type OpenedWindow } from '../helpers/e2e.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results', 'screenshots');
 let browser: Browser | undefined;
 let root: string | undefined;
 let app: Storyreel | undefined;
-let bridge: Bridge | undefined;
+let win: OpenedWindow | undefined;
 after(async () => {
   await browser?.close();
-  await bridge?.close();
+  await win?.close();
   await app?.shutdown();
   if (root) await fs.rm(root, { recursive: true, force: true });
 });
@@ -36,7 +34,6 @@ const colour = (name: string) => (name.endsWith('.mp4') ? '#f59f58' : name.endsW
 const size = (bytes: number) => (bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${bytes} B`);
 
 test('a conform package folder, as an editor sees it: the files, the EDL and the captions', async () => {
-  assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-conform-shot-'));
   const projectDir = path.join(root, 'harbour');
   await conformFixture(projectDir);
@@ -78,7 +75,7 @@ test('a conform package folder, as an editor sees it: the files, the EDL and the
   const page = path.join(root, 'listing.html');
   await fs.writeFile(page, html);
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  browser = await launchChromium();
   const tab = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   await tab.goto(`file://${page}`);
   assert.equal(await tab.getByTestId('entry').count(), 1 + result.files.length);
@@ -88,8 +85,6 @@ test('a conform package folder, as an editor sees it: the files, the EDL and the
 });
 
 test('in the app: "Conform package for editors…" writes the package under exports/ and says where', async () => {
-  const STATIC = path.resolve('dist-renderer-bridge');
-  assert.ok(existsSync(path.join(STATIC, 'index.html')), 'dist-renderer-bridge is not built (npx vite build --mode bridge)');
   root ??= await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-conform-shot-'));
   const projectDir = path.join(root, 'in-app');
   await conformFixture(projectDir);
@@ -104,10 +99,8 @@ test('in the app: "Conform package for editors…" writes the package under expo
     dialogs: { pickFolder: async () => null, pickImage: async () => null, reveal: async (file) => (revealed.push(file), true) },
   });
   await app.openProject(projectDir);
-  bridge = await startBridge(app, { staticDir: STATIC });
-  browser ??= await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(bridge.pageUrl);
+  win = await openWindow(app, { viewport: { width: 1280, height: 800 } });
+  const page = win.page;
   await page.getByTestId('conform-package').click();
   const done = page.getByTestId('conform-done');
   await done.waitFor();

@@ -4,36 +4,31 @@
 // creator prices is estimated at that price.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Page } from 'playwright';
 import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
 import { createLog } from '../../electron/services/log.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject } from '../../electron/services/projects/store.ts';
 import { ConfirmStub } from '../bridge/confirm.ts';
-import { startBridge, type Bridge } from '../bridge/server.ts';
 import { startOpenAiVideosEmulator, type OpenAiVideosEmulator } from '../emulators/openai-videos/server.ts';
+import { openWindow, SHOTS, waitFor, type OpenedWindow } from '../helpers/e2e.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results', 'screenshots');
 const KEY = `sk-gw-SENTINEL-${randomBytes(10).toString('hex')}`;
 const ROUTE = `route-SENTINEL-${randomBytes(6).toString('hex')}`;
 
 let dir: string;
 let app: Storyreel;
-let bridge: Bridge;
 let emu: OpenAiVideosEmulator;
-let browser: Browser;
+let win: OpenedWindow;
 let page: Page;
 const confirm = new ConfirmStub(true);
 const bodies: Array<{ url: string; text: string }> = [];
 
 before(async () => {
-  assert.ok(existsSync(path.resolve('dist-renderer-bridge', 'index.html')), 'dist-renderer-bridge is not built');
-  await fs.mkdir(SHOTS, { recursive: true });
   emu = await startOpenAiVideosEmulator({ apiKey: KEY, gateway: { authHeader: 'api-key', requireHeaders: { 'x-route': ROUTE }, requireQuery: { 'api-version': '2025-04-01' } } });
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-e2e-gateway-'));
   await createProject(dir, {
@@ -58,36 +53,26 @@ before(async () => {
     timing: { pollMinMs: 100, pollMaxMs: 300 },
   });
   await app.openProject(dir);
-  bridge = await startBridge(app, { staticDir: path.resolve('dist-renderer-bridge') });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  page.on('response', (r) => {
-    if (!r.url().includes('/rpc/') && !r.url().includes('/events')) return;
-    void r.text().then(
-      (text) => bodies.push({ url: r.url(), text }),
-      () => undefined,
-    );
-  });
-  await page.goto(bridge.pageUrl);
+  // Every reply from the first request on, to look for the key in them at the end.
+  const watchReplies = (p: Page) =>
+    p.on('response', (r) => {
+      if (!r.url().includes('/rpc/') && !r.url().includes('/events')) return;
+      void r.text().then(
+        (text) => bodies.push({ url: r.url(), text }),
+        () => undefined,
+      );
+    });
+  win = await openWindow(app, { viewport: { width: 1280, height: 1000 }, beforeLoad: watchReplies });
+  page = win.page;
   await page.getByTestId('project-title').waitFor();
 });
 
 after(async () => {
-  await browser?.close();
-  await bridge?.close();
+  await win?.close();
   await app?.shutdown();
   await emu?.close();
   if (dir) await fs.rm(dir, { recursive: true, force: true });
 });
-
-async function waitFor(check: () => Promise<boolean>, ms: number, what: string) {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 test('gateway settings: key bound by main, headers kept in main, a priced gateway model, every request routed', { timeout: 180000 }, async () => {
   // The base URL first (no key yet: nothing to ask), then the key: main asks whether it may go there.

@@ -3,36 +3,31 @@
 // scene fails in words while the other is kept, and the budget cap is shown before anything is sent.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Page } from 'playwright';
 import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
 import { createLog } from '../../electron/services/log.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject, readProject } from '../../electron/services/projects/store.ts';
 import { ConfirmStub } from '../bridge/confirm.ts';
-import { startBridge, type Bridge } from '../bridge/server.ts';
 import { startOpenAiVideosEmulator, type OpenAiVideosEmulator } from '../emulators/openai-videos/server.ts';
+import { openWindow, SHOTS, waitFor, type OpenedWindow } from '../helpers/e2e.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results', 'screenshots');
 const KEY = `sk-live-SENTINEL-${randomBytes(10).toString('hex')}`;
 
 let dir: string;
 let app: Storyreel;
-let bridge: Bridge;
 let emu: OpenAiVideosEmulator;
-let browser: Browser;
+let win: OpenedWindow;
 let page: Page;
 const bodies: Array<{ url: string; text: string }> = [];
 /** Main's dialog: the creator says yes when asked whether the key may go to the emulator. */
 const confirm = new ConfirmStub(true);
 
 before(async () => {
-  assert.ok(existsSync(path.resolve('dist-renderer-bridge', 'index.html')), 'dist-renderer-bridge is not built');
-  await fs.mkdir(SHOTS, { recursive: true });
   emu = await startOpenAiVideosEmulator({ apiKey: KEY, faults: { moderationWord: 'FORBIDDEN' } });
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-e2e-paid-'));
   await createProject(dir, {
@@ -57,36 +52,26 @@ before(async () => {
     timing: { pollMinMs: 100, pollMaxMs: 300 },
   });
   await app.openProject(dir);
-  bridge = await startBridge(app, { staticDir: path.resolve('dist-renderer-bridge') });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('response', (r) => {
-    if (!r.url().includes('/rpc/') && !r.url().includes('/events')) return;
-    void r.text().then(
-      (text) => bodies.push({ url: r.url(), text }),
-      () => undefined,
-    );
-  });
-  await page.goto(bridge.pageUrl);
+  // Every reply from the first request on, to look for the key in them at the end.
+  const watchReplies = (p: Page) =>
+    p.on('response', (r) => {
+      if (!r.url().includes('/rpc/') && !r.url().includes('/events')) return;
+      void r.text().then(
+        (text) => bodies.push({ url: r.url(), text }),
+        () => undefined,
+      );
+    });
+  win = await openWindow(app, { viewport: { width: 1280, height: 800 }, beforeLoad: watchReplies });
+  page = win.page;
   await page.getByTestId('project-title').waitFor();
 });
 
 after(async () => {
-  await browser?.close();
-  await bridge?.close();
+  await win?.close();
   await app?.shutdown();
   await emu?.close();
   if (dir) await fs.rm(dir, { recursive: true, force: true });
 });
-
-async function waitFor(check: () => Promise<boolean>, ms: number, what: string) {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 const statuses = () => page.getByTestId('scene-card').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
 

@@ -2,38 +2,29 @@
 // create three scenes, generate them with Preview, choose takes, export, check the MP4 with ffprobe.
 // Screenshots land in test-results/screenshots/ (look at them: the timeline must read like a storyboard).
 import assert from 'node:assert/strict';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Page } from 'playwright';
 import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
 import { createLog } from '../../electron/services/log.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject, readProject } from '../../electron/services/projects/store.ts';
-import { startBridge, type Bridge } from '../bridge/server.ts';
+import { openWindow, SHOTS, waitFor, type OpenedWindow } from '../helpers/e2e.ts';
 import { probeStreams } from '../helpers/probe.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results', 'screenshots');
-const STATIC = path.resolve('dist-renderer-bridge');
-
 let dir: string;
 let referencePng: string;
 let app: Storyreel;
-let bridge: Bridge;
-let browser: Browser;
+let win: OpenedWindow;
 let page: Page;
-const pageErrors: string[] = [];
 
 before(async () => {
-  assert.ok(existsSync(path.join(STATIC, 'index.html')), 'dist-renderer-bridge is not built (npx vite build --mode bridge)');
-  assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
-  await fs.mkdir(SHOTS, { recursive: true });
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-e2e-'));
   referencePng = path.join(dir, '..', `${path.basename(dir)}-red.png`);
   await exec('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=red:s=320x240', '-frames:v', '1', '-y', referencePng]);
@@ -50,22 +41,12 @@ before(async () => {
     dialogs: { pickFolder: async () => null, pickImage: async () => referencePng, reveal: async () => false },
   });
   await app.openProject(dir);
-  bridge = await startBridge(app, { staticDir: STATIC });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
-  });
-  await page.goto(bridge.pageUrl);
+  win = await openWindow(app, { viewport: { width: 1280, height: 800 }, extraArgs: ['--autoplay-policy=no-user-gesture-required'], consoleErrors: true });
+  page = win.page;
 });
 
 after(async () => {
-  await browser?.close();
-  await bridge?.close();
+  await win?.close();
   await app?.shutdown();
   if (dir) await fs.rm(dir, { recursive: true, force: true });
   if (referencePng) await fs.rm(referencePng, { force: true });
@@ -138,7 +119,7 @@ test('create three scenes, generate with Preview, choose takes, export, and chec
   assert.deepEqual(info.video, [{ codec: 'h264', width: 640, height: 360 }]);
   assert.deepEqual(info.audio.map((a) => a.codec), ['aac']);
 
-  assert.deepEqual(pageErrors, [], 'no errors in the page');
+  assert.deepEqual(win.pageErrors, [], 'no errors in the page');
 });
 
 test('an export in progress shows a moving progress bar (normalising path after a size change)', { timeout: 240000 }, async () => {
@@ -221,16 +202,3 @@ test('delete asks first: Escape keeps the scene, confirming removes it and its t
   assert.deepEqual((await readProject(dir)).scenes.map((s) => s.id), [before[0], before[2]]);
   assert.equal(await cards().count(), 2);
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}

@@ -4,40 +4,33 @@
 // (and the export's warning); and a Preview board regenerated on the /v1/videos emulator, where the new
 // takes enter the film except the one the creator picked by hand.
 import assert from 'node:assert/strict';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Page } from 'playwright';
 import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject, readProject, type NewProjectOptions } from '../../electron/services/projects/store.ts';
-import { startBridge, type Bridge } from '../bridge/server.ts';
 import { startOpenAiVideosEmulator, type OpenAiVideosEmulator } from '../emulators/openai-videos/server.ts';
+import { openWindow, SHOTS, waitFor, type OpenedWindow } from '../helpers/e2e.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results', 'screenshots');
 const KEY = 'sk-test-takes-e2e-0123456789';
 /** The parts of a <video> element read in the page (the tests are typed without the DOM library). */
 type Video = { currentTime: number; readyState: number };
 
 let root: string;
 let emu: OpenAiVideosEmulator;
-let browser: Browser;
-const open: Array<{ app: Storyreel; bridge: Bridge }> = [];
+const open: Array<{ app: Storyreel; win: OpenedWindow }> = [];
 
 before(async () => {
-  assert.ok(existsSync(path.resolve('dist-renderer-bridge', 'index.html')), 'dist-renderer-bridge is not built');
-  await fs.mkdir(SHOTS, { recursive: true });
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-e2e-takes-'));
   emu = await startOpenAiVideosEmulator({ apiKey: KEY });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
 });
 
 after(async () => {
-  await browser?.close();
   for (const o of open) {
-    await o.bridge.close();
+    await o.win.close();
     await o.app.shutdown();
   }
   await emu?.close();
@@ -57,21 +50,11 @@ async function start(name: string, opts: NewProjectOptions): Promise<{ page: Pag
     timing: { pollMinMs: 100, pollMaxMs: 300 },
   });
   await app.openProject(dir);
-  const bridge = await startBridge(app, { staticDir: path.resolve('dist-renderer-bridge') });
-  open.push({ app, bridge });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  await page.goto(bridge.pageUrl);
+  const win = await openWindow(app, { viewport: { width: 1280, height: 860 } });
+  open.push({ app, win });
+  const page = win.page;
   await page.getByTestId('project-title').waitFor();
   return { page, dir, app };
-}
-
-async function waitFor(check: () => Promise<boolean>, ms: number, what: string) {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
 }
 
 test('variations → four-criteria scores → compare → best-takes cut; a size change marks the takes stale', { timeout: 180000 }, async () => {
