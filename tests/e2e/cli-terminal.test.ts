@@ -9,12 +9,10 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright';
 import { createProject } from '../../electron/services/projects/store.ts';
 import { startOpenAiVideosEmulator, type OpenAiVideosEmulator } from '../emulators/openai-videos/server.ts';
+import { launchChromium, SHOTS } from '../helpers/e2e.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results', 'screenshots');
 const BIN = path.resolve('bin/storyreel.mjs');
 const KEY = 'sk-emulator';
 let root: string;
@@ -122,7 +120,7 @@ test('on a terminal: the estimate is asked about, one bar shows the scenes, and 
     .prompt { color: #8fbf6f; }
   </style>${frame('While the scenes generate', during!)}${frame('At the end', end)}`;
   await fs.mkdir(SHOTS, { recursive: true });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 908, height: 400 }, deviceScaleFactor: 1 });
     await page.setContent(html);

@@ -2,39 +2,30 @@
 // the linter's warnings as the creator types, the composer and the bible. Screenshots land in
 // test-results/screenshots/ (look at them as a creator would).
 import assert from 'node:assert/strict';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Page } from 'playwright';
 import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
 import { createLog } from '../../electron/services/log.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject, readProject } from '../../electron/services/projects/store.ts';
-import { startBridge, type Bridge } from '../bridge/server.ts';
 import { startChatEmulator, type ChatEmulator } from '../emulators/chat/server.ts';
-import { waitFor } from '../helpers/provider-run.ts';
+import { openWindow, SHOTS, waitFor, type OpenedWindow } from '../helpers/e2e.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results', 'screenshots');
-const STATIC = path.resolve('dist-renderer-bridge');
-
 let dir: string;
 let facePng: string;
 let app: Storyreel;
 let chat: ChatEmulator;
-let bridge: Bridge;
-let browser: Browser;
+let win: OpenedWindow;
 let page: Page;
-const pageErrors: string[] = [];
 
 before(async () => {
-  assert.ok(existsSync(path.join(STATIC, 'index.html')), 'dist-renderer-bridge is not built (npx vite build --mode bridge)');
-  await fs.mkdir(SHOTS, { recursive: true });
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-e2e-craft-'));
   facePng = path.join(dir, '..', `${path.basename(dir)}-face.png`);
   await exec('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=240x320', '-frames:v', '1', '-y', facePng]);
@@ -50,20 +41,13 @@ before(async () => {
   });
   await app.openProject(dir);
   chat = await startChatEmulator({ apiKey: 'sk-e2e-chat-key-1234' });
-  bridge = await startBridge(app, { staticDir: STATIC });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
-  });
-  await page.goto(bridge.pageUrl);
+  win = await openWindow(app, { viewport: { width: 1280, height: 860 }, consoleErrors: true });
+  page = win.page;
   await page.getByTestId('project-title').waitFor();
 });
 
 after(async () => {
-  await browser?.close();
-  await bridge?.close();
+  await win?.close();
   await app?.shutdown();
   await chat?.close();
   if (dir) await fs.rm(dir, { recursive: true, force: true });
@@ -114,7 +98,7 @@ test('the linter warns as the creator types, each warning with a fix, and shows 
   // Fixed as the linter suggests: the warnings go.
   await prompt.fill('Wide shot of an empty beach at noon, harsh sunlight, the camera pans slowly left to right.');
   await page.getByTestId('lint-list').waitFor({ state: 'detached' });
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(win.pageErrors, []);
 });
 
 test('the bible: a character with a picture, a preset; a scene naming @Mara shows her description in the prompt sent', async () => {
@@ -151,7 +135,7 @@ test('the bible: a character with a picture, a preset; a scene naming @Mara show
   await page.getByTestId('bible-panel').scrollIntoViewIfNeeded();
   await page.getByTestId('scene-prompt').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, 'craft-bible.png') });
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(win.pageErrors, []);
 });
 
 test('the composer: parts compose the prompt as the creator types, and the linter flags what they say', async () => {
@@ -177,7 +161,7 @@ test('the composer: parts compose the prompt as the creator types, and the linte
   await page.setViewportSize({ width: 1280, height: 860 });
   await waitFor(async () => (await readProject(dir)).scenes[2]!.prompt === composed, 10000, 'the composed prompt in project.json');
   assert.equal((await readProject(dir)).scenes[2]!.composer?.camera, 'Wide shot, the camera zooms');
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(win.pageErrors, []);
 });
 
 test('Enhance: off until set up; the rewrite is shown as a diff and kept only when accepted', async () => {
@@ -204,5 +188,5 @@ test('Enhance: off until set up; the rewrite is shown as a diff and kept only wh
   const sent = chat.requests.at(-1)!;
   assert.equal(sent.headers.authorization, 'Bearer sk-e2e-chat-key-1234');
   assert.match(JSON.stringify(sent.body), /Prompt to rewrite:\\na nice harbour/);
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(win.pageErrors, []);
 });
