@@ -103,7 +103,10 @@ test('paid generation: key as a hint only, base URL, cost confirmed first, moder
   assert.match(dialog, /8 s of video × \$0\.10\/s/);
   await page.screenshot({ path: path.join(SHOTS, 'paid-confirm-spend.png') });
   await page.getByTestId('confirm-spend-no').click();
-  await new Promise((r) => setTimeout(r, 500));
+  await waitFor(async () => (await page.getByTestId('confirm-spend').count()) === 0, 10000, 'the dialog closed');
+  // A job is written down before its create is sent, so none written means none on its way; a late create
+  // would also show in the count of two below, after the creator says yes.
+  assert.deepEqual(await app.handlers().jobs.list({}), [], 'no job was made');
   assert.equal(emu.stats.creates, 0);
 
   await page.getByTestId('generate-all').click();
