@@ -12,6 +12,7 @@ import { captionFilter, type BurnCue } from './film-captions.ts';
 import { concatQuote, copyJob, filmSamples, renderJob, renderSound, type Fit, type Quality } from './film-graph.ts';
 import { checkMusic, prepareFinish, wantsFinish, type SoundFinish } from './film-sound.ts';
 import { fileKey, hashFile, ProbeCache } from './probe-cache.ts';
+import { isLiveTemp, sweepCacheTemps, trackTemps } from './temp-files.ts';
 import { planWindowed, stems, type WindowedRender } from './windowed.ts';
 
 /** How far the exported length may be from the plan's. */
@@ -225,9 +226,7 @@ function soundPlan(sound: SoundFinish): string {
 
 /** A hidden partial export: `.<film>.mp4.<8 hex>.part` (what projects/leftovers.ts also sweeps). */
 const PARTIAL_EXPORT = /^\..+\.[0-9a-f]{8}\.part(?:\.ffconcat)?$/;
-/** Partial files this process is writing now: never stale, whatever their age. */
-const writing = new Set<string>();
-/** A partial file nobody has written to for this long belongs to an export that was killed. */
+/** A partial file nobody has written to for this long belongs to an export that was killed (one this process is writing is never stale: temp-files.ts). */
 const STALE_MS = 60_000;
 
 /** Removes hidden partial exports left in `dir` by an export that was killed (not one running now). */
@@ -235,7 +234,7 @@ export async function removeStaleParts(dir: string, now = Date.now()): Promise<s
   const removed: string[] = [];
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     const full = path.join(dir, name);
-    if (!PARTIAL_EXPORT.test(name) || writing.has(full)) continue;
+    if (!PARTIAL_EXPORT.test(name) || isLiveTemp(full)) continue;
     const st = await stat(full).catch(() => null);
     if (!st?.isFile() || now - st.mtimeMs < STALE_MS) continue;
     await rm(full, { force: true });
@@ -264,6 +263,11 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
   const cache = new ProbeCache(opts.cacheDir ? path.join(opts.cacheDir, 'probes.json') : null);
   const outDir = path.dirname(out);
   await removeStaleParts(outDir);
+  // What a killed export left in the cache (never what an export running in another process is writing).
+  if (opts.cacheDir) {
+    const swept = await sweepCacheTemps(opts.cacheDir);
+    if (swept.removed.length) opts.log?.(`removed ${swept.removed.length} temp file(s) a stopped export left in the cache (${(swept.bytes / 1e6).toFixed(1)} MB)`);
+  }
 
   const checking = Date.now();
   const inspected = await inspectAll(ff, clips, cache, signal);
@@ -296,7 +300,7 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
   // Hidden names next to `out`: the rename at the end stays on one filesystem, so it is atomic.
   const temp = path.join(outDir, `.${path.basename(out)}.${randomBytes(4).toString('hex')}.part`);
   const work = await mkdtemp(path.join(tmpdir(), 'storyreel-export-'));
-  writing.add(temp);
+  const untrack = trackTemps(temp);
   // A loudness target adds a first pass over the sound alone: a quarter of the bar on the fast path,
   // where the sound is most of the work, a tenth when the picture is encoded too.
   const measureShare = opts.sound?.loudness != null ? (plan.kind === 'copy' ? 0.25 : 0.1) : 0;
@@ -341,7 +345,7 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
     await rm(temp, { force: true }).catch(() => {});
     throw err;
   } finally {
-    writing.delete(temp);
+    untrack();
     await rm(work, { recursive: true, force: true });
   }
 }

@@ -16,6 +16,7 @@ import { AUDIO_RATE, type FilmPlan, type PlanSegment } from '../export/plan.ts';
 import type { Ffmpeg, FfmpegJob, MediaInfo, RunOptions } from './ffmpeg.ts';
 import { audioOutputOptions, clipVideo, concatQuote, filmSamples, FINISH, joinAudio, stemsJob, videoOutputOptions, XFADE, type Fit, type Quality } from './film-graph.ts';
 import { prepareFinish, type SoundFinish } from './film-sound.ts';
+import { trackTemps } from './temp-files.ts';
 
 export interface StemClip {
   file: string;
@@ -36,6 +37,7 @@ export async function stems(ff: Ffmpeg, clips: readonly StemClip[], plan: FilmPl
     if (await exists(files[i]!)) continue;
     missing.push({ file: c.file, hasAudio: c.info.audio !== null, in: c.in, samples: plan.samples[i]!, final: files[i]!, out: `${files[i]!}.${randomBytes(4).toString('hex')}.tmp` });
   }
+  const untrack = trackTemps(...missing.map((m) => m.out));
   try {
     // A dozen takes per ffmpeg: each input holds what it read while probing, so 48 at once grew the
     // export's memory with the length of the film.
@@ -46,6 +48,7 @@ export async function stems(ff: Ffmpeg, clips: readonly StemClip[], plan: FilmPl
     }
   } finally {
     await Promise.all(missing.map((m) => rm(m.out, { force: true })));
+    untrack();
   }
   return files;
 }
@@ -204,6 +207,9 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
       };
       // The sound does not wait for the picture: its stems, joins, loudness pass and one AAC encode run alongside.
       const soundFile = path.join(cacheDir, `.sound-${randomBytes(6).toString('hex')}.m4a`);
+      const listFile = path.join(cacheDir, `.join-${randomBytes(6).toString('hex')}.ffconcat`);
+      // Kept fresh while this export runs, so another process's export does not take them for leftovers.
+      const untrack = trackTemps(soundFile, listFile);
       const sound = timed('sound (stems, joins, AAC) alongside', async () => {
         const stemFiles = await stems(ff, clips, plan, path.join(cacheDir, 'stems'), opts);
         const mix = { inputs: stemFiles.map((f) => ({ path: f })), graph: (at: number) => joinAudio(stemFiles.map((_, i) => `${at + i}:a:0`), transitions, plan) };
@@ -228,7 +234,6 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
         () => null,
         (err: unknown) => err,
       );
-      const listFile = path.join(cacheDir, `.join-${randomBytes(6).toString('hex')}.ffconcat`);
       try {
         // Conformed takes first (windows are cut from them), a few per process.
         const groups = [
@@ -243,11 +248,13 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
               await Promise.all(batch.map((p) => mkdir(path.dirname(p.file), { recursive: true })));
               const temps = batch.map((p) => `${p.file}.${randomBytes(4).toString('hex')}.tmp`);
               const frames = batch.reduce((s, p) => s + p.frames, 0);
+              const untrackPieces = trackTemps(...temps);
               try {
                 await ff.run(batched(batch.map((p, k) => (at: number) => p.job(temps[k]!, at))), stage(frames));
                 for (const [k, p] of batch.entries()) await rename(temps[k]!, p.file);
               } finally {
                 await Promise.all(temps.map((t) => rm(t, { force: true })));
+                untrackPieces();
               }
               done += frames;
             }
@@ -283,6 +290,7 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
       } finally {
         await soundDone;
         await Promise.all([rm(listFile, { force: true }), rm(soundFile, { force: true })]);
+        untrack();
       }
     },
   };
