@@ -25,6 +25,16 @@ export const CutSchema = z.object({
 });
 export type Cut = z.infer<typeof CutSchema>;
 
+export const ExportedChoicesSchema = z.object({
+  /** The loudness target, LUFS; null: the sound as recorded. */
+  loudness: z.number().nullable(),
+  /** The music bed, relative to the project folder, forward slashes; null: none. */
+  music: z.string().nullable(),
+  /** Burned into the picture, written beside the film as SRT and WebVTT, or neither. */
+  captions: z.enum(['none', 'srt', 'burn']),
+});
+export type ExportedChoices = z.infer<typeof ExportedChoicesSchema>;
+
 export const PastExportSchema = z.object({
   id: z.string(),
   /** Relative to the project folder, forward slashes. */
@@ -35,6 +45,8 @@ export const PastExportSchema = z.object({
   /** How it was made: the project's frame or a preset, fit/fill, quality. */
   preset: z.object({ size: z.string(), aspect: z.string().nullable(), fit: z.string(), quality: z.string() }),
   cut: CutSchema,
+  /** The sound and captions chosen; absent in exports recorded before they were kept (those still read). */
+  choices: ExportedChoicesSchema.optional(),
   /** The file is no longer there (deleted or moved since). Set when listed, never stored. */
   missing: z.boolean().optional(),
 });
@@ -102,4 +114,19 @@ export function olderCutNote(then: Cut, now: Cut): string | null {
   const named = changes.slice(0, NAMED);
   const more = changes.length - named.length;
   return `made from an older cut: ${named.join(', ')}${more ? ` and ${more} more change${more > 1 ? 's' : ''}` : ''}`;
+}
+
+const minus = (x: number): string => (x < 0 ? `\u2212${-x}` : String(x));
+
+/**
+ * What a past export was made with, in a creator's words: "−14 LUFS · music: rain.wav · captions burned
+ * in"; null for an export recorded before the choices were kept.
+ */
+export function choicesInWords(choices: ExportedChoices | undefined): string | null {
+  if (!choices) return null;
+  const parts = [choices.loudness == null ? 'sound as recorded' : `${minus(choices.loudness)} LUFS`];
+  if (choices.music) parts.push(`music: ${choices.music.split('/').pop()}`);
+  if (choices.captions === 'burn') parts.push('captions burned in');
+  else if (choices.captions === 'srt') parts.push('captions in SRT and WebVTT files beside it');
+  return parts.join(' · ');
 }

@@ -76,12 +76,19 @@ export async function exportCommand(args: string[]): Promise<number> {
     });
     // Listed in the app's past exports with the cut it came from (a film outside the project folder too).
     const file = relativePosix(projectDir, out);
-    await recordExport(projectDir, { id: newId('export'), file, finishedAt: new Date().toISOString(), seconds: result.info.durationSeconds, preset: { size: project.size, aspect: flags.preset ?? null, fit: flags.fit, quality: flags.quality }, cut: cutOf(project) }).catch((err: unknown) => log(`could not record the export in exports.json: ${String(err)}`));
     say(`Wrote ${out} (${result.info.durationSeconds.toFixed(2)} s, ${result.info.video?.width}x${result.info.video?.height}, ${result.path === 'fast' ? 'picture stream-copied' : 'rendered'}).`);
-    if (flags.captions === 'srt' && cues.length) {
-      const written = await writeCaptionSidecars(project, timeline, out);
-      say(`Wrote the captions beside it: ${written.map((f) => path.basename(f)).join(', ')}.`);
-    }
+    // The film is recorded even when its captions could not be written beside it (that still fails the command).
+    let sidecarError: unknown = null;
+    const sidecars =
+      flags.captions === 'srt' &&
+      cues.length > 0 &&
+      (await writeCaptionSidecars(project, timeline, out).then(
+        (written) => (say(`Wrote the captions beside it: ${written.map((f) => path.basename(f)).join(', ')}.`), true),
+        (err: unknown) => ((sidecarError = err), false),
+      ));
+    const choices = { loudness: flags.loudness ?? null, music: flags.music ? relativePosix(projectDir, flags.music) : null, captions: flags.captions === 'burn' && cues.length ? 'burn' : sidecars ? 'srt' : 'none' } as const;
+    await recordExport(projectDir, { id: newId('export'), file, finishedAt: new Date().toISOString(), seconds: result.info.durationSeconds, preset: { size: project.size, aspect: flags.preset ?? null, fit: flags.fit, quality: flags.quality }, cut: cutOf(project), choices }).catch((err: unknown) => log(`could not record the export in exports.json: ${String(err)}`));
+    if (sidecarError) throw sidecarError;
     if (flags.packageDir) {
       const { conformFacts, writeConformPackage } = await import('../services/export/interchange/package.ts');
       const facts = await conformFacts(ff, projectDir, timeline);

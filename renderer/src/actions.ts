@@ -125,6 +125,9 @@ export const pickMusic = () => attempt(() => getApi().exports.pickMusic({}));
 
 export const revealExport = (exportId: string) => attempt(() => getApi().exports.reveal({ exportId }));
 
+/** A past export's film in the file manager; one moved or deleted since is said in words (main checks). */
+export const revealPastExport = (pastExportId: string) => attempt(() => getApi().exports.reveal({ pastExportId }));
+
 export const updateSettings = (patch: CallInput<'settings', 'update'>) =>
   attempt(async () => {
     const info = await getApi().settings.update(patch);

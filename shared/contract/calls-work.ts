@@ -111,8 +111,11 @@ exports: {
   list: call(None, z.array(ProjectExportSchema)),
   /** Films exported before (newest first), each with the cut it was made from, to compare with the cut now. */
   history: call(None, z.array(PastExportSchema)),
-  /** Shows the exported file in the system's file manager (Electron only). */
-  reveal: call(z.object({ exportId: Id }).strict(), z.object({ ok: z.boolean() })),
+  /**
+   * Shows an exported file in the system's file manager (Electron only): one of this session's exports
+   * (`exportId`) or a past export from exports.history (`pastExportId`) whose file is still there.
+   */
+  reveal: call(z.union([z.object({ exportId: Id }).strict(), z.object({ pastExportId: Id }).strict()]), z.object({ ok: z.boolean() })),
   /**
    * Writes a conform package for editors (the chosen takes and the cut as OTIO, FCPXML, Premiere XML,
    * EDL, SRT and VTT) into a new folder under the project's exports/, and shows it in the file manager.

@@ -115,6 +115,9 @@ test('--captions srt writes SRT and VTT with the timeline’s cue times, with --
 
   const lufs = await integrated(out);
   assert.ok(Math.abs(lufs - -16) <= 1, `film is ${lufs} LUFS, target -16`);
+  // Recorded for the app's past exports with what it was made with.
+  const history = JSON.parse(await readFile(path.join(dir, '.storyreel', 'exports.json'), 'utf8')) as { exports: Array<{ choices?: unknown }> };
+  assert.deepEqual(history.exports[0]!.choices, { loudness: -16, music: '../bed.wav', captions: 'srt' });
   assert.match(run.stdout, /Wrote the conform package for an editor: .*pkg-\d+ \(.*film\.otio.*\)/);
   const packaged = await readdir(pkg);
   for (const f of ['film.otio', 'film.fcpxml', 'film.xml', 'film.edl', 'film.srt', 'media']) assert.ok(packaged.includes(f), `${f} in ${packaged.join(', ')}`);

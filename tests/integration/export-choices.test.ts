@@ -5,13 +5,15 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
 import { dispatch } from '../../electron/services/dispatch.ts';
+import { historyFile, listExports, recordExport } from '../../electron/services/export/history.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
+import { choicesInWords, type PastExport } from '../../shared/export-history.ts';
 import { conformFixture } from '../helpers/conform-fixture.ts';
 
 const exec = promisify(execFile);
@@ -85,4 +87,30 @@ test('export choices from the window: music picked in main, bad values refused a
   const stem = path.basename(second.outputFile!, '.mp4');
   const beside = (await readdir(path.join(dir, 'exports'))).filter((f) => f.startsWith(stem)).sort();
   assert.deepEqual(beside, [`${stem}.mp4`, `${stem}.srt`, `${stem}.vtt`]);
+
+  // Past exports record what each was made with, and say it in words.
+  const history = await dispatch(handlers, 'exports.history', {});
+  assert.ok(history.ok);
+  const [srtPast, burnPast] = history.value as PastExport[];
+  assert.deepEqual(burnPast!.choices, { loudness: -16, music: music.file, captions: 'burn' });
+  assert.deepEqual(srtPast!.choices, { loudness: null, music: null, captions: 'srt' });
+  assert.deepEqual(burnPast!.preset, { size: '320x180', aspect: null, fit: 'fit', quality: 'standard' });
+  assert.equal(choicesInWords(burnPast!.choices), '\u221216 LUFS · music: Harbour Song.mp3 · captions burned in');
+  assert.equal(choicesInWords(srtPast!.choices), 'sound as recorded · captions in SRT and WebVTT files beside it');
+});
+
+test('an exports.json written before the choices were kept still reads, and keeps its films when a new one is recorded', async () => {
+  const dir = path.join(root, 'older');
+  await mkdir(path.join(dir, '.storyreel'), { recursive: true });
+  const cut = { size: '320x180', scenes: [{ sceneId: 'scene_a', takeId: 'take_a', in: 0, out: 2, transition: 'cut' }] };
+  const old = { id: 'export_old1', file: 'exports/Harbour-2026-11-30.mp4', finishedAt: '2026-11-30T10:00:00.000Z', seconds: 2, preset: { size: '320x180', aspect: null, fit: 'fit', quality: 'standard' }, cut };
+  await writeFile(historyFile(dir), JSON.stringify({ version: 1, exports: [old] }, null, 2));
+  const [listed] = await listExports(dir);
+  assert.deepEqual({ ...listed }, { ...old, missing: true });
+  assert.equal(choicesInWords(listed!.choices), null, 'nothing is said of choices it did not record');
+  await recordExport(dir, { ...old, id: 'export_new1', file: 'exports/Harbour-2026-12-01.mp4', choices: { loudness: -14, music: null, captions: 'none' } });
+  assert.deepEqual((await listExports(dir)).map((e) => [e.id, choicesInWords(e.choices)]), [
+    ['export_new1', '\u221214 LUFS'],
+    ['export_old1', null],
+  ]);
 });

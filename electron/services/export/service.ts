@@ -3,6 +3,7 @@
 // Exports of a project run one at a time: one asked for while another runs is queued (its cut taken when
 // it was asked for), shows its place in the queue, and can be canceled before it starts. A finished film
 // is recorded in .storyreel/exports.json with the cut it was made from (history.ts).
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, toAppErrorShape } from '../../../shared/errors.ts';
 import { cutOf, type PastExport } from '../../../shared/export-history.ts';
@@ -36,6 +37,9 @@ export class ExportService {
     const project = session.store.get();
     const { timeline, clips, transitions } = filmOf(project, session.store.dir);
     const cut = cutOf(project);
+    const cues = captionCues(project, timeline);
+    // What the film is made with, passed to exportFilm and recorded with it alike.
+    const frame = { fit: 'fit', quality: 'standard' } as const;
     const id = newId('export');
     const ahead = [...session.exports.values()].filter((e) => waiting(e.snapshot));
     const outAbs = outFile ?? this.freeName(defaultExportPath(session.store.dir, project.title, project.id));
@@ -62,8 +66,9 @@ export class ExportService {
         projectDir: session.store.dir,
         cacheDir: path.join(session.store.dir, '.storyreel', 'cache'),
         transitions,
+        ...frame,
         ...(extras.sound ? { sound: extras.sound } : {}),
-        ...(extras.captions === 'burn' ? { burnCaptions: captionCues(project, timeline) } : {}),
+        ...(extras.captions === 'burn' ? { burnCaptions: cues } : {}),
         signal: abort.signal,
         log: (line) => session.log(`export ${id}: ${line}`),
         onPlan: (plan) => {
@@ -78,8 +83,13 @@ export class ExportService {
         },
       });
       // The SRT and VTT beside the film; the film stands without them, so a failure is logged only.
-      if (extras.captions === 'srt' && captionCues(project, timeline).length) await writeCaptionSidecars(project, timeline, outAbs).catch((err: unknown) => session.log(`export ${id}: captions not written: ${String(err)}`));
-      const past: PastExport = { id, file: outRel, finishedAt: new Date().toISOString(), seconds: result.info.durationSeconds, preset: { size: project.size, aspect: null, fit: 'fit', quality: 'standard' }, cut };
+      const sidecars = extras.captions === 'srt' && cues.length > 0 && (await writeCaptionSidecars(project, timeline, outAbs).then(
+        () => true,
+        (err: unknown) => (session.log(`export ${id}: captions not written: ${String(err)}`), false),
+      ));
+      const music = extras.sound?.music ? relativePosix(session.store.dir, extras.sound.music) : null;
+      const captions = extras.captions === 'burn' && cues.length ? 'burn' : sidecars ? 'srt' : 'none';
+      const past: PastExport = { id, file: outRel, finishedAt: new Date().toISOString(), seconds: result.info.durationSeconds, preset: { size: project.size, aspect: null, ...frame }, cut, choices: { loudness: extras.sound?.loudness ?? null, music, captions } };
       // The film is made; a record that cannot be written is logged, not a failed export.
       await recordExport(session.store.dir, past).catch((err: unknown) => session.log(`export ${id}: could not record it in exports.json: ${String(err)}`));
       update({ state: 'done', progress: 1, etaSeconds: 0, path: result.path, outputFile: outRel });
@@ -148,6 +158,20 @@ export class ExportService {
   history(): Promise<PastExport[]> {
     this.session.assertOpen();
     return listExports(this.session.store.dir);
+  }
+
+  /**
+   * The absolute path of a past export's file (exports.json), once it is checked to be a file still
+   * there; a film moved or deleted since is said in words.
+   */
+  async pastExportPath(id: string): Promise<string> {
+    this.session.assertOpen();
+    const past = (await listExports(this.session.store.dir)).find((e) => e.id === id);
+    if (!past) throw new AppError('NotFound', 'That export is no longer in the list of past exports.');
+    const file = path.resolve(this.session.store.dir, past.file);
+    const st = await stat(file).catch(() => null);
+    if (!st?.isFile()) throw new AppError('NotFound', `${path.basename(past.file)} is no longer where it was exported: it was moved or deleted. Export the film again to have it.`, { detail: past.file.slice(0, 1000) });
+    return file;
   }
 
   /** The absolute path of a finished export's file. */

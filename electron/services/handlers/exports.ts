@@ -33,8 +33,10 @@ export function exportHandlers(ctx: HandlerContext): Handlers['exports'] {
       return service.list().map((e) => session.scoped(e));
     },
     history: async () => open().service.history(),
-    reveal: async ({ exportId }) => {
-      const file = open().service.outputPath(exportId);
+    reveal: async (which) => {
+      const { service } = open();
+      // A past export is named by its id in exports.json; main finds its file and checks it is still there.
+      const file = 'exportId' in which ? service.outputPath(which.exportId) : await service.pastExportPath(which.pastExportId);
       return { ok: (await ctx.dialogs?.reveal(file)) ?? false };
     },
     package: async () => {

@@ -1,11 +1,14 @@
 // Films exported before, newest first (from .storyreel/exports.json through exports.history): file, date,
-// length and preset, and, compared live with the cut as it is now, whether each came from an older cut
-// and what changed since ("made from an older cut: scene 3's take changed").
+// length and preset, the sound and captions it was made with ("−14 LUFS · music: rain.wav · captions
+// burned in"), and, compared live with the cut as it is now, whether each came from an older cut and what
+// changed since ("made from an older cut: scene 3's take changed"). Show in folder for a file still there.
 import { useEffect, useMemo, useState } from 'react';
-import { cutOf, olderCutNote, type PastExport } from '../../../shared/export-history.ts';
+import { choicesInWords, cutOf, olderCutNote, type PastExport } from '../../../shared/export-history.ts';
+import { revealPastExport } from '../actions.ts';
 import { getApi } from '../api.ts';
 import { formatClock } from '../lib/format.ts';
 import { useStore } from '../store.ts';
+import { Icon } from './ui.tsx';
 
 /** Shown until "Show all" is clicked. */
 const FIRST = 4;
@@ -24,6 +27,11 @@ export function PastExports() {
   const projectId = project?.id ?? null;
   const [past, setPast] = useState<PastExport[]>([]);
   const [all, setAll] = useState(false);
+  // Read again when a film could not be shown (moved or deleted since): its button then goes.
+  const [reads, setReads] = useState(0);
+  const reveal = async (id: string) => {
+    if ((await revealPastExport(id)) === undefined) setReads((n) => n + 1);
+  };
   useEffect(() => {
     if (!projectId) return;
     let live = true;
@@ -36,7 +44,7 @@ export function PastExports() {
     return () => {
       live = false;
     };
-  }, [projectId, finished]);
+  }, [projectId, finished, reads]);
   const now = useMemo(() => (project ? cutOf(project) : null), [project]);
   if (!past.length || !now) return null;
   const shown = all ? past : past.slice(0, FIRST);
@@ -49,6 +57,7 @@ export function PastExports() {
         {shown.map((e) => {
           const older = olderCutNote(e.cut, now);
           const name = e.file.split('/').pop() ?? e.file;
+          const choices = choicesInWords(e.choices);
           return (
             <li key={e.id} className={`past-export${older ? ' is-older' : ''}${e.missing ? ' is-missing' : ''}`} data-testid="past-export" data-file={e.file}>
               <span className="past-export-name" title={e.file}>
@@ -57,12 +66,27 @@ export function PastExports() {
               <span className="past-export-meta muted">
                 {when(e.finishedAt)} · {formatClock(e.seconds)} · {presetOf(e)}
               </span>
+              {choices && (
+                <span className="past-export-meta past-export-choices" data-testid="past-export-choices">
+                  {choices.charAt(0).toUpperCase() + choices.slice(1)}
+                </span>
+              )}
               {older && (
                 <span className="past-export-note" data-testid="past-export-older">
                   {older.charAt(0).toUpperCase() + older.slice(1)}.
                 </span>
               )}
-              {e.missing && <span className="past-export-note muted">The file is no longer in the project folder.</span>}
+              {e.missing && (
+                <span className="past-export-note muted" data-testid="past-export-missing">
+                  The file is no longer where it was exported: it was moved or deleted.
+                </span>
+              )}
+              {!e.missing && (
+                <button type="button" className="btn btn-sm btn-ghost past-export-reveal" data-testid="past-export-reveal" aria-label={`Show ${name} in its folder`} onClick={() => void reveal(e.id)}>
+                  <Icon name="folder" />
+                  Show in folder
+                </button>
+              )}
             </li>
           );
         })}
