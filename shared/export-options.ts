@@ -26,3 +26,19 @@ export type ExportChoices = z.infer<typeof ExportChoicesSchema>;
 
 export const MusicPickSchema = z.object({ file: z.string(), name: z.string(), seconds: z.number() });
 export type MusicPick = z.infer<typeof MusicPickSchema>;
+
+/**
+ * The export panel's choices as the creator last left them in a project, kept in
+ * .storyreel/export-choices.json (not project.json: they are how this creator exports, not the film) so
+ * the next session starts with them.
+ */
+export const KeptChoicesSchema = z
+  .object({
+    loudness: z.union([z.literal(-14), z.literal(-16), z.literal(-23)]).nullable(),
+    /** As exports.pickMusic returned it; main keeps it only while the file is inside the project's media/. */
+    music: z.object({ file: z.string().min(1).max(4000), name: z.string().max(1000), seconds: z.number().nonnegative().max(1e7) }).strict().nullable(),
+    burnCaptions: z.boolean(),
+  })
+  .strict();
+export type KeptChoices = z.infer<typeof KeptChoicesSchema>;
+export const NO_CHOICES: KeptChoices = { loudness: null, music: null, burnCaptions: false };

@@ -123,6 +123,9 @@ export const cancelExport = (exportId: string) =>
 /** Main's file dialog for a music bed; the file is copied into the project. Undefined/null when dismissed. */
 export const pickMusic = () => attempt(() => getApi().exports.pickMusic({}));
 
+/** Keeps the export panel's choices in the project for the next session. */
+export const keepExportChoices = (choices: CallInput<'exports', 'keepChoices'>) => attempt(() => getApi().exports.keepChoices(choices));
+
 export const revealExport = (exportId: string) => attempt(() => getApi().exports.reveal({ exportId }));
 
 /** A past export's film in the file manager; one moved or deleted since is said in words (main checks). */

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ProjectChangeSchema } from '../change.ts';
 import { PastExportSchema } from '../export-history.ts';
-import { ExportChoicesSchema, MusicPickSchema } from '../export-options.ts';
+import { ExportChoicesSchema, KeptChoicesSchema, MusicPickSchema } from '../export-options.ts';
 import { MAX_PROMPT_CHARS, SizeSchema } from '../project.ts';
 import { call, DeriveInput, Id, Ids, None, ScenePatch, ScorePatchSchema, TrimInput } from './inputs.ts';
 import { AppInfoSchema, EstimateSchema, ProjectExportSchema, ProjectJobSchema, ProjectViewSchema, RecentProjectSchema, UpdateStateSchema } from './views.ts';
@@ -107,6 +107,10 @@ exports: {
   start: call(ExportChoicesSchema, ProjectExportSchema),
   /** Main's file dialog for a music bed; the file is copied into media/music/. Null when dismissed. */
   pickMusic: call(None, MusicPickSchema.nullable()),
+  /** The export panel's choices as last left in this project (none kept, or a music bed gone since: left out). */
+  keptChoices: call(None, KeptChoicesSchema),
+  /** Keeps the panel's choices for the next session; a music bed that is not a file in media/ is refused. */
+  keepChoices: call(KeptChoicesSchema, z.object({ ok: z.boolean() })),
   cancel: call(z.object({ exportId: Id }).strict(), ProjectExportSchema),
   list: call(None, z.array(ProjectExportSchema)),
   /** Films exported before (newest first), each with the cut it was made from, to compare with the cut now. */

@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -113,4 +113,57 @@ test('an exports.json written before the choices were kept still reads, and keep
     ['export_new1', '\u221214 LUFS'],
     ['export_old1', null],
   ]);
+});
+
+test('the export panel\'s choices are kept in the project between sessions, beside project.json, not in it', async () => {
+  const dir = path.join(root, 'kept');
+  await conformFixture(dir);
+  const song = path.join(root, 'Kept Song.wav');
+  await exec(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=300:d=2:sample_rate=44100', song]);
+  const projectBefore = await readFile(path.join(dir, 'project.json'), 'utf8');
+  const session = async () => {
+    const a = new Storyreel({
+      version: 'test',
+      ffmpeg: paths,
+      settings: new MemorySettings(),
+      secrets: new EnvSecrets({}),
+      log: () => undefined,
+      owner: 'test',
+      dialogs: { pickFolder: async () => null, pickImage: async () => null, pickAudio: async () => song, reveal: async () => false },
+    });
+    await a.openProject(dir);
+    return a;
+  };
+  const first = await session();
+  let music: { file: string; name: string; seconds: number };
+  try {
+    const h = first.handlers();
+    assert.deepEqual(await dispatch(h, 'exports.keptChoices', {}), { ok: true, value: { loudness: null, music: null, burnCaptions: false } }, 'nothing kept yet');
+    const picked = await dispatch(h, 'exports.pickMusic', {});
+    assert.ok(picked.ok);
+    music = picked.value as typeof music;
+    const refused = await dispatch(h, 'exports.keepChoices', { loudness: -16, music: { ...music, file: '../../etc/passwd' }, burnCaptions: true });
+    assert.equal(refused.ok, false);
+    assert.match(!refused.ok ? refused.error.message : '', /The music bed is no longer in the project/);
+    assert.equal((await dispatch(h, 'exports.keepChoices', { loudness: -12, music: null, burnCaptions: true })).ok, false, 'a loudness not offered is refused');
+    assert.deepEqual(await dispatch(h, 'exports.keepChoices', { loudness: -23, music, burnCaptions: true }), { ok: true, value: { ok: true } });
+  } finally {
+    await first.shutdown();
+  }
+  assert.equal(await readFile(path.join(dir, 'project.json'), 'utf8'), projectBefore, 'project.json is not touched');
+
+  const second = await session();
+  try {
+    assert.deepEqual(await dispatch(second.handlers(), 'exports.keptChoices', {}), { ok: true, value: { loudness: -23, music, burnCaptions: true } });
+  } finally {
+    await second.shutdown();
+  }
+  // The music bed deleted since: the other choices still hold, the music is left out.
+  await rm(path.join(dir, music.file));
+  const third = await session();
+  try {
+    assert.deepEqual(await dispatch(third.handlers(), 'exports.keptChoices', {}), { ok: true, value: { loudness: -23, music: null, burnCaptions: true } });
+  } finally {
+    await third.shutdown();
+  }
 });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Handlers } from '../../../shared/contract.ts';
 import { buildTimeline } from '../../../shared/timeline.ts';
 import { conformFacts, defaultPackageDir, writeConformPackage } from '../export/interchange/package.ts';
+import { keepChoices, readKeptChoices } from '../export/kept-choices.ts';
 import { importMusic, musicFile } from '../export/music.ts';
 import { relativePosix } from '../fsutil.ts';
 import type { HandlerContext } from './context.ts';
@@ -23,6 +24,17 @@ export function exportHandlers(ctx: HandlerContext): Handlers['exports'] {
       session.assertOpen();
       const file = await ctx.dialogs?.pickAudio?.();
       return file ? importMusic(session, file) : null;
+    },
+    keptChoices: async () => {
+      const session = ctx.session();
+      session.assertOpen();
+      return readKeptChoices(session.store.dir);
+    },
+    keepChoices: async (choices) => {
+      const session = ctx.session();
+      session.assertOpen();
+      await keepChoices(session.store.dir, choices);
+      return { ok: true };
     },
     cancel: async ({ exportId }) => {
       const { session, service } = open();

@@ -1,18 +1,45 @@
 // The export's sound and captions: a loudness target, a music bed chosen in main's file dialog (copied into
-// the project's media/music/), and captions burned into the picture. The choices are this window's own
-// until the next export; main checks them again when the export starts.
-import { LOUDNESS_CHOICES, LOUDNESS_LABELS, type ExportChoices, type MusicPick } from '../../../shared/export-options.ts';
-import { pickMusic } from '../actions.ts';
+// the project's media/music/), and captions burned into the picture. Kept per project by main
+// (.storyreel/export-choices.json) as the creator changes them, so the next session starts with them; main
+// checks them again when the export starts.
+import { useEffect, useRef, useState } from 'react';
+import { LOUDNESS_CHOICES, LOUDNESS_LABELS, NO_CHOICES, type ExportChoices, type KeptChoices } from '../../../shared/export-options.ts';
+import { keepExportChoices, pickMusic } from '../actions.ts';
+import { getApi } from '../api.ts';
 import { formatClock } from '../lib/format.ts';
+import { useStore } from '../store.ts';
 import '../export-options.css';
 
-export interface ExportOptionsValue {
-  loudness: ExportChoices['loudness'];
-  music: MusicPick | null;
-  burnCaptions: boolean;
-}
+export type ExportOptionsValue = KeptChoices;
 
-export const NO_OPTIONS: ExportOptionsValue = { loudness: null, music: null, burnCaptions: false };
+/** The panel's choices: those kept for the open project, then the creator's, each change kept for next time. */
+export function useKeptOptions(): [ExportOptionsValue, (v: ExportOptionsValue) => void] {
+  const projectId = useStore((s) => s.view?.project.id ?? null);
+  const [value, setValue] = useState<ExportOptionsValue>(NO_CHOICES);
+  // A change made before the kept choices arrive wins over them.
+  const changed = useRef(false);
+  useEffect(() => {
+    changed.current = false;
+    setValue(NO_CHOICES);
+    if (!projectId) return;
+    let live = true;
+    getApi()
+      .exports.keptChoices({})
+      .then(
+        (kept) => live && !changed.current && setValue(kept),
+        () => {},
+      );
+    return () => {
+      live = false;
+    };
+  }, [projectId]);
+  const change = (v: ExportOptionsValue) => {
+    changed.current = true;
+    setValue(v);
+    void keepExportChoices(v);
+  };
+  return [value, change];
+}
 
 /** What exports.start is sent. */
 export function choicesOf(v: ExportOptionsValue): ExportChoices {

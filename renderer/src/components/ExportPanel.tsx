@@ -1,6 +1,6 @@
 // Export the film: enabled once every scene has a chosen take; the sound and caption choices; progress, ETA,
 // the exports waiting their turn (each can be canceled), the result or why it failed, and the films exported before.
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ExportSnapshot } from '../../../shared/jobs.ts';
 import { chosenTakeOf } from '../../../shared/project.ts';
@@ -11,7 +11,7 @@ import { failureDetail } from '../lib/export-failure.ts';
 import { formatClock, formatEta, formatPercent, joinForDisplay, listScenes } from '../lib/format.ts';
 import { useStore } from '../store.ts';
 import { ConformPackageButton } from './ConformPackageButton.tsx';
-import { choicesOf, ExportOptions, NO_OPTIONS } from './ExportOptions.tsx';
+import { choicesOf, ExportOptions, useKeptOptions } from './ExportOptions.tsx';
 import { PastExports } from './PastExports.tsx';
 import { StaleWarnings } from './StaleFlag.tsx';
 import { Icon, ProgressBar } from './ui.tsx';
@@ -34,7 +34,7 @@ export function ExportPanel() {
   const ffmpegOk = useStore((s) => s.info?.ffmpeg.ok ?? true);
   const running = current?.state === 'running';
   const captions = useStore((s) => (s.view?.project.scenes ?? []).filter((sc) => sc.caption?.trim()).length);
-  const [options, setOptions] = useState(NO_OPTIONS);
+  const [options, setOptions] = useKeptOptions();
 
   let blocker: string | null = null;
   if (sceneCount === 0) blocker = 'Add scenes and generate them first.';

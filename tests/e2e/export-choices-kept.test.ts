@@ -1,0 +1,73 @@
+// The export panel's choices kept per project (bridge + Chromium): a loudness target, a music bed and
+// burned-in captions chosen in one session are there again when the project is opened in the next, and
+// kept in .storyreel/export-choices.json, not in project.json. Screenshot: export-choices-kept.png (the
+// panel as the second session opens it).
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { promisify } from 'node:util';
+import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
+import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
+import { conformFixture } from '../helpers/conform-fixture.ts';
+import { openWindow, SHOTS, waitFor, type OpenedWindow } from '../helpers/e2e.ts';
+
+const exec = promisify(execFile);
+let root: string | undefined;
+let app: Storyreel | undefined;
+let win: OpenedWindow | undefined;
+after(async () => {
+  await win?.close();
+  await app?.shutdown();
+  if (root) await fs.rm(root, { recursive: true, force: true });
+});
+
+test('the export panel starts the next session with the choices left in the last', { timeout: 120000 }, async () => {
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-choices-kept-e2e-'));
+  const dir = path.join(root, 'harbour');
+  await conformFixture(dir);
+  const song = path.join(root, 'Evening swell.m4a');
+  const paths = resolveFfmpeg({ env: process.env });
+  await exec(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=300:d=65:sample_rate=44100', '-c:a', 'aac', song]);
+  const projectBefore = await fs.readFile(path.join(dir, 'project.json'), 'utf8');
+  const session = async (): Promise<void> => {
+    app = new Storyreel({
+      version: 'e2e',
+      ffmpeg: paths,
+      settings: new MemorySettings(),
+      secrets: new EnvSecrets({}),
+      log: () => undefined,
+      owner: 'e2e',
+      dialogs: { pickFolder: async () => null, pickImage: async () => null, pickAudio: async () => song, reveal: async () => false },
+    });
+    await app.openProject(dir);
+    win = await openWindow(app, { viewport: { width: 960, height: 640 } });
+  };
+
+  await session();
+  let panel = win!.page.getByRole('region', { name: 'Export', exact: true });
+  await panel.getByTestId('export-loudness').selectOption('-23');
+  await panel.getByTestId('export-music-pick').click();
+  await panel.getByTestId('export-music').waitFor();
+  await panel.getByTestId('export-burn-captions').check();
+  const kept = path.join(dir, '.storyreel', 'export-choices.json');
+  await waitFor(async () => JSON.parse(await fs.readFile(kept, 'utf8')).burnCaptions === true, 20000, 'the choices are kept');
+  assert.deepEqual(win!.pageErrors, []);
+  await win!.close();
+  await app!.shutdown();
+  win = undefined;
+  app = undefined;
+  assert.equal(await fs.readFile(path.join(dir, 'project.json'), 'utf8'), projectBefore, 'project.json is not touched');
+
+  await session();
+  panel = win!.page.getByRole('region', { name: 'Export', exact: true });
+  await panel.getByTestId('export-music').waitFor();
+  assert.equal(await panel.getByTestId('export-loudness').inputValue(), '-23');
+  assert.match((await panel.getByTestId('export-music').innerText()) ?? '', /Evening swell\.m4a\s*1:05/);
+  assert.equal(await panel.getByTestId('export-burn-captions').isChecked(), true);
+  await panel.getByTestId('export-options').scrollIntoViewIfNeeded();
+  await win!.page.screenshot({ path: path.join(SHOTS, 'export-choices-kept.png') });
+  assert.deepEqual(win!.pageErrors, []);
+});
