@@ -4,7 +4,8 @@
 // nothing else. Finding the binaries (ffmpeg-binaries.ts), the pure text helpers (ffmpeg-text.ts) and
 // reading ffprobe's JSON (probe.ts) live beside it and are re-exported here, so callers import one module.
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fluent from 'fluent-ffmpeg';
@@ -111,15 +112,16 @@ export class Ffmpeg {
    */
   async run(job: FfmpegJob, opts: RunOptions = {}): Promise<void> {
     if (opts.signal?.aborted) throw new AppError('Aborted', 'Canceled.');
+    const checked = await this.checkRunnable();
     const length = (job.filterComplex?.length ?? 0) + job.inputs.reduce((n, i) => n + i.path.length + (i.options ?? []).join(' ').length + 5, 0) + job.outputOptions.join(' ').length;
-    if (!job.filterComplex || length <= MAX_COMMAND_CHARS) return this.spawnRun(job, opts);
+    if (!job.filterComplex || length <= MAX_COMMAND_CHARS) return this.spawnRun(job, opts, checked);
     const dir = await mkdtemp(path.join(tmpdir(), 'storyreel-filter-'));
     try {
       const script = path.join(dir, 'graph.txt');
       await writeFile(script, job.filterComplex, 'utf8');
       this.log(`filter graph (${job.filterComplex.length} characters) in ${script}:\n${job.filterComplex}`);
       const option = filterScriptOption(await this.version());
-      await this.spawnRun({ ...job, filterComplex: undefined, outputOptions: [option, script, ...job.outputOptions] }, opts);
+      await this.spawnRun({ ...job, filterComplex: undefined, outputOptions: [option, script, ...job.outputOptions] }, opts, checked);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -136,12 +138,41 @@ export class Ffmpeg {
     return this.versionText;
   }
 
-  private spawnRun(job: FfmpegJob, opts: RunOptions): Promise<void> {
+  /**
+   * A missing or unrunnable ffmpeg, said as FfmpegMissing before anything is spawned. fluent-ffmpeg's own
+   * check used to find it (its `ffmpeg -formats` failed cleanly); without that check, a run whose spawn
+   * fails hits a bug in fluent (it throws from its exit handler), so the path is checked here on every run:
+   * an absolute path must be an executable file. A bare name (found on PATH) keeps fluent's check: false.
+   */
+  private async checkRunnable(): Promise<boolean> {
+    if (!path.isAbsolute(this.paths.ffmpeg)) return false;
+    try {
+      await access(this.paths.ffmpeg, fsConstants.X_OK);
+    } catch (err) {
+      const message = describeSpawnError('ffmpeg', this.paths.ffmpeg, err);
+      this.log(message);
+      throw new AppError('FfmpegMissing', message, { detail: err instanceof Error ? err.message : String(err), cause: err });
+    }
+    return true;
+  }
+
+  private spawnRun(job: FfmpegJob, opts: RunOptions, checked: boolean): Promise<void> {
     const controller = new AbortController();
     const cmd = fluent();
     // fluent keeps this path in a module-wide cache; every run sets it again, so the last Ffmpeg wins.
     // Storyreel has one Ffmpeg at a time, which keeps that harmless.
     cmd.setFfmpegPath(this.paths.ffmpeg);
+    // Before its first run in a process, fluent runs `ffmpeg -formats` and `ffmpeg -encoders` to check the
+    // formats and encoders named, and to add "-strict experimental" after an experimental -acodec/-vcodec
+    // (these jobs say -c:a/-c:v, which it does not look at). The CLI is a new process on every export, so
+    // each paid for two more ffmpeg starts, a sixth of a fast-path export. ffmpeg refuses what it lacks on
+    // its own, in words that reach the creator through the run's error (checkFfmpeg names missing encoders
+    // up front), so both are skipped once checkRunnable has seen the binary.
+    if (checked) {
+      const quick = cmd as unknown as { _checkCapabilities: (done: (err?: Error) => void) => void; availableEncoders: (done: (err: Error | null, encoders: object) => void) => void };
+      quick._checkCapabilities = (done) => done();
+      quick.availableEncoders = (done) => done(null, {});
+    }
     // fluent splits a lone "-flag value" string on its space; passing several arguments turns that off.
     const addOptions = (add: (...o: string[]) => unknown, options: string[]): void => {
       if (options.length === 1 && options[0]?.includes(' ')) throw new Error(`Ambiguous single ffmpeg option: ${options[0]}`);
