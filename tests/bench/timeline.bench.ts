@@ -58,6 +58,9 @@ interface Figures {
   drag: { p50: number; p95: number; n: number };
   /** The main thread's CPU time per drag step (from a trace): the work of a frame, whatever the machine's load. */
   dragCpu: { p50: number; p95: number; n: number };
+  /** A bare frame in the same page (FLOOR_JS): one line moved, nothing else; wall and main-thread CPU. */
+  floor: { p50: number; p95: number; n: number };
+  floorCpu: { p50: number; p95: number; n: number };
   edit: { p50: number; p95: number; n: number };
   /** The part of an edit → screen after the change arrived in the page (the window's own work and the frame). */
   editInPage: { p50: number; p95: number; n: number };
@@ -72,12 +75,12 @@ async function measure(browser: Browser, root: string, scenes: number, statics: 
   const app = new Storyreel({ version: 'bench', ffmpeg: resolveFfmpeg({ env: process.env }), settings: new MemorySettings(), secrets: new EnvSecrets({}), log: () => undefined, owner: 'bench' });
   await app.openProject(dir);
   const bridges: Bridge[] = [];
-  const samples = statics.map(() => ({ first: [] as number[], drag: [] as number[], dragCpu: [] as number[], edit: [] as number[], inPage: [] as number[], editCpu: [] as number[] }));
+  const samples = statics.map(() => ({ first: [] as number[], drag: [] as number[], dragCpu: [] as number[], floor: [] as number[], floorCpu: [] as number[], edit: [] as number[], inPage: [] as number[], editCpu: [] as number[] }));
   try {
     for (const staticDir of statics) bridges.push(await startBridge(app, { staticDir }));
     for (let round = 0; round < ROUNDS; round++) {
       for (const [b, bridge] of bridges.entries()) {
-        const { first, drag, dragCpu, edit, inPage, editCpu } = samples[b]!;
+        const { first, drag, dragCpu, floor, floorCpu, edit, inPage, editCpu } = samples[b]!;
         const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
         try {
           await page.addInitScript(FIRST_CARD_JS);
@@ -86,6 +89,9 @@ async function measure(browser: Browser, root: string, scenes: number, statics: 
           const steps = await dragSteps(browser, page);
           drag.push(...steps.wall);
           dragCpu.push(...steps.cpu);
+          const bare = await dragSteps(browser, page, FLOOR_JS);
+          floor.push(...bare.wall);
+          floorCpu.push(...bare.cpu);
           const edits = await traced(
             browser,
             page,
@@ -113,10 +119,12 @@ async function measure(browser: Browser, root: string, scenes: number, statics: 
     await app.shutdown();
   }
   const spread = (xs: number[]) => ({ p50: median(xs), p95: quantile(xs, 0.95), n: xs.length });
-  return samples.map(({ first, drag, dragCpu, edit, inPage, editCpu }) => ({
+  return samples.map(({ first, drag, dragCpu, floor, floorCpu, edit, inPage, editCpu }) => ({
     firstRender: median(first),
     drag: spread(drag),
     dragCpu: spread(dragCpu),
+    floor: spread(floor),
+    floorCpu: spread(floorCpu),
     edit: spread(edit),
     editInPage: spread(inPage),
     editCpu: spread(editCpu),
@@ -200,6 +208,33 @@ const DRAG_JS = `async (steps) => {
 }`;
 
 /**
+ * The floor under a drag step, in the same page: per step (from a rAF callback, like a drag step), one
+ * fixed line on its own layer moved by a transform and read back, nothing else; the time until a frame is
+ * painted with it. What this browser needs to show any change here (software compositing in this bench).
+ */
+const FLOOR_JS = `async (steps) => {
+  ${FRAME_JS}
+  const probe = document.createElement('div');
+  probe.style.cssText = 'position:fixed;left:0;top:200px;width:2px;height:100px;background:#f00;will-change:transform;z-index:9999;pointer-events:none';
+  document.body.append(probe);
+  await nextPaint();
+  const times = [];
+  for (let i = 0; i < steps; i++) {
+    const x = (i % 2 ? 700 : 20) + (i % 7);
+    times.push(await new Promise((resolve) => requestAnimationFrame(async () => {
+      performance.mark('tl-step');
+      const t0 = performance.now();
+      probe.style.transform = 'translateX(' + x + 'px)';
+      probe.getBoundingClientRect();
+      resolve((await afterTask()) - t0);
+    })));
+  }
+  await new Promise((r) => requestAnimationFrame(() => { performance.mark('tl-step'); r(); }));
+  probe.remove();
+  return times;
+}`;
+
+/**
  * Resolves [arrived, painted] (epoch ms): when the next change from main arrived, and when a frame was painted
  * with the card of scene `id` showing `marker`; window.__watching says the watch is set.
  */
@@ -252,11 +287,11 @@ async function traced<T>(browser: Browser, page: Page, work: () => Promise<T>, s
  * page's main thread spent between one step's start and the next (its tasks' thread time, from Chromium's
  * trace). On a loaded machine the first waits for the CPU; the second is the work a frame costs.
  */
-async function dragSteps(browser: Browser, page: Page): Promise<{ wall: number[]; cpu: number[] }> {
+async function dragSteps(browser: Browser, page: Page, script = DRAG_JS): Promise<{ wall: number[]; cpu: number[] }> {
   const { result: wall, cpu } = await traced(
     browser,
     page,
-    async () => (await page.evaluate(`(${DRAG_JS})(${DRAG_STEPS})`)) as number[],
+    async () => (await page.evaluate(`(${script})(${DRAG_STEPS})`)) as number[],
     (marks) => {
       const steps = marks('tl-step');
       if (steps.length !== DRAG_STEPS + 1) throw new Error(`the trace has ${steps.length} step marks for ${DRAG_STEPS} steps`);
@@ -300,6 +335,7 @@ export const timelineBench: Bench = {
         `200 × ${TAKES} vs 10 × ${TAKES}, ${ROUNDS} page loads each: first render ${fmtMs(big.firstRender)} vs ${fmtMs(small.firstRender)} (median)`,
         `drag step (dragover → frame painted with the drop line moved): ${spread(big.drag)} vs ${spread(small.drag)}`,
         `  its main-thread CPU time (trace): ${spread(big.dragCpu)} vs ${spread(small.dragCpu)}`,
+        `  a bare frame in the same page (one line moved, nothing else): ${spread(big.floor)} vs ${spread(small.floor)}; CPU ${spread(big.floorCpu)} vs ${spread(small.floorCpu)}`,
         `edit → screen (scenes.update → frame painted with the card's new text): ${spread(big.edit)} vs ${spread(small.edit)}`,
         `  of which in the page (change arrived → that frame painted): ${spread(big.editInPage)} vs ${spread(small.editInPage)}`,
         `  the page's main-thread CPU time in that part (trace): ${spread(big.editCpu)} vs ${spread(small.editCpu)}`,
