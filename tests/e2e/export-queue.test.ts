@@ -56,8 +56,9 @@ test('queue, cancel, past exports from an older cut, and a failure with its deta
   await app.current().store.chooseTake(scene2.id, 'take_other');
   await waitFor(async () => (await page.getByTestId('past-export-older').count()) === 2, 20000, 'the past exports are from an older cut now');
   assert.equal(await page.getByTestId('past-export-older').first().innerText(), "Made from an older cut: scene 2's take changed.");
+  // The list itself: the whole panel is taller than the window, and a shot of it came out half black.
   await page.getByTestId('past-exports').scrollIntoViewIfNeeded();
-  await panel.screenshot({ path: path.join(SHOTS, 'export-past.png') });
+  await page.getByTestId('past-exports').screenshot({ path: path.join(SHOTS, 'export-past.png') });
 
   // 3. The exports folder is replaced by a file: the export fails and says why; the details hold
   // ffmpeg's command line and its last lines.
