@@ -149,7 +149,7 @@ export async function main(argv = process.argv.slice(2)) {
     return 0;
   }
   if (flag('--offline')) {
-    console.log('fetch-ffmpeg: skipping download: --offline; the app will use ffmpeg from Settings or PATH.');
+    console.log('fetch-ffmpeg: skipping download: --offline; the app will use the ffmpeg on PATH, or the one its banner asks for.');
     return 0;
   }
   const why = await reachable(archives[0].url);
