@@ -1,6 +1,6 @@
 // The strip as a storyboard, in Chromium through the bridge: at the window's minimum size (960×640) the
 // primary actions are on screen; several scenes picked with Shift/Ctrl are duplicated and deleted as one
-// undoable step each; a 200-scene board keeps only the cards near the view in the page.
+// undoable step each, and generated (only those); a 200-scene board keeps only the cards near the view in the page.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -9,7 +9,7 @@ import { framesLoaded, openCraft, SHOTS, waitFor } from './craft-setup.ts';
 
 const count = async (dir: string) => (await readProject(dir)).scenes.length;
 
-test('at 960×640: primary actions visible; Shift/Ctrl multi-select duplicates and deletes as one step each', { timeout: 90000 }, async () => {
+test('at 960×640: primary actions visible; Shift/Ctrl multi-select duplicates and deletes as one step each, and generates only the picked', { timeout: 90000 }, async () => {
   const c = await openCraft({ scenes: ['Boats leave', 'A gull', 'The lighthouse', 'Nets hauled in', 'Market opens', 'Night falls'], withTakes: 4, seconds: 2, viewport: { width: 960, height: 640 } });
   try {
     const { page } = c;
@@ -22,7 +22,7 @@ test('at 960×640: primary actions visible; Shift/Ctrl multi-select duplicates a
     const card = (i: number) => page.getByTestId('scene-card').nth(i);
     await card(0).click();
     await card(2).click({ modifiers: ['Shift'] });
-    assert.equal(await page.getByTestId('picked-count').innerText(), '3 scenes picked');
+    assert.equal(await page.getByTestId('picked-count').innerText(), '3 picked');
     await page.getByTestId('duplicate').click();
     await waitFor(async () => (await count(c.dir)) === 9, 10000, 'three scenes duplicated');
     await card(0).focus();
@@ -36,6 +36,14 @@ test('at 960×640: primary actions visible; Shift/Ctrl multi-select duplicates a
     await page.getByTestId('scene-card').first().focus();
     await page.keyboard.press('Control+z');
     await waitFor(async () => (await count(c.dir)) === 6, 10000, 'both back in one step');
+
+    // Generate for the picked scenes only (Preview: free, so no cost to confirm): scenes 5 and 6 get a take.
+    await card(4).click();
+    await card(5).click({ modifiers: ['Control'] });
+    await page.screenshot({ path: path.join(SHOTS, 'strip-picked-960x640.png') });
+    await page.getByTestId('generate-picked').click();
+    const takes = async () => (await readProject(c.dir)).scenes.map((s) => s.takes.length);
+    await waitFor(async () => (await takes()).join() === '1,1,1,1,1,1', 60000, 'scenes 5 and 6 each got a take');
     assert.deepEqual(c.pageErrors, []);
   } finally {
     await c.close();

@@ -1,7 +1,8 @@
 // Just above the strip: what to do with the selected (or picked) scenes — duplicate, split at the playhead,
-// delete several — and the zoom: out, "fit the film", in.
+// generate or delete several — and the zoom: out, "fit the film", in.
 import type { RefObject } from 'react';
 import type { Timeline } from '../../../shared/timeline.ts';
+import { generate } from '../actions.ts';
 import { duplicateScenes, removeMany, splitScene } from '../lib/craft-actions.ts';
 import { usePlayback } from '../lib/playback.ts';
 import { targets, usePicked } from '../lib/selection.ts';
@@ -29,8 +30,8 @@ export function StripTools({ timeline, pps, setPps, scroller }: Props) {
   return (
     <div className="strip-tools" role="toolbar" aria-label="Scenes and zoom">
       {picked.length > 1 && (
-        <span className="picked-count" data-testid="picked-count">
-          {n} scenes picked
+        <span className="picked-count" data-testid="picked-count" title="Shift or Ctrl with a click picks scenes; the buttons act on all of them">
+          {n} picked
         </span>
       )}
       <button type="button" className="btn btn-sm btn-ghost" data-testid="duplicate" disabled={!n} title="Copy the scene (and its takes) right after it" onClick={() => void duplicateScenes(group)}>
@@ -46,6 +47,12 @@ export function StripTools({ timeline, pps, setPps, scroller }: Props) {
       >
         Split at playhead
       </button>
+      {n > 1 && (
+        // A take more for each picked scene; paid work shows its cost first, as Generate all does.
+        <button type="button" className="btn btn-sm btn-ghost" data-testid="generate-picked" title="Make a take for each picked scene" onClick={() => void generate(group)}>
+          Generate {n}
+        </button>
+      )}
       {n > 1 && (
         <button type="button" className="btn btn-sm btn-ghost btn-danger" data-testid="delete-picked" onClick={() => void removeMany(group)}>
           Delete {n}
