@@ -78,7 +78,11 @@ test('the key panel lists every provider that takes a key, each with its status 
   const option = page.getByTestId('settings-provider').locator('option[value="openai-videos"]');
   assert.equal(await option.textContent(), 'OpenAI-compatible gateway');
   assert.equal(await option.getAttribute('title'), 'OpenAI-compatible gateway (/v1/videos)');
+  // The panel with all five is taller than the window, and the sidebar scrolls inside it: a shot of the
+  // panel alone stopped at the window's edge. A window tall enough shows it whole.
+  await page.setViewportSize({ width: 1440, height: 2000 });
   await page.getByRole('region', { name: 'API keys' }).screenshot({ path: path.join(SHOTS, 'key-panel-several-providers.png') });
+  await page.setViewportSize({ width: 1440, height: 1000 });
 });
 
 test('a scene picks its own provider and model; its lengths follow that model', { timeout: 60000 }, async () => {
