@@ -7,6 +7,7 @@ import { PROVIDERS, type ProviderProfile } from '../../../shared/capabilities.ts
 import type { KeyStatus } from '../../../shared/contract.ts';
 import { confirmAddress, clearKey, keyStorage, setKey, updateSettings } from '../actions.ts';
 import { useStore } from '../store.ts';
+import { BaseUrlInput } from './BaseUrlInput.tsx';
 import { GatewayFields } from './GatewayFields.tsx';
 import { KeyringDialog } from './KeyringDialog.tsx';
 import { ProviderSettings } from './ProviderSettings.tsx';
@@ -124,7 +125,7 @@ function ProviderKey({ provider, primary }: { provider: ProviderProfile; primary
           </button>
         )}
       </form>
-      {provider.id === 'openai-videos' ? <BaseUrlField /> : <ProviderSettings provider={provider} status={status} />}
+      {provider.id === 'openai-videos' ? <GatewayBaseUrl /> : <ProviderSettings provider={provider} status={status} />}
       {status?.set && <AddressCheck status={status} testId={tid('key-address-warning')} buttonTestId={tid('key-confirm-address')} />}
       {provider.id === 'openai-videos' && status && <GatewayFields status={status} />}
       {askKeyring && <KeyringDialog label={provider.label} answer={(store) => keyStorage(provider.id, store)} onDone={() => setAskKeyring(false)} />}
@@ -133,41 +134,17 @@ function ProviderKey({ provider, primary }: { provider: ProviderProfile; primary
 }
 
 /** Where the /v1/videos requests go: a gateway or proxy (OpenAI's own endpoint was shut down). */
-function BaseUrlField() {
+function GatewayBaseUrl() {
   const saved = useStore((s) => s.info?.settings.openaiBaseUrl ?? '');
-  const [text, setText] = useState<string | null>(null);
-  /** The last value main refused: not sent again on blur (main would ask the creator again). */
-  const [refused, setRefused] = useState<string | null>(null);
-  const value = text ?? saved;
-  const save = async () => {
-    const next = value.trim();
-    if (next === saved) return setText(null);
-    if (next === refused) return;
-    const info = await updateSettings({ openaiBaseUrl: next || null });
-    if (info) setText(null);
-    else setRefused(next);
-  };
   return (
-    <div className="field base-url">
-      <label className="field-label" htmlFor="settings-base-url">
-        Base URL
-      </label>
-      <input
-        id="settings-base-url"
-        type="url"
-        className="input"
-        data-testid="settings-base-url"
-        placeholder="https://your-gateway.example/v1"
-        spellCheck={false}
-        value={value}
-        onChange={(e) => setText(e.target.value)}
-        onBlur={() => void save()}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') void save();
-        }}
-      />
-      <p className="muted small">The /v1/videos address of your gateway or proxy. OpenAI's own endpoint closed on 2026-09-24.</p>
-    </div>
+    <BaseUrlInput
+      id="settings-base-url"
+      className="base-url"
+      saved={saved}
+      save={(openaiBaseUrl) => updateSettings({ openaiBaseUrl })}
+      placeholder="https://your-gateway.example/v1"
+      hint="The /v1/videos address of your gateway or proxy. OpenAI's own endpoint closed on 2026-09-24."
+    />
   );
 }
 

@@ -9,6 +9,7 @@ import type { CatalogChange } from '../../../shared/catalog/refreshed.ts';
 import type { KeyStatus } from '../../../shared/contract.ts';
 import { refreshModels, updateSettings } from '../actions.ts';
 import { useStore } from '../store.ts';
+import { BaseUrlInput } from './BaseUrlInput.tsx';
 
 export function ProviderSettings({ provider, status }: { provider: ProviderProfile; status: KeyStatus | null }) {
   const own = useStore((s) => s.info?.settings.providers?.[provider.id]);
@@ -18,7 +19,13 @@ export function ProviderSettings({ provider, status }: { provider: ProviderProfi
       <details className="gateway provider-settings" data-testid={`provider-settings-${provider.id}`} open={open || undefined}>
         <summary>Address{provider.regions?.length ? ' and region' : ''}</summary>
         {provider.regions && provider.regions.length > 0 && <RegionField provider={provider} value={own?.region ?? provider.regions[0]!.id} />}
-        <BaseUrlField provider={provider} saved={own?.baseUrl ?? ''} />
+        <BaseUrlInput
+          id={`provider-base-url-${provider.id}`}
+          saved={own?.baseUrl ?? ''}
+          save={(baseUrl) => updateSettings({ providers: { [provider.id]: { baseUrl } } })}
+          placeholder="Empty: the provider's own API"
+          hint="A gateway or emulator address replaces the provider's own (https://, or http:// on this computer only)."
+        />
         {status?.target && (
           <p className="muted small provider-target" data-testid={`provider-target-${provider.id}`}>
             Requests go to {status.target}
@@ -44,44 +51,6 @@ function RegionField({ provider, value }: { provider: ProviderProfile; value: st
           </option>
         ))}
       </select>
-    </div>
-  );
-}
-
-function BaseUrlField({ provider, saved }: { provider: ProviderProfile; saved: string }) {
-  const [text, setText] = useState<string | null>(null);
-  /** The last value main refused: not sent again on blur (main would ask the creator again). */
-  const [refused, setRefused] = useState<string | null>(null);
-  const value = text ?? saved;
-  const id = `provider-base-url-${provider.id}`;
-  const save = async () => {
-    const next = value.trim();
-    if (next === saved) return setText(null);
-    if (next === refused) return;
-    const info = await updateSettings({ providers: { [provider.id]: { baseUrl: next || null } } });
-    if (info) setText(null);
-    else setRefused(next);
-  };
-  return (
-    <div className="field">
-      <label className="field-label" htmlFor={id}>
-        Base URL
-      </label>
-      <input
-        id={id}
-        type="url"
-        className="input"
-        data-testid={id}
-        placeholder="Empty: the provider's own API"
-        spellCheck={false}
-        value={value}
-        onChange={(e) => setText(e.target.value)}
-        onBlur={() => void save()}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') void save();
-        }}
-      />
-      <p className="muted small">A gateway or emulator address replaces the provider's own (https://, or http:// on this computer only).</p>
     </div>
   );
 }
