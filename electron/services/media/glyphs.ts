@@ -128,35 +128,25 @@ export function parseMetrics(bytes: Buffer): FontMetrics | null {
   }
 }
 
-const metricsCache = new Map<string, FontMetrics | null>();
-
-export function metricsOf(file: string): FontMetrics | null {
-  if (!metricsCache.has(file)) {
-    let m: FontMetrics | null = null;
-    try {
-      m = parseMetrics(readFileSync(file));
-    } catch {
-      m = null;
+/** `parse` of a font file, read and parsed once per file for the process; null when unreadable. */
+function once<T>(cache: Map<string, T | null>, parse: (bytes: Buffer) => T | null): (file: string) => T | null {
+  return (file) => {
+    if (!cache.has(file)) {
+      let value: T | null = null;
+      try {
+        value = parse(readFileSync(file));
+      } catch {
+        value = null;
+      }
+      cache.set(file, value);
     }
-    metricsCache.set(file, m);
-  }
-  return metricsCache.get(file) ?? null;
+    return cache.get(file) ?? null;
+  };
 }
 
-const cache = new Map<string, Coverage | null>();
+export const metricsOf = once(new Map<string, FontMetrics | null>(), parseMetrics);
 
-export function coverageOf(file: string): Coverage | null {
-  if (!cache.has(file)) {
-    let coverage: Coverage | null = null;
-    try {
-      coverage = parseCoverage(readFileSync(file));
-    } catch {
-      coverage = null;
-    }
-    cache.set(file, coverage);
-  }
-  return cache.get(file) ?? null;
-}
+export const coverageOf = once(new Map<string, Coverage | null>(), parseCoverage);
 
 /** Fonts for symbols and scripts beyond Latin, Cyrillic, Greek and CJK, where systems keep them. */
 export const SYMBOL_FONTS: readonly string[] = [
