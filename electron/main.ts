@@ -1,6 +1,6 @@
 // The Electron main process: lifecycle, the hardened window, and wiring. Thin on purpose: the work lives in
 // electron/services/, which the command-line interface and the tests run without Electron.
-import { app, BrowserWindow, clipboard, dialog, Menu, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, Menu, protocol, session, shell, type IpcMainInvokeEvent, type OpenDialogOptions } from 'electron';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -87,39 +87,19 @@ const storyreel = new Storyreel({
   fontFile: app.isPackaged ? path.join(process.resourcesPath, 'fonts', 'DejaVuSans.ttf') : null,
   dialogs: {
     pickFolder: async (purpose, suggestedName) => {
-      const focused = BrowserWindow.getFocusedWindow();
       if (purpose === 'create') {
         // A new film gets a folder of its own, named after its title, under Documents/Storyreel by default
         // (never inside the project open now, nor the example).
         const defaultPath = await newProjectFolder(projectsHome(), suggestedName ?? 'Untitled film', async (d) => existsSync(d));
         const opts = { title: 'Where to save the new project', buttonLabel: 'Create project', defaultPath, properties: ['createDirectory', 'showOverwriteConfirmation'] as Array<'createDirectory' | 'showOverwriteConfirmation'> };
+        const focused = BrowserWindow.getFocusedWindow();
         const result = focused ? await dialog.showSaveDialog(focused, opts) : await dialog.showSaveDialog(opts);
         return result.canceled ? null : (result.filePath ?? null);
       }
-      const opts = { title: 'Open a Storyreel project', properties: ['openDirectory'] as Array<'openDirectory'>, defaultPath: projectsHome() };
-      const result = focused ? await dialog.showOpenDialog(focused, opts) : await dialog.showOpenDialog(opts);
-      return result.canceled ? null : (result.filePaths[0] ?? null);
+      return openOne({ title: 'Open a Storyreel project', properties: ['openDirectory'], defaultPath: projectsHome() });
     },
-    pickImage: async () => {
-      const focused = BrowserWindow.getFocusedWindow();
-      const opts = {
-        title: 'Choose a reference image (first frame)',
-        properties: ['openFile'] as Array<'openFile'>,
-        filters: [{ name: 'Images', extensions: ['png', 'jpg', 'jpeg', 'webp'] }],
-      };
-      const result = focused ? await dialog.showOpenDialog(focused, opts) : await dialog.showOpenDialog(opts);
-      return result.canceled ? null : (result.filePaths[0] ?? null);
-    },
-    pickAudio: async () => {
-      const focused = BrowserWindow.getFocusedWindow();
-      const opts = {
-        title: 'Choose music to lay under the film',
-        properties: ['openFile'] as Array<'openFile'>,
-        filters: [{ name: 'Audio', extensions: [...MUSIC_EXTENSIONS] }],
-      };
-      const result = focused ? await dialog.showOpenDialog(focused, opts) : await dialog.showOpenDialog(opts);
-      return result.canceled ? null : (result.filePaths[0] ?? null);
-    },
+    pickImage: () => openOne({ title: 'Choose a reference image (first frame)', properties: ['openFile'], filters: [{ name: 'Images', extensions: ['png', 'jpg', 'jpeg', 'webp'] }] }),
+    pickAudio: () => openOne({ title: 'Choose music to lay under the film', properties: ['openFile'], filters: [{ name: 'Audio', extensions: [...MUSIC_EXTENSIONS] }] }),
     reveal: async (file) => {
       shell.showItemInFolder(file);
       return true;
@@ -129,6 +109,13 @@ const storyreel = new Storyreel({
 });
 
 /** Where new projects go by default (and where the example film is copied). */
+/** Main's open dialog over the focused window (or on its own): the one path chosen, null when dismissed. */
+async function openOne(opts: OpenDialogOptions): Promise<string | null> {
+  const focused = BrowserWindow.getFocusedWindow();
+  const result = focused ? await dialog.showOpenDialog(focused, opts) : await dialog.showOpenDialog(opts);
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
 function projectsHome(): string {
   return path.join(app.getPath('documents'), 'Storyreel');
 }
