@@ -3,18 +3,15 @@
 // kept in .storyreel/export-choices.json, not in project.json. Screenshot: export-choices-kept.png (the
 // panel as the second session opens it).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { promisify } from 'node:util';
-import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
-import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
+import type { Storyreel } from '../../electron/services/app.ts';
 import { conformFixture } from '../helpers/conform-fixture.ts';
+import { exportApp, musicBed } from '../helpers/export-app.ts';
 import { openWindow, SHOTS, waitFor, type OpenedWindow } from '../helpers/e2e.ts';
 
-const exec = promisify(execFile);
 let root: string | undefined;
 let app: Storyreel | undefined;
 let win: OpenedWindow | undefined;
@@ -29,19 +26,10 @@ test('the export panel starts the next session with the choices left in the last
   const dir = path.join(root, 'harbour');
   await conformFixture(dir);
   const song = path.join(root, 'Evening swell.m4a');
-  const paths = resolveFfmpeg({ env: process.env });
-  await exec(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=300:d=65:sample_rate=44100', '-c:a', 'aac', song]);
+  await musicBed(song, 65);
   const projectBefore = await fs.readFile(path.join(dir, 'project.json'), 'utf8');
   const session = async (): Promise<void> => {
-    app = new Storyreel({
-      version: 'e2e',
-      ffmpeg: paths,
-      settings: new MemorySettings(),
-      secrets: new EnvSecrets({}),
-      log: () => undefined,
-      owner: 'e2e',
-      dialogs: { pickFolder: async () => null, pickImage: async () => null, pickAudio: async () => song, reveal: async () => false },
-    });
+    app = exportApp({ music: song });
     await app.openProject(dir);
     win = await openWindow(app, { viewport: { width: 960, height: 640 } });
   };

@@ -3,18 +3,15 @@
 // the plan says so. Screenshots: test-results/screenshots/export-options.png (chosen, before exporting) and
 // export-options-done.png (the finished export with its plan).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { promisify } from 'node:util';
-import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
-import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
+import type { Storyreel } from '../../electron/services/app.ts';
 import { conformFixture } from '../helpers/conform-fixture.ts';
+import { exportApp, musicBed } from '../helpers/export-app.ts';
 import { openWindow, SHOTS, type OpenedWindow } from '../helpers/e2e.ts';
 
-const exec = promisify(execFile);
 let root: string | undefined;
 let app: Storyreel | undefined;
 let win: OpenedWindow | undefined;
@@ -29,17 +26,8 @@ test('the export panel offers loudness, a music bed and burned-in captions, and 
   const dir = path.join(root, 'harbour');
   await conformFixture(dir);
   const song = path.join(root, 'Morning tide.m4a');
-  const paths = resolveFfmpeg({ env: process.env });
-  await exec(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=300:d=95:sample_rate=44100', '-c:a', 'aac', song]);
-  app = new Storyreel({
-    version: 'e2e',
-    ffmpeg: paths,
-    settings: new MemorySettings(),
-    secrets: new EnvSecrets({}),
-    log: () => undefined,
-    owner: 'e2e',
-    dialogs: { pickFolder: async () => null, pickImage: async () => null, pickAudio: async () => song, reveal: async () => false },
-  });
+  await musicBed(song, 95);
+  app = exportApp({ music: song });
   await app.openProject(dir);
   // Tall enough for the whole panel with the finished export and its plan open.
   win = await openWindow(app, { viewport: { width: 1280, height: 1500 } });

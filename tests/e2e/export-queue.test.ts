@@ -7,9 +7,9 @@ import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
-import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
+import type { Storyreel } from '../../electron/services/app.ts';
 import { conformFixture, FIXTURE_TAKES } from '../helpers/conform-fixture.ts';
+import { exportApp } from '../helpers/export-app.ts';
 import { openWindow, SHOTS, waitFor, type OpenedWindow } from '../helpers/e2e.ts';
 
 let root: string | undefined;
@@ -25,7 +25,7 @@ test('queue, cancel, past exports from an older cut, and a failure with its deta
   root = await mkdtemp(path.join(os.tmpdir(), 'storyreel-export-queue-e2e-'));
   const dir = path.join(root, 'harbour');
   await conformFixture(dir);
-  app = new Storyreel({ version: 'test', ffmpeg: resolveFfmpeg({ env: process.env }), settings: new MemorySettings(), secrets: new EnvSecrets({}), log: () => undefined, owner: 'test', concurrency: 1 });
+  app = exportApp({ concurrency: 1 });
   await app.openProject(dir);
   win = await openWindow(app, { viewport: { width: 1280, height: 900 } });
   const { page } = win;

@@ -3,18 +3,15 @@
 // by the export's id and checks it is there); a film deleted since is said in words and loses its button.
 // Screenshots: past-exports.png (1280 wide) and past-exports-960.png (the whole window at 960×640).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { promisify } from 'node:util';
-import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
-import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
+import type { Storyreel } from '../../electron/services/app.ts';
 import { conformFixture } from '../helpers/conform-fixture.ts';
+import { exportApp, musicBed } from '../helpers/export-app.ts';
 import { openWindow, SHOTS, waitFor, type OpenedWindow } from '../helpers/e2e.ts';
 
-const exec = promisify(execFile);
 let root: string | undefined;
 let app: Storyreel | undefined;
 let win: OpenedWindow | undefined;
@@ -29,18 +26,9 @@ test('past exports say what they were made with and can be shown in their folder
   const dir = path.join(root, 'harbour');
   await conformFixture(dir);
   const song = path.join(root, 'Morning tide.m4a');
-  const paths = resolveFfmpeg({ env: process.env });
-  await exec(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=300:d=5:sample_rate=44100', '-c:a', 'aac', song]);
+  await musicBed(song, 5);
   const revealed: string[] = [];
-  app = new Storyreel({
-    version: 'e2e',
-    ffmpeg: paths,
-    settings: new MemorySettings(),
-    secrets: new EnvSecrets({}),
-    log: () => undefined,
-    owner: 'e2e',
-    dialogs: { pickFolder: async () => null, pickImage: async () => null, pickAudio: async () => song, reveal: async (file) => (revealed.push(file), true) },
-  });
+  app = exportApp({ music: song, reveal: async (file) => (revealed.push(file), true) });
   await app.openProject(dir);
   win = await openWindow(app, { viewport: { width: 1280, height: 1100 } });
   const { page } = win;
