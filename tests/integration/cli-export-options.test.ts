@@ -2,11 +2,10 @@
 // a wrong value is a usage error (exit 2) said before anything is read or written; --captions srt writes
 // SRT and VTT sidecars whose cue times are the timeline's; --loudnorm, --music and --package do what they
 // say in the same run; --captions burn says in the plan why every frame is encoded.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { buildTimeline } from '../../shared/timeline.ts';
@@ -14,14 +13,12 @@ import { captionCues } from '../../electron/services/export/interchange/captions
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { readProject } from '../../electron/services/projects/store.ts';
 import { cli } from '../helpers/module-cli.ts';
+import { ffmpeg, scratch } from '../helpers/scratch.ts';
 
 const exec = promisify(execFile);
 const paths = resolveFfmpeg({ env: process.env });
-const root = await mkdtemp(path.join(tmpdir(), 'storyreel-cli-export-options-'));
-after(() => rm(root, { recursive: true, force: true }));
+const { root } = await scratch('storyreel-cli-export-options-');
 let count = 0;
-
-const ffmpeg = (args: string[]) => exec(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args]);
 
 /** A project with one chosen take per scene (a test picture and swelling pink noise), captions and transitions as given. */
 async function projectWith(scenes: Array<{ seconds: number; caption?: string; transition?: unknown; trim?: { in: number; out: number } }>): Promise<string> {

@@ -2,23 +2,20 @@
 // progress; trims and a transition honoured; a stale hidden partial export swept; a damaged take named by
 // its scene with no file left; a transition too long refused saying the most it can be; Ctrl-C mid-export
 // leaving nothing in exports/.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { cli, until } from '../helpers/module-cli.ts';
+import { ffmpeg, scratch } from '../helpers/scratch.ts';
 
 const exec = promisify(execFile);
 const paths = resolveFfmpeg({ env: process.env });
-const root = await mkdtemp(path.join(tmpdir(), 'storyreel-cli-export-'));
-after(() => rm(root, { recursive: true, force: true }));
+const { root } = await scratch('storyreel-cli-export-');
 let count = 0;
-
-const ffmpeg = (args: string[]) => exec(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args]);
 
 /** A project folder with one take per scene (testsrc at `size`, a tone), chosen, joined as given. */
 async function projectWith(scenes: Array<{ seconds: number; transition?: unknown; trim?: { in: number; out: number } }>, o: { size?: string; takeSize?: string } = {}): Promise<string> {

@@ -3,31 +3,21 @@
 // copies the picture, and on the windowed crossfade path; a music bed heard where the scenes are silent and
 // lower under their sound; captions burned into the picture at their cue times only. Sound and picture
 // end within one frame of each other every time.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Ffmpeg, resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { exportFilm, type ExportClip } from '../../electron/services/media/stitch.ts';
+import { ffmpeg, scratch } from '../helpers/scratch.ts';
 
 const exec = promisify(execFile);
 const paths = resolveFfmpeg({ env: process.env });
 const ff = new Ffmpeg(paths);
 const FPS = 30;
 
-const root = await mkdtemp(path.join(tmpdir(), 'storyreel-sound-test-'));
-after(() => rm(root, { recursive: true, force: true }));
-let n = 0;
-async function freshDir(name: string): Promise<string> {
-  const dir = path.join(root, `${name}-${++n}`);
-  await mkdir(path.join(dir, 'media'), { recursive: true });
-  return dir;
-}
-
-const ffmpeg = (args: string[]) => exec(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args]);
+const { freshDir } = await scratch('storyreel-sound-test-', { media: true });
 
 /**
  * A clip of `seconds` at 160x90/30 fps: a moving test picture with `sound` — 'speech' (pink noise whose

@@ -1,11 +1,10 @@
 // The film export on real ffmpeg: every transition type, trims, the film's length against the timeline's,
 // A/V sync (a flash and a beep at known times in every take) across cuts and crossfades, and mixed inputs
 // normalised to the film's frame, rate and sound, with the 16:9 / 9:16 / 1:1 presets, fit and fill.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Project, Transition } from '../../shared/project.ts';
@@ -13,22 +12,14 @@ import { buildTimeline } from '../../shared/timeline.ts';
 import { filmOf } from '../../electron/services/export/film.ts';
 import { Ffmpeg, resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { exportFilm } from '../../electron/services/media/stitch.ts';
+import { ffmpeg, scratch } from '../helpers/scratch.ts';
 
 const exec = promisify(execFile);
 const paths = resolveFfmpeg({ env: process.env });
 const ff = new Ffmpeg(paths);
 const FPS = 30;
 
-const root = await mkdtemp(path.join(tmpdir(), 'storyreel-film-test-'));
-after(() => rm(root, { recursive: true, force: true }));
-let n = 0;
-async function freshDir(name: string): Promise<string> {
-  const dir = path.join(root, `${name}-${++n}`);
-  await mkdir(path.join(dir, 'media'), { recursive: true });
-  return dir;
-}
-
-const ffmpeg = (args: string[]) => exec(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args]);
+const { freshDir } = await scratch('storyreel-film-test-', { media: true });
 
 /** Each frame of `file` as two numbers: the mean luma of its left half and of its right half. */
 async function halves(file: string): Promise<Array<[number, number]>> {

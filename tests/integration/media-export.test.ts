@@ -1,10 +1,9 @@
 // exportFilm on the real ffmpeg: the fast path (video copied, audio encoded once) and its A/V sync,
 // the normalise path, damaged clips, cancelation, progress, and drainAll.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { drainAll, Ffmpeg, resolveFfmpeg, runningProcesses } from '../../electron/services/media/ffmpeg.ts';
@@ -12,24 +11,17 @@ import type { FfmpegProgress } from '../../electron/services/media/ffmpeg.ts';
 import { renderAnimatic } from '../../electron/services/media/animatic.ts';
 import { exportFilm, splitUnits } from '../../electron/services/media/stitch.ts';
 import { rejectsWith } from '../helpers/assert.ts';
+import { scratch } from '../helpers/scratch.ts';
 
 const exec = promisify(execFile);
 const paths = resolveFfmpeg({ env: process.env });
 const ff = new Ffmpeg(paths);
 
-const root = await mkdtemp(path.join(tmpdir(), 'storyreel-export-test-'));
-after(() => rm(root, { recursive: true, force: true }));
-let dirCount = 0;
-async function freshDir(name: string): Promise<string> {
-  const dir = path.join(root, `${name}-${++dirCount}`);
-  await mkdir(dir, { recursive: true });
-  return dir;
-}
+const { freshDir } = await scratch('storyreel-export-test-');
 
 async function ffmpeg(args: string[]): Promise<void> {
   await exec(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args]);
 }
-
 
 function assertMonotonicToOne(fractions: number[]): void {
   assert.ok(fractions.length >= 1, 'progress was reported');

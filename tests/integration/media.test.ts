@@ -1,31 +1,24 @@
 // The ffmpeg module, animatics, stills, file verification and the Preview provider, on the real
 // ffmpeg with small generated fixtures (320x180 / 640x360, 1-2 s).
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { checkFfmpeg, Ffmpeg, resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { CJK_FONTS, findFontFile, fontCandidates, fitImage, layoutPrompt, renderAnimatic, textEms, thumbnail, wrapText } from '../../electron/services/media/animatic.ts';
 import { verifyVideo } from '../../electron/services/media/stitch.ts';
 import { rejectsWith } from '../helpers/assert.ts';
+import { scratch } from '../helpers/scratch.ts';
 
 const exec = promisify(execFile);
 const paths = resolveFfmpeg({ env: process.env });
 const logLines: string[] = [];
 const ff = new Ffmpeg(paths, (line) => logLines.push(line));
 
-const root = await mkdtemp(path.join(tmpdir(), 'storyreel-media-test-'));
-after(() => rm(root, { recursive: true, force: true }));
-let dirCount = 0;
-async function freshDir(name = 'case'): Promise<string> {
-  const dir = path.join(root, `${name}-${++dirCount}`);
-  await mkdir(dir, { recursive: true });
-  return dir;
-}
+const { freshDir } = await scratch('storyreel-media-test-');
 
 async function ffmpegStderr(args: string[]): Promise<string> {
   const { stderr } = await exec(paths.ffmpeg, ['-hide_banner', '-nostdin', ...args], { maxBuffer: 64 * 1024 * 1024 });
@@ -73,7 +66,6 @@ function topLevelBoxes(buf: Buffer): string[] {
   }
   return boxes;
 }
-
 
 // ---------------------------------------------------------------------------------------------------
 // Finding and checking ffmpeg

@@ -1,24 +1,17 @@
 // The Preview provider (offline animatics through the provider seam) on the real ffmpeg, small and short.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { drainAll, Ffmpeg, resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { PreviewProvider } from '../../electron/services/providers/preview.ts';
 import type { CreateRequest } from '../../electron/services/providers/types.ts';
 import { verifyVideo } from '../../electron/services/media/stitch.ts';
 import { rejectsWith } from '../helpers/assert.ts';
+import { scratch } from '../helpers/scratch.ts';
 
 const ff = new Ffmpeg(resolveFfmpeg({ env: process.env }), () => {});
-const root = await mkdtemp(path.join(tmpdir(), 'storyreel-preview-test-'));
-after(() => rm(root, { recursive: true, force: true }));
-let dirCount = 0;
-async function freshDir(name = 'case'): Promise<string> {
-  const dir = path.join(root, `${name}-${++dirCount}`);
-  await mkdir(dir, { recursive: true });
-  return dir;
-}
+const { freshDir } = await scratch('storyreel-preview-test-');
 
 function request(jobId: string, over: Partial<CreateRequest> = {}): CreateRequest {
   return { jobId, model: 'animatic', prompt: 'A paper boat drifts down a rain gutter.', seconds: 1, size: '640x360', referenceImage: null, sentAt: Date.now(), sceneNumber: 3, ...over };
