@@ -15,7 +15,7 @@ import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject } from '../../electron/services/projects/store.ts';
 import { ConfirmStub } from '../bridge/confirm.ts';
 import { startOpenAiVideosEmulator, type OpenAiVideosEmulator } from '../emulators/openai-videos/server.ts';
-import { openWindow, SHOTS, waitFor, type OpenedWindow } from '../helpers/e2e.ts';
+import { openWindow, recordReplies, SHOTS, waitFor, type OpenedWindow } from '../helpers/e2e.ts';
 
 const KEY = `sk-gw-SENTINEL-${randomBytes(10).toString('hex')}`;
 const ROUTE = `route-SENTINEL-${randomBytes(6).toString('hex')}`;
@@ -54,15 +54,7 @@ before(async () => {
   });
   await app.openProject(dir);
   // Every reply from the first request on, to look for the key in them at the end.
-  const watchReplies = (p: Page) =>
-    p.on('response', (r) => {
-      if (!r.url().includes('/rpc/') && !r.url().includes('/events')) return;
-      void r.text().then(
-        (text) => bodies.push({ url: r.url(), text }),
-        () => undefined,
-      );
-    });
-  win = await openWindow(app, { viewport: { width: 1280, height: 1000 }, beforeLoad: watchReplies });
+  win = await openWindow(app, { viewport: { width: 1280, height: 1000 }, beforeLoad: recordReplies(bodies) });
   page = win.page;
   await page.getByTestId('project-title').waitFor();
 });

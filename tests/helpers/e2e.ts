@@ -72,3 +72,18 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * For openWindow's beforeLoad: every reply of the bridge's calls and events, from the first request on, is
+ * pushed to `into` (to look for a key in them at the end).
+ */
+export function recordReplies(into: Array<{ url: string; text: string }>): (page: Page) => void {
+  return (page) =>
+    page.on('response', (r) => {
+      if (!r.url().includes('/rpc/') && !r.url().includes('/events')) return;
+      void r.text().then(
+        (text) => into.push({ url: r.url(), text }),
+        () => undefined,
+      );
+    });
+}
