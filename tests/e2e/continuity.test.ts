@@ -20,6 +20,7 @@ import { createProject, readProject } from '../../electron/services/projects/sto
 import type { Take } from '../../shared/project.ts';
 import { startFalEmulator, type FalEmulator } from '../emulators/fal/server.ts';
 import { openWindow, SHOTS, waitFor, type OpenedWindow } from '../helpers/e2e.ts';
+import { meanDiff, rgbAt } from '../helpers/pixels.ts';
 
 const exec = promisify(execFile);
 const paths = resolveFfmpeg({ env: process.env });
@@ -34,19 +35,6 @@ let app: Storyreel;
 let win: OpenedWindow;
 let page: Page;
 
-/** One frame of an image or video (at `at` seconds), as RGB24 at `size`. */
-async function rgb(file: string, size: string, at?: number): Promise<Buffer> {
-  const seek = at === undefined ? [] : ['-ss', Math.max(0, at - 0.01).toFixed(3)];
-  const { stdout } = await exec(paths.ffmpeg, ['-v', 'error', ...seek, '-i', file, '-frames:v', '1', '-vf', `scale=${size.replace('x', ':')}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { encoding: 'buffer', maxBuffer: 1 << 25 });
-  return stdout;
-}
-
-function meanDiff(a: Buffer, b: Buffer): number {
-  assert.equal(a.length, b.length);
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
-  return sum / a.length;
-}
 
 /** A take of scene 1 made here: a moving, tinted test pattern (its last second differs from its first). */
 async function take(n: number, colour: string): Promise<Take> {
@@ -173,10 +161,10 @@ test('continue from the previous shot: set in the window, fal receives scene 1\'
   const sent = path.join(dir, 'sent-first-frame.png');
   await fs.writeFile(sent, upload.bytes);
   const small = '320x180';
-  const diff = meanDiff(await rgb(sent, small), await rgb(path.join(dir, source.file), small, at));
+  const diff = meanDiff(await rgbAt(sent, small), await rgbAt(path.join(dir, source.file), small, at));
   assert.ok(diff < 4, `fal received scene 1's frame at ${at} s (mean difference ${diff.toFixed(2)})`);
   // Control: the other take of scene 1, at the same moment, is another picture.
-  const other = meanDiff(await rgb(sent, small), await rgb(path.join(dir, one!.takes[1]!.file), small, at));
+  const other = meanDiff(await rgbAt(sent, small), await rgbAt(path.join(dir, one!.takes[1]!.file), small, at));
   assert.ok(other > diff + 8, `and not take 2's (${other.toFixed(2)})`);
 
   // The card: continues from 1, current. Choosing another take of scene 1 marks it (nothing regenerates).
@@ -261,7 +249,7 @@ test('a bible character: her description in the prompt fal received, her picture
   assert.ok(upload, 'her picture was uploaded');
   const sent = path.join(dir, 'sent-reference.png');
   await fs.writeFile(sent, upload.bytes);
-  const diff = meanDiff(await rgb(sent, '320x180'), await rgb(path.join(dir, 'media', 'refs', 'bible-mara.png'), '320x180'));
+  const diff = meanDiff(await rgbAt(sent, '320x180'), await rgbAt(path.join(dir, 'media', 'refs', 'bible-mara.png'), '320x180'));
   assert.ok(diff < 4, `fal received Mara's picture (mean difference ${diff.toFixed(2)})`);
   assert.deepEqual(win.pageErrors, []);
 });

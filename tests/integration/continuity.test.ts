@@ -20,6 +20,7 @@ import { startArkEmulator } from '../emulators/ark/server.ts';
 import { startFalEmulator, type FalEmulator } from '../emulators/fal/server.ts';
 import { appFor, jobsOnDisk } from '../helpers/module-cli.ts';
 import { makeApp } from '../helpers/provider-run.ts';
+import { meanDiff, rgbAt } from '../helpers/pixels.ts';
 
 const exec = promisify(execFile);
 const paths = resolveFfmpeg({ env: process.env });
@@ -37,20 +38,6 @@ after(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
 
-/** Decodes an image or one video frame to RGB24 at `size`. */
-async function rgb(file: string, size: string, at?: number): Promise<Buffer> {
-  // Frame times are rounded to the millisecond: seek a little before, to land on that frame and not past it.
-  const seek = at === undefined ? [] : ['-ss', Math.max(0, at - 0.01).toFixed(3)];
-  const { stdout } = await exec(paths.ffmpeg, ['-v', 'error', ...seek, '-i', file, '-frames:v', '1', '-vf', `scale=${size.replace('x', ':')}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { encoding: 'buffer', maxBuffer: 1 << 25 });
-  return stdout;
-}
-
-function meanDiff(a: Buffer, b: Buffer): number {
-  assert.equal(a.length, b.length);
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
-  return sum / a.length;
-}
 
 test('continue from previous: scene 2 waits for scene 1\'s take, then sends its best last frame as the first frame', { timeout: 120000 }, async () => {
   emu.resetStats();
@@ -105,10 +92,10 @@ test('continue from previous: scene 2 waits for scene 1\'s take, then sends its 
   assert.ok(upload, `the first frame was uploaded (${sentUrl})`);
   const sent = path.join(dir, 'sent.png');
   await fs.writeFile(sent, upload.bytes);
-  const diff = meanDiff(await rgb(sent, '854x480'), await rgb(path.join(dir, source.file), '854x480', at));
+  const diff = meanDiff(await rgbAt(sent, '854x480'), await rgbAt(path.join(dir, source.file), '854x480', at));
   assert.ok(diff < 4, `the sent image is scene 1's frame at ${at} s (mean difference ${diff.toFixed(2)})`);
   // Control: scene 1's opening frame is a different picture, so the comparison can tell them apart.
-  assert.ok(meanDiff(await rgb(sent, '854x480'), await rgb(path.join(dir, source.file), '854x480', 0)) > diff + 4);
+  assert.ok(meanDiff(await rgbAt(sent, '854x480'), await rgbAt(path.join(dir, source.file), '854x480', 0)) > diff + 4);
 });
 
 test('where the provider sent its own last frame (Ark return_last_frame), the next scene starts from exactly that', { timeout: 120000 }, async () => {
@@ -138,7 +125,7 @@ test('where the provider sent its own last frame (Ark return_last_frame), the ne
     const first = body.content.find((c) => c.role === 'first_frame')!.image_url!.url;
     const sent = path.join(dir, 'sent.png');
     await fs.writeFile(sent, Buffer.from(first.replace(/^data:image\/png;base64,/, ''), 'base64'));
-    const diff = meanDiff(await rgb(sent, '854x480'), await rgb(path.join(dir, lastFrame), '854x480'));
+    const diff = meanDiff(await rgbAt(sent, '854x480'), await rgbAt(path.join(dir, lastFrame), '854x480'));
     assert.ok(diff < 1, `the sent first frame is Ark's own last frame of scene 1 (mean difference ${diff.toFixed(2)})`);
   } finally {
     await ark.close();
@@ -164,14 +151,14 @@ test('Preview: a keyframe shared by scenes 1 and 2 ends one and opens the other;
   const [one, two, three] = (await readProject(dir)).scenes.map((s) => s.takes[0]!) as [Scene['takes'][0], Scene['takes'][0], Scene['takes'][0]];
   assert.ok(one && two && three, 'every scene has a take');
   const media = (t: { file: string }): string => path.join(dir, t.file);
-  const keyPixels = await rgb(key, size);
-  const end1 = await rgb(media(one), size, one.seconds - 1 / 30);
-  const start2 = await rgb(media(two), size, 0);
+  const keyPixels = await rgbAt(key, size);
+  const end1 = await rgbAt(media(one), size, one.seconds - 1 / 30);
+  const start2 = await rgbAt(media(two), size, 0);
   assert.ok(meanDiff(end1, keyPixels) < 6, `scene 1 ends on the keyframe (${meanDiff(end1, keyPixels).toFixed(1)})`);
   assert.ok(meanDiff(start2, keyPixels) < 6, `scene 2 opens on it (${meanDiff(start2, keyPixels).toFixed(1)})`);
   const at = three.continuityFrom!.atSeconds;
-  const from2 = await rgb(media(two), size, at);
-  const start3 = await rgb(media(three), size, 0);
+  const from2 = await rgbAt(media(two), size, at);
+  const start3 = await rgbAt(media(three), size, 0);
   assert.ok(meanDiff(start3, from2) < 6, `scene 3 opens on scene 2's frame at ${at} s (${meanDiff(start3, from2).toFixed(1)})`);
   // For a creator: the two boundaries side by side (scene 1's end | scene 2's start || scene 2 at the chosen frame | scene 3's start).
   const shots = path.resolve('test-results', 'screenshots');
@@ -191,7 +178,7 @@ test('the frame picker takes the sharpest, best-exposed frame of the last second
   assert.ok(picked.scores.some((s) => s.at >= 1.7 && s.brightness < 20), 'the black ending was looked at');
   const info = await ff.probe(out);
   assert.deepEqual([info.video?.width, info.video?.height], [640, 360], 'fitted to the next scene\'s size');
-  const diff = meanDiff(await rgb(out, '320x180'), await rgb(clip, '320x180', picked.at));
+  const diff = meanDiff(await rgbAt(out, '320x180'), await rgbAt(clip, '320x180', picked.at));
   assert.ok(diff < 4, `it is the frame at ${picked.at} s (${diff.toFixed(2)})`);
   // A trimmed take continues from where the film leaves it: the second before its out point.
   const trimmed = await pickLastFrame(ff, clip, out, '320x180', { end: 1 });

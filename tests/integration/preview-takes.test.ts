@@ -15,6 +15,7 @@ import { chainClean } from '../../electron/services/media/text-runs.ts';
 import { Ffmpeg, resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { PreviewProvider } from '../../electron/services/providers/preview.ts';
 import type { CreateRequest, InputImage } from '../../electron/services/providers/types.ts';
+import { meanDiff } from '../helpers/pixels.ts';
 
 const exec = promisify(execFile);
 const paths = resolveFfmpeg({ env: process.env });
@@ -49,13 +50,6 @@ async function rgbFrame(file: string, at: number | 'last'): Promise<Buffer> {
   return stdout;
 }
 
-/** Mean absolute difference per channel (0..255) of two same-sized RGB frames. */
-function meanDiff(a: Buffer, b: Buffer): number {
-  assert.equal(a.length, b.length);
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
-  return sum / a.length;
-}
 
 async function image(dir: string, name: string, source: string): Promise<string> {
   const file = path.join(dir, `${name}.png`);
