@@ -8,15 +8,15 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { EstimateView, Reply } from '../../shared/contract.ts';
+import type { EstimateView } from '../../shared/contract.ts';
 import type { Project } from '../../shared/project.ts';
-import { dispatch } from '../../electron/services/dispatch.ts';
 import { createProject } from '../../electron/services/projects/store.ts';
 import { FalProvider } from '../../electron/services/providers/fal/adapter.ts';
 import { GeminiProvider } from '../../electron/services/providers/gemini/adapter.ts';
 import { startFalEmulator, type FalEmulator } from '../emulators/fal/server.ts';
 import { startGeminiEmulator, type GeminiEmulator } from '../emulators/gemini/server.ts';
 import { makeApp } from '../helpers/provider-run.ts';
+import { door } from '../helpers/door.ts';
 
 const FAL_KEY = 'fal-extend-test-key-0123456789';
 const GEMINI_KEY = 'AIza-extend-test-key-0123456789';
@@ -40,12 +40,7 @@ async function open(name: string, opts: Parameters<typeof createProject>[1], env
   await createProject(dir, opts);
   const app = makeApp(dir, env, key);
   const view = await app.openProject(dir);
-  const handlers = app.handlers();
-  const call = async <T = unknown>(channel: string, payload: unknown): Promise<T> => {
-    const reply: Reply = await dispatch(handlers, channel, payload);
-    if (!reply.ok) throw new Error(`${channel}: ${reply.error.message}`);
-    return reply.value as T;
-  };
+  const call = door(app);
   const project = (): Project => app.current().store.get();
   const idle = () => app.current().engine.idle();
   return { app, ids: view.project.scenes.map((s) => s.id), call, project, idle };

@@ -7,15 +7,15 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { EstimateView, Reply } from '../../shared/contract.ts';
+import type { EstimateView } from '../../shared/contract.ts';
 import type { Project } from '../../shared/project.ts';
 import { staleReasons } from '../../shared/stale.ts';
 import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
-import { dispatch } from '../../electron/services/dispatch.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { createProject, readProject } from '../../electron/services/projects/store.ts';
 import { startOpenAiVideosEmulator, type OpenAiVideosEmulator } from '../emulators/openai-videos/server.ts';
 import { cli, FAST_TIMING } from '../helpers/provider-run.ts';
+import { door } from '../helpers/door.ts';
 
 const KEY = 'sk-test-takes-craft-0123456789';
 let root: string;
@@ -44,12 +44,7 @@ async function open(name: string, opts: Parameters<typeof createProject>[1]) {
     timing: FAST_TIMING,
   });
   const view = await app.openProject(dir);
-  const handlers = app.handlers();
-  const call = async <T = unknown>(channel: string, payload: unknown): Promise<T> => {
-    const reply: Reply = await dispatch(handlers, channel, payload);
-    if (!reply.ok) throw new Error(`${channel}: ${reply.error.message}`);
-    return reply.value as T;
-  };
+  const call = door(app);
   const project = (): Project => app.current().store.get();
   return { app, dir, ids: view.project.scenes.map((s) => s.id), call, project };
 }
