@@ -13,8 +13,8 @@ export async function musicBed(file: string, seconds: number): Promise<void> {
   await exec(resolveFfmpeg({ env: process.env }).ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=f=300:d=${seconds}:sample_rate=44100`, '-c:a', 'aac', file]);
 }
 
-/** The app the export e2e tests drive; `music` is what main's music dialog answers, `reveal` sees Show in folder. */
-export function exportApp(o: { music?: string; reveal?: (file: string) => Promise<boolean>; concurrency?: number } = {}): Storyreel {
+/** The app the export tests drive; `music` is what main's music dialog answers (each time), `reveal` sees Show in folder. */
+export function exportApp(o: { music?: string | (() => string | null); reveal?: (file: string) => Promise<boolean>; concurrency?: number } = {}): Storyreel {
   const options: StoryreelOptions = {
     version: 'e2e',
     ffmpeg: resolveFfmpeg({ env: process.env }),
@@ -22,7 +22,7 @@ export function exportApp(o: { music?: string; reveal?: (file: string) => Promis
     secrets: new EnvSecrets({}),
     log: () => undefined,
     owner: 'e2e',
-    dialogs: { pickFolder: async () => null, pickImage: async () => null, pickAudio: async () => o.music ?? null, reveal: o.reveal ?? (async () => false) },
+    dialogs: { pickFolder: async () => null, pickImage: async () => null, pickAudio: async () => (typeof o.music === 'function' ? o.music() : (o.music ?? null)), reveal: o.reveal ?? (async () => false) },
     ...(o.concurrency ? { concurrency: o.concurrency } : {}),
   };
   return new Storyreel(options);

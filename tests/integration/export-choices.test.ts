@@ -9,12 +9,13 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { EnvSecrets, MemorySettings, Storyreel } from '../../electron/services/app.ts';
+import type { Storyreel } from '../../electron/services/app.ts';
 import { dispatch } from '../../electron/services/dispatch.ts';
 import { historyFile, listExports, recordExport } from '../../electron/services/export/history.ts';
 import { resolveFfmpeg } from '../../electron/services/media/ffmpeg.ts';
 import { choicesInWords, type PastExport } from '../../shared/export-history.ts';
 import { conformFixture } from '../helpers/conform-fixture.ts';
+import { exportApp } from '../helpers/export-app.ts';
 
 const exec = promisify(execFile);
 const paths = resolveFfmpeg({ env: process.env });
@@ -31,15 +32,7 @@ test('export choices from the window: music picked in main, bad values refused a
   const song = path.join(root, 'Harbour Song.mp3');
   await exec(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=300:d=3:sample_rate=44100', song]);
   const picks: Array<string | null> = [path.join(root, 'notes.txt'), song];
-  app = new Storyreel({
-    version: 'test',
-    ffmpeg: paths,
-    settings: new MemorySettings(),
-    secrets: new EnvSecrets({}),
-    log: () => undefined,
-    owner: 'test',
-    dialogs: { pickFolder: async () => null, pickImage: async () => null, pickAudio: async () => picks.shift() ?? null, reveal: async () => false },
-  });
+  app = exportApp({ music: () => picks.shift() ?? null });
   await app.openProject(dir);
   const handlers = app.handlers();
 
@@ -122,15 +115,7 @@ test('the export panel\'s choices are kept in the project between sessions, besi
   await exec(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=300:d=2:sample_rate=44100', song]);
   const projectBefore = await readFile(path.join(dir, 'project.json'), 'utf8');
   const session = async () => {
-    const a = new Storyreel({
-      version: 'test',
-      ffmpeg: paths,
-      settings: new MemorySettings(),
-      secrets: new EnvSecrets({}),
-      log: () => undefined,
-      owner: 'test',
-      dialogs: { pickFolder: async () => null, pickImage: async () => null, pickAudio: async () => song, reveal: async () => false },
-    });
+    const a = exportApp({ music: song });
     await a.openProject(dir);
     return a;
   };
