@@ -11,6 +11,7 @@ import { transitionProblems } from '../../../shared/transitions.ts';
 import type { ExportClip } from '../media/stitch.ts';
 import { exportStem } from '../projects/naming.ts';
 import { toSrt, toVtt } from './interchange/captions.ts';
+import { listScenes } from '../../../shared/words.ts';
 
 export interface FilmInput {
   timeline: Timeline;
@@ -22,7 +23,7 @@ export function filmOf(project: Pick<Project, 'scenes'>, projectDir: string): Fi
   if (!project.scenes.length) throw new AppError('NothingToExport', 'The storyboard has no scenes yet.');
   const timeline = buildTimeline(project);
   const missing = timeline.scenes.filter((s) => !s.take).map((s) => s.index + 1);
-  if (missing.length) throw new AppError('NothingToExport', `Scene ${missing.join(', ')} ${missing.length > 1 ? 'have' : 'has'} no chosen take yet. Generate ${missing.length > 1 ? 'them' : 'it'} or choose a take first.`);
+  if (missing.length) throw new AppError('NothingToExport', `${listScenes(missing)} ${missing.length > 1 ? 'have' : 'has'} no chosen take yet. Generate ${missing.length > 1 ? 'them' : 'it'} or choose a take first.`);
   const problems = transitionProblems(timeline);
   if (problems.length) throw new AppError('InvalidInput', problems.map((p) => p.message).join(' '));
   const clips = timeline.scenes.map((s) => ({

@@ -13,6 +13,7 @@ import { BestTakesButton, RegenerateBoardButton } from './BestTakes.tsx';
 import { ImportShotListButton } from './ImportShotList.tsx';
 import { Icon } from './ui.tsx';
 import { UndoControls } from './UndoControls.tsx';
+import { listNumbers } from '../../../shared/words.ts';
 
 /** Adds a scene after `afterId` and puts the cursor in its prompt, ready to type. */
 async function addAndEdit(afterId: string | null): Promise<void> {
@@ -145,9 +146,4 @@ function BudgetLine({ spent, cap, over }: { spent: number; cap: number | null; o
       Spent {formatMoney(spent)} · {cap === null ? 'no budget cap' : `budget ${formatMoney(cap)}`}
     </span>
   );
-}
-
-/** "2", "2 and 5", "2, 3 and 5". */
-function listNumbers(ns: number[]): string {
-  return ns.length < 2 ? ns.join('') : `${ns.slice(0, -1).join(', ')} and ${ns.at(-1)}`;
 }

@@ -58,13 +58,8 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
-/** "Scenes 2, 4 and 7" / "Scene 3". Numbers are 1-based. */
-export function listScenes(numbers: number[]): string {
-  if (numbers.length === 0) return '';
-  if (numbers.length === 1) return `Scene ${numbers[0]}`;
-  const head = numbers.slice(0, -1).join(', ');
-  return `Scenes ${head} and ${numbers.at(-1)}`;
-}
+/** "Scenes 2, 4 and 7" / "Scene 3" (shared/words.ts, which main's messages use too). */
+export { listScenes } from '../../../shared/words.ts';
 
 /** Joins a folder and a relative path with the folder's own separator (for display only). */
 export function joinForDisplay(dir: string, relative: string): string {

@@ -19,6 +19,7 @@ import { toFcpxml } from './fcpxml.ts';
 import { toOtio } from './otio.ts';
 import { packageReadme } from './readme.ts';
 import { toXmeml } from './xmeml.ts';
+import { listScenes } from '../../../../shared/words.ts';
 
 export interface ConformPackageOptions {
   /** The film's frame rate (see conformFacts). */
@@ -47,7 +48,7 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 async function chosenFiles(projectDir: string, timeline: Timeline): Promise<Map<string, string>> {
   if (!timeline.scenes.length) throw new AppError('NothingToExport', 'The storyboard has no scenes yet, so there is no cut to hand to an editor.');
   const unchosen = timeline.scenes.filter((s) => !s.take).map((s) => s.index + 1);
-  if (unchosen.length) throw new AppError('NothingToExport', `Scene ${unchosen.join(', ')} ${unchosen.length > 1 ? 'have' : 'has'} no chosen take yet. Choose a take for every scene, then make the package.`);
+  if (unchosen.length) throw new AppError('NothingToExport', `${listScenes(unchosen)} ${unchosen.length > 1 ? 'have' : 'has'} no chosen take yet. Choose a take for every scene, then make the package.`);
   const files = new Map<string, string>();
   for (const s of timeline.scenes) {
     // The same check as every other read of a take: a regular file inside media/, links resolved.
