@@ -89,7 +89,7 @@ test('storyreel export prints the plan and progress, honours trims and a transit
   const history = JSON.parse(await readFile(path.join(dir, '.storyreel', 'exports.json'), 'utf8')) as { exports: Array<{ file: string; preset: { quality: string }; cut: { scenes: Array<{ in: number; out: number; transition: string }> } }> };
   assert.deepEqual(history.exports.map((e) => e.file), ['changed.mp4', 'again.mp4', `exports/${files[0]}`]);
   assert.deepEqual(history.exports[0]!.cut.scenes.map((s) => [s.in, s.out, s.transition]), [[0, 1, 'cut'], [0.5, 2, 'crossfade 0.5'], [0, 1, 'cut']]);
-  assert.match(await readFile(path.join(dir, '.storyreel', 'logs', 'cli.log'), 'utf8'), /windowed render: .*conform \(1 encoded\) [\d.]+ s, .*windows \(1 encoded\) [\d.]+ s, .*join \(stream copy\) [\d.]+ s; kept from earlier exports: 2 of 3 conformed takes, 0 of 1 windows/);
+  assert.match(await readFile(path.join(dir, '.storyreel', 'logs', 'cli.log'), 'utf8'), /windowed render: .*conform \(1 encoded\), windows \(1 encoded\) [\d.]+ s, .*join \(stream copy\) [\d.]+ s; kept from earlier exports: 2 of 3 conformed takes, 0 of 1 windows/);
 });
 
 test('storyreel export names the scene whose take is damaged and writes nothing; a too-long transition says the most it can be', async () => {

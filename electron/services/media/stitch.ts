@@ -287,8 +287,8 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
   const plan = planFilm(planClips, opts.transitions ?? [], frame, forced.length ? { forceRender: forced.join(' and ') } : {});
   let windowed: WindowedRender | null = null;
   if (plan.kind === 'render' && opts.cacheDir && opts.render !== 'single' && !burn) {
-    const stemClips = inspected.map((c, i) => ({ file: c.file, hash: c.hash, in: planClips[i]!.in, info: c.info }));
-    windowed = await planWindowed(ff, stemClips, opts.transitions ?? [], plan, opts.cacheDir, { fit: opts.fit ?? 'fit', quality, why: plan.segments.map((s) => s.reason), sound: opts.sound });
+    const stemClips = inspected.map((c, i) => ({ file: c.file, hash: c.hash, extradataHash: c.videoExtradataHash, in: planClips[i]!.in, info: c.info }));
+    windowed = await planWindowed(ff, stemClips, opts.transitions ?? [], plan, opts.cacheDir, { fit: opts.fit ?? 'fit', quality, why: plan.segments.map((s) => s.reason), sound: opts.sound, signal });
     if (windowed) {
       plan.segments = windowed.segments;
       plan.reason = plan.reason.replace('rendered in one pass', `${windowed.reason},`);

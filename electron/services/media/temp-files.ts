@@ -1,7 +1,9 @@
 // Temporary files an export writes for a moment, and sweeping the ones a killed export left. In the
-// cache (.storyreel/cache): a conformed take, window or sound stem being made (`<file>.<8 hex>.tmp` in
-// conformed/, windows/, stems/), the film's sound (`.sound-<12 hex>.m4a`) and its join list
-// (`.join-<12 hex>.ffconcat`); beside the film, its hidden `.part` (stitch.ts).
+// cache (.storyreel/cache): a conformed body, window, copied body, sound stem or a take's stream facts
+// being made (`<file>.<8 hex>.tmp` in conformed/, windows/, copies/, stems/, streams/), the film's sound
+// (`.sound-<12 hex>.m4a`), its join lists (`.join-<12 hex>.ffconcat`) and the two-frame check that x264
+// encodes like the takes (`.match-<12 hex>.mp4`, `matched.json`); beside the film, its hidden `.part`
+// (stitch.ts).
 //
 // Which are stale: the same rule as the hidden partial exports, made safe for files that sit idle while
 // their export runs (the sound waits for the picture; a short take's piece waits for its batch). This
@@ -44,9 +46,9 @@ export function trackTemps(...files: string[]): () => void {
 export const isLiveTemp = (file: string): boolean => live.has(file);
 
 /** A piece being made in the cache, beside the file it becomes. */
-const PIECE_TEMP = /^(?:[0-9a-f]{40}|once-\d+-[0-9a-f]{12})\.(?:mp4|wav)\.[0-9a-f]{8}\.tmp$/;
+const PIECE_TEMP = /^(?:[0-9a-f]{40}|once-\d+-[0-9a-f]{12})(?:\.(?:mp4|wav)|-\d+\.json)\.[0-9a-f]{8}\.tmp$/;
 /** The film's sound and its join list, at the top of the cache. */
-const RENDER_TEMP = /^\.(?:sound-[0-9a-f]{12}\.m4a|join-[0-9a-f]{12}\.ffconcat)$/;
+const RENDER_TEMP = /^(?:\.(?:sound-[0-9a-f]{12}\.m4a|join-[0-9a-f]{12}\.ffconcat|match-[0-9a-f]{12}\.mp4)|matched\.json\.[0-9a-f]{8}\.tmp)$/;
 /** The probe cache being written (probe-cache.ts). */
 const PROBES_TEMP = /^probes\.json\.\d+\.tmp$/;
 
@@ -76,6 +78,6 @@ export async function sweepCacheTemps(cacheDir: string, now = Date.now()): Promi
   };
   await sweep('', RENDER_TEMP);
   await sweep('', PROBES_TEMP);
-  for (const sub of ['conformed', 'windows', 'stems']) await sweep(sub, PIECE_TEMP);
+  for (const sub of ['conformed', 'windows', 'copies', 'stems', 'streams']) await sweep(sub, PIECE_TEMP);
   return { removed, bytes };
 }

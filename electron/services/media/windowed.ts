@@ -1,12 +1,17 @@
-// The windowed render: each take conformed ONCE to the film's frame, rate and encoder settings (cached
-// by the take's content hash, its trim and those settings), only the windows around transitions encoded,
-// and the bodies between them stream-copied from the conformed takes; the sound built from cached
-// sample-exact stems with the same concat/acrossfade joins as the one-pass render, encoded once.
-// The next export after changing one take re-encodes that take and its (at most two) windows only.
+// The windowed render: every frame of the film is copied or encoded exactly once (windowed-pieces.ts).
+// Each take's body (between its transitions) is either
+//   - copied: the take's own frames from a keyframe on, when every take is x264 at the film's frame and
+//     rate with one set of settings (take-stream.ts); the windows are then encoded with those settings,
+//     so the pieces carry the takes' own SPS/PPS and join by stream copy; or
+//   - conformed: encoded once to the film's settings, in the same ffmpeg that encodes its outgoing window,
+//     so each take is decoded once.
+// Pieces are cached by the takes' content hashes, the frames they hold and the settings, so the next
+// export after changing one take encodes that take's pieces and its (at most two) windows only. The
+// sound is built alongside from cached sample-exact stems with the same concat/acrossfade joins as the
+// one-pass render, and encoded once.
 //
-// Keyframes: conformed takes and windows have one every half second (a closed, fixed GOP), so every
-// body starts and ends on one; a body's in/out points are whole half-seconds, exact in a concat list.
-// No B-frames there: the concat demuxer cuts a body by decode time, which then equals display time.
+// No B-frames in any piece: the concat demuxer cuts a copied body by decode time, which then equals
+// display time, and pieces encoded with B-frames would start their decode clock before their first frame.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,13 +19,17 @@ import type { Transition } from '../../../shared/project.ts';
 import { TRANSITION_LABELS } from '../../../shared/transitions.ts';
 import { AUDIO_RATE, type FilmPlan, type PlanSegment } from '../export/plan.ts';
 import type { Ffmpeg, FfmpegJob, MediaInfo, RunOptions } from './ffmpeg.ts';
-import { audioOutputOptions, clipVideo, concatQuote, filmSamples, FINISH, joinAudio, stemsJob, videoOutputOptions, XFADE, type Fit, type Quality } from './film-graph.ts';
+import { audioOutputOptions, concatQuote, filmSamples, FINISH, joinAudio, stemsJob, videoOutputOptions, type Fit, type Quality } from './film-graph.ts';
 import { prepareFinish, type SoundFinish } from './film-sound.ts';
+import { encodesAlike, matchedOutputOptions, takeStream, x264Params, type TakeStream } from './take-stream.ts';
 import { trackTemps } from './temp-files.ts';
+import { clipSpans, copyList, filmPieces, ownerJob, type CopyFrom, type Piece } from './windowed-pieces.ts';
 
 export interface StemClip {
   file: string;
   hash?: string | undefined;
+  /** The video's codec extradata hash (SPS/PPS), when known. */
+  extradataHash?: string | null | undefined;
   in: number;
   info: MediaInfo;
 }
@@ -56,25 +65,14 @@ export async function stems(ff: Ffmpeg, clips: readonly StemClip[], plan: FilmPl
 /** Takes whose sound is cut into stems by one ffmpeg. */
 const STEM_BATCH = 12;
 
-interface Piece {
-  /** The cached file this piece is (or will be) in. */
-  file: string;
-  made: boolean;
-  /** Its ffmpeg job, with its inputs numbered from `at` (pieces are batched into one process). */
-  job: (out: string, at: number) => FfmpegJob;
-  frames: number;
-}
-
 /**
- * Pieces encoded per ffmpeg process: one process per take would spend more on starting ffmpeg than on
- * encoding a short take, and a few x264 encoders at once keep both cores busy; more would hold many
- * frames in memory at once (a film of 200 takes never opens 200 inputs). Windows (a second or so each)
- * are batched alike: each of them opens two inputs, and eleven 720p encoders in one process held 1.4 GB.
- * Three, not four: with the sound made alongside, four 720p encoders took a 48-take export (the CLI and
- * its ffmpeg processes together) to 607 MB, over the 600 MB it may hold (`npm run bench -- export`).
+ * Takes whose pieces are encoded per ffmpeg process: one process per take would spend more on starting
+ * ffmpeg than on encoding a short take, and a few x264 encoders at once keep both cores busy; more would
+ * hold many frames in memory at once (a film of 200 takes never opens 200 inputs). Three, not four: with
+ * the sound made alongside, four 720p encoders took a 48-take export (the CLI and its ffmpeg processes
+ * together) to 607 MB, over the 600 MB it may hold (`npm run bench -- export`).
  */
 const BATCH = 3;
-const WINDOW_BATCH = 3;
 /**
  * x264 threads per encoder when several run in one process: the encoders of a batch already keep the
  * cores busy, and each frame thread holds frames of its own (its default is 1.5 per core).
@@ -100,6 +98,7 @@ function batched(jobs: ReadonlyArray<(at: number) => FfmpegJob>): FfmpegJob {
   return { inputs, filterComplex: graph.join(';'), outputOptions, output, totalSeconds };
 }
 
+
 export interface WindowedRender {
   segments: PlanSegment[];
   /** Replaces "rendered in one pass" in the plan's reason. */
@@ -108,89 +107,106 @@ export interface WindowedRender {
   run(output: string, opts: RunOptions & { log?: ((line: string) => void) | undefined }): Promise<void>;
 }
 
+/** Takes whose own frames can be copied: the facts and the settings to encode their windows with. */
+interface Matched {
+  streams: TakeStream[];
+  params: string;
+  copyFrom: CopyFrom;
+}
+
 /**
- * The windowed render of `plan`, or null when it cannot be made (a take too short to have a body
- * between its transitions, or no content hash to key the cache by): then the one-pass render is used.
+ * Whether the film can keep the takes' own frames: every take H.264 from x264 at the film's frame and
+ * rate with one set of settings and headers, no B-frames, evenly spaced frames; at least one body with a
+ * keyframe to start a copy on; and x264 here, given those settings, writing the very same SPS/PPS.
  */
-export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], transitions: readonly Transition[], plan: FilmPlan, cacheDir: string, o: { fit: Fit; quality: Quality; why: readonly string[]; sound?: SoundFinish | undefined }): Promise<WindowedRender | null> {
+async function matchTakes(ff: Ffmpeg, clips: readonly StemClip[], transitions: readonly Transition[], plan: FilmPlan, cacheDir: string, signal?: AbortSignal): Promise<Matched | null> {
   const { fps, width, height } = plan.canvas;
-  // Half a second: exact in a concat list at 24, 30, 50 and 60 fps; a second at 25.
-  const gop = fps % 2 === 0 ? fps / 2 : fps;
+  const first = clips[0]?.info.video;
+  const extradata = clips[0]?.extradataHash;
+  if (!first || !extradata) return null;
+  for (const c of clips) {
+    const v = c.info.video;
+    if (!v || v.codec !== 'h264' || v.width !== width || v.height !== height || Math.abs(v.fps - fps) > 0.001 || v.pixFmt !== 'yuv420p' || c.extradataHash !== extradata) return null;
+  }
+  const streams = await Promise.all(clips.map((c) => takeStream(ff, c.file, c.hash!, fps, cacheDir, signal)));
+  const options = streams[0]!.x264;
+  const params = options ? x264Params(options) : null;
+  if (!params || streams.some((s) => !s.even || s.x264 !== options || (s.sar !== null && s.sar !== '1:1'))) return null;
+  const n = clips.length;
+  const ov = (b: number): number => (b >= 0 && b < n - 1 && (transitions[b] ?? 'cut') !== 'cut' ? plan.overlapFrames[b]! : 0);
+  const copyFrom: CopyFrom = clips.map((c, i) => {
+    const s = streams[i]!;
+    const skip = Math.round(c.in * fps);
+    if (skip + plan.frames[i]! > s.frames) return null;
+    const key = s.keyframes.find((k) => k >= skip + ov(i - 1));
+    return key !== undefined && key - skip < plan.frames[i]! - ov(i) ? key - skip : null;
+  });
+  // Worth it when most of the film would be the takes' own frames; otherwise most of it is encoded
+  // anyway, and that follows the quality the creator picked.
+  const copied = clipSpans(plan, transitions, copyFrom).reduce((sum, s) => sum + (s.copy ? s.tail - s.head : 0), 0);
+  if (copied < (plan.totalSeconds * fps) / 2) return null;
+  if (!(await encodesAlike(ff, clips[0]!.file, extradata, matchedOutputOptions(params, fps), cacheDir, signal))) return null;
+  return { streams, params, copyFrom };
+}
+
+const plural = (k: number, one: string): string => `${k} ${one}${k === 1 ? '' : 's'}`;
+
+/**
+ * The windowed render of `plan`, or null when it cannot be made (no content hash to key the cache by):
+ * then the one-pass render is used.
+ */
+export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], transitions: readonly Transition[], plan: FilmPlan, cacheDir: string, o: { fit: Fit; quality: Quality; why: readonly string[]; sound?: SoundFinish | undefined; signal?: AbortSignal | undefined }): Promise<WindowedRender | null> {
+  const { fps, width, height } = plan.canvas;
   if (clips.some((c) => !c.hash)) return null;
   const n = clips.length;
-  const ov = (b: number): number => (b >= 0 && b < n - 1 ? plan.overlapFrames[b]! : 0);
-  // Each take's body: from the first keyframe at or after its incoming overlap to the last at or before
-  // its outgoing one (a cut side needs no window: the body reaches the take's edge).
-  const bodies = clips.map((_, i) => {
-    const frames = plan.frames[i]!;
-    const from = ov(i - 1) ? Math.ceil(ov(i - 1) / gop) * gop : 0;
-    const to = ov(i) ? Math.floor((frames - ov(i)) / gop) * gop : frames;
-    return { from, to };
-  });
-  if (bodies.some((b) => b.to <= b.from)) return null;
-
-  const settings = ['conform1', width, height, fps, gop, o.fit, o.quality].join(':');
-  const conformed: Piece[] = [];
-  for (const [i, c] of clips.entries()) {
-    const file = path.join(cacheDir, 'conformed', `${key(settings, c.hash!, c.in, plan.frames[i]!)}.mp4`);
-    conformed.push({
-      file,
-      made: !(await exists(file)),
-      frames: plan.frames[i]!,
-      job: (out, at) => ({
-        inputs: [{ path: c.file }],
-        filterComplex: `${clipVideo(at, c.in, plan.frames[i]!, plan.canvas, o.fit)}`,
-        outputOptions: ['-map', `[v${at}]`, '-an', ...videoOutputOptions(o.quality, fps, gop), '-bf', '0', '-threads', String(BATCH_THREADS), '-map_metadata', '-1', '-f', 'mp4'],
-        output: out,
-        totalSeconds: plan.frames[i]! / fps,
-      }),
-    });
-  }
-  const windows = new Map<number, Piece>();
-  for (let b = 0; b < n - 1; b++) {
-    const t = transitions[b] ?? 'cut';
-    if (t === 'cut' || !ov(b)) continue;
-    const tail = plan.frames[b]! - bodies[b]!.to;
-    const head = bodies[b + 1]!.from;
-    const frames = tail + head - ov(b);
-    const [left, right] = [conformed[b]!, conformed[b + 1]!];
-    const file = path.join(cacheDir, 'windows', `${key(settings, left.file, right.file, tail, head, ov(b), t.type)}.mp4`);
-    windows.set(b, {
-      file,
-      made: !(await exists(file)),
-      frames,
-      job: (out, at) => ({
-        // Seek to half a frame before the body's end (a keyframe): the first frame kept is exactly it.
-        inputs: [{ path: left.file, options: ['-ss', ((bodies[b]!.to - 0.5) / fps).toFixed(6)] }, { path: right.file }],
-        filterComplex:
-          `[${at}:v:0]setpts=PTS-STARTPTS,trim=end_frame=${tail},setpts=N/(${fps}*TB),settb=1/${fps}[l${at}];[${at + 1}:v:0]trim=end_frame=${head},setpts=N/(${fps}*TB),settb=1/${fps}[r${at}];` +
-          `[l${at}][r${at}]xfade=transition=${XFADE[t.type]}:duration=${ov(b) / fps}:offset=${(tail - ov(b)) / fps}[w${at}]`,
-        outputOptions: ['-map', `[w${at}]`, '-an', ...videoOutputOptions(o.quality, fps, gop), '-bf', '0', '-threads', String(BATCH_THREADS), '-map_metadata', '-1', '-f', 'mp4'],
-        output: out,
-        totalSeconds: frames / fps,
-      }),
-    });
+  // Half a second: keyframes that often let an editor scrub the pieces this render encodes.
+  const gop = fps % 2 === 0 ? fps / 2 : fps;
+  const matched = await matchTakes(ff, clips, transitions, plan, cacheDir, o.signal);
+  const output = matched ? matchedOutputOptions(matched.params, fps) : [...videoOutputOptions(o.quality, fps, gop), '-bf', '0'];
+  const settings = matched ? ['match1', width, height, fps, matched.params].join(':') : ['win2', width, height, fps, gop, o.fit, o.quality].join(':');
+  const clipKey = (i: number): string => `${clips[i]!.hash}@${clips[i]!.in}`;
+  const pieces: Piece[] = [];
+  for (const p of filmPieces(plan, transitions, matched?.copyFrom ?? new Array<null>(n).fill(null))) {
+    const parts = p.parts.map((x) => `${clipKey(x.clip)}[${x.from},${x.to})`).join('+');
+    const dir = p.kind === 'copy' ? 'copies' : p.kind === 'window' ? 'windows' : 'conformed';
+    const t = p.boundary !== undefined ? transitions[p.boundary] : undefined;
+    const file = path.join(cacheDir, dir, `${key(p.kind === 'copy' ? 'copy1' : settings, parts, t && t !== 'cut' ? t.type : '')}.mp4`);
+    pieces.push({ ...p, file, made: !(await exists(file)) });
   }
 
   const segments: PlanSegment[] = [];
   clips.forEach((_, i) => {
-    const c = conformed[i]!;
-    const whyConform = o.why[i] ?? '';
-    segments.push({ scene: i + 1, path: c.made ? 'conform' : 'copy', reason: c.made ? `${whyConform}: conformed once to the film's settings (kept for the next export)` : `copied from its conformed copy made earlier (${whyConform})` });
-    const w = windows.get(i);
+    const why = o.why[i] ?? '';
+    const body = pieces.find((p) => p.owner === i && (p.kind === 'body' || p.kind === 'copy'));
+    if (body?.kind === 'copy') {
+      const from = body.parts[0]!.from;
+      const what = why.replace(/; encoded to match the rest of the film$/, '');
+      segments.push({ scene: i + 1, path: 'copy', reason: `${what}: its own frames copied${from ? ` from its keyframe at ${(from / fps).toFixed(2)} s` : ''}, not re-encoded` });
+    } else if (body) {
+      const how = matched ? "encoded once with the takes' own x264 settings" : "conformed once to the film's settings";
+      segments.push({ scene: i + 1, path: body.made ? 'conform' : 'copy', reason: body.made ? `${why}: ${how} (kept for the next export)` : `copied from its conformed copy made earlier (${why})` });
+    }
+    const w = pieces.find((p) => p.owner === i && p.kind === 'window');
     const t = transitions[i];
     if (w && t && t !== 'cut') segments.push({ scene: i + 1, path: 'window', reason: `${TRANSITION_LABELS[t.type]} into scene ${i + 2}: ${(w.frames / fps).toFixed(2)} s window ${w.made ? 'encoded' : 'from an earlier export'}` });
   });
+  const windows = pieces.filter((p) => p.kind === 'window');
+  const copies = pieces.filter((p) => p.kind === 'copy');
+  const bodies = pieces.filter((p) => p.kind === 'body' || p.kind === 'lead');
+  const reason = matched
+    ? `the takes' own frames copied in ${plural(copies.length, 'scene')} (from a keyframe on), only the ${plural(windows.length, 'transition window')}${bodies.length ? ` and ${plural(bodies.length, 'other piece')}` : ''} encoded, with the takes' own x264 settings so all join by stream copy`
+    : windows.length
+      ? `each take conformed once (kept for the next export), only the ${windows.length} transition window${windows.length > 1 ? 's' : ''} encoded, the rest stream-copied`
+      : 'each take conformed once (kept for the next export) and joined by stream copy';
 
   return {
     segments,
-    reason: windows.size
-      ? `each take conformed once (kept for the next export), only the ${windows.size} transition window${windows.size > 1 ? 's' : ''} encoded, the rest stream-copied`
-      : 'each take conformed once (kept for the next export) and joined by stream copy',
-    async run(output, opts) {
-      const pieces = [...conformed, ...windows.values()].filter((p) => p.made);
-      // Progress by frames encoded, the final join counted as a twentieth of the film.
-      const total = pieces.reduce((s, p) => s + p.frames, 0) + plan.totalSeconds * fps * 0.05;
+    reason,
+    async run(out, opts) {
+      const toEncode = pieces.filter((p) => p.made && p.kind !== 'copy');
+      const toCopy = pieces.filter((p) => p.made && p.kind === 'copy');
+      // Progress by frames encoded (a copied frame counted as a fiftieth), the final join as a twentieth of the film.
+      const total = toEncode.reduce((s, p) => s + p.frames, 0) + toCopy.reduce((s, p) => s + p.frames, 0) * 0.02 + plan.totalSeconds * fps * 0.05;
       let done = 0;
       const stage = (frames: number): RunOptions => ({
         ...(opts.signal ? { signal: opts.signal } : {}),
@@ -205,93 +221,117 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
           timings.push(`${name} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
         }
       };
+      /** Writes `batch` through temp files made by `job`, renamed into the cache when all are done. */
+      const make = async (batch: readonly Piece[], frames: number, job: (temps: string[]) => FfmpegJob | Promise<FfmpegJob>): Promise<void> => {
+        await Promise.all(batch.map((p) => mkdir(path.dirname(p.file), { recursive: true })));
+        const temps = batch.map((p) => `${p.file}.${randomBytes(4).toString('hex')}.tmp`);
+        const untrackPieces = trackTemps(...temps);
+        try {
+          await ff.run(await job(temps), stage(frames));
+          for (const [k, p] of batch.entries()) await rename(temps[k]!, p.file);
+        } finally {
+          await Promise.all(temps.map((t) => rm(t, { force: true })));
+          untrackPieces();
+        }
+        done += frames;
+      };
       // The sound does not wait for the picture: its stems, joins, loudness pass and one AAC encode run alongside.
       const soundFile = path.join(cacheDir, `.sound-${randomBytes(6).toString('hex')}.m4a`);
       const listFile = path.join(cacheDir, `.join-${randomBytes(6).toString('hex')}.ffconcat`);
+      const copyLists = toCopy.map(() => path.join(cacheDir, `.join-${randomBytes(6).toString('hex')}.ffconcat`));
       // Kept fresh while this export runs, so another process's export does not take them for leftovers.
-      const untrack = trackTemps(soundFile, listFile);
-      const sound = timed('sound (stems, joins, AAC) alongside', async () => {
-        const stemFiles = await stems(ff, clips, plan, path.join(cacheDir, 'stems'), opts);
-        const mix = { inputs: stemFiles.map((f) => ({ path: f })), graph: (at: number) => joinAudio(stemFiles.map((_, i) => `${at + i}:a:0`), transitions, plan) };
-        // A loudness target measures the joined mix first (film-sound.ts); the encode then applies one linear gain.
-        const finish = await prepareFinish(ff, mix, o.sound, filmSamples(plan), opts.signal ? { signal: opts.signal } : {});
-        const audio = mix.graph(0);
-        const finished = finish?.graph(audio.out, stemFiles.length);
-        const parts = [...audio.parts, ...(finished?.parts ?? [])];
-        await ff.run(
-          {
-            inputs: [...mix.inputs, ...(finish?.inputs ?? [])],
-            filterComplex: parts.length ? parts.join(';') : `[0:a:0]anull[ja0]`,
-            outputOptions: ['-map', `[${parts.length ? (finished?.out ?? audio.out) : 'ja0'}]`, ...audioOutputOptions(o.quality), '-map_metadata', '-1', '-f', 'mp4'],
-            output: soundFile,
-            totalSeconds: 0,
-          },
-          opts.signal ? { signal: opts.signal } : {},
-        );
-      });
+      const untrack = trackTemps(soundFile, listFile, ...copyLists);
+      const sound = timed('sound (stems, joins, AAC) alongside', () => makeSound(ff, clips, transitions, plan, cacheDir, soundFile, o, opts.signal));
       // Settled at once: a failure of the picture must not leave the sound's rejection unheard.
       const soundDone = sound.then(
         () => null,
         (err: unknown) => err,
       );
       try {
-        // Conformed takes first (windows are cut from them), a few per process.
-        const groups = [
-          { name: 'conform', pieces: conformed.filter((p) => p.made), size: BATCH },
-          { name: 'windows', pieces: [...windows.values()].filter((p) => p.made), size: WINDOW_BATCH },
-        ];
-        for (const { name, pieces: group, size } of groups) {
-          if (!group.length) continue;
-          await timed(`${name} (${group.length} encoded)`, async () => {
-            for (let from = 0; from < group.length; from += size) {
-              const batch = group.slice(from, from + size);
-              await Promise.all(batch.map((p) => mkdir(path.dirname(p.file), { recursive: true })));
-              const temps = batch.map((p) => `${p.file}.${randomBytes(4).toString('hex')}.tmp`);
-              const frames = batch.reduce((s, p) => s + p.frames, 0);
-              const untrackPieces = trackTemps(...temps);
-              try {
-                await ff.run(batched(batch.map((p, k) => (at: number) => p.job(temps[k]!, at))), stage(frames));
-                for (const [k, p] of batch.entries()) await rename(temps[k]!, p.file);
-              } finally {
-                await Promise.all(temps.map((t) => rm(t, { force: true })));
-                untrackPieces();
-              }
-              done += frames;
+        if (toCopy.length) {
+          await timed(`copies (${toCopy.length} bodies)`, () =>
+            make(toCopy, toCopy.reduce((s, p) => s + p.frames, 0) * 0.02, async (temps) => {
+              await Promise.all(
+                toCopy.map((p, k) => {
+                  const part = p.parts[0]!;
+                  const s = matched!.streams[part.clip]!;
+                  const skip = Math.round(clips[part.clip]!.in * fps);
+                  return writeFile(copyLists[k]!, copyList(clips[part.clip]!.file, concatQuote, s.keyMicros[0] ?? 0, skip + part.from, skip + part.to, s.frames, fps), 'utf8');
+                }),
+              );
+              return {
+                inputs: copyLists.map((l) => ({ path: l, options: ['-f', 'concat', '-safe', '0'] })),
+                outputOptions: toCopy.flatMap((_, k) => ['-map', `${k}:v:0`, '-c', 'copy', '-map_metadata', '-1', '-f', 'mp4', ...(k < toCopy.length - 1 ? ['-y', temps[k]!] : [])]),
+                output: temps[toCopy.length - 1]!,
+                totalSeconds: 0,
+              };
+            }),
+          );
+        }
+        // A few owners per process: each decodes its take once and writes its lead, body and window.
+        const owners = [...new Set(toEncode.map((p) => p.owner))];
+        if (owners.length) {
+          await timed(`conform (${toEncode.filter((p) => p.kind !== 'window').length} encoded), windows (${toEncode.filter((p) => p.kind === 'window').length} encoded)`, async () => {
+            for (let from = 0; from < owners.length; from += BATCH) {
+              const group = owners.slice(from, from + BATCH).map((i) => toEncode.filter((p) => p.owner === i));
+              const batch = group.flat();
+              await make(batch, batch.reduce((s, p) => s + p.frames, 0), (temps) => {
+                let k = 0;
+                return batched(
+                  group.map((own) => {
+                    const mine = temps.slice(k, (k += own.length));
+                    const seek = matched !== null && own.every((p) => p.kind === 'window');
+                    return (at: number) => ownerJob(own, clips.map((c) => ({ file: c.file, in: c.in, fps: c.info.video?.fps ?? fps })), transitions, plan, { fit: o.fit, output: [...output, '-threads', String(BATCH_THREADS)], seek, temps: mine }, at);
+                  }),
+                );
+              });
             }
           });
         }
         const soundError = await soundDone;
         if (soundError) throw soundError;
-        const t = (frames: number): string => (frames / fps).toFixed(6);
-        const list = ['ffconcat version 1.0'];
-        clips.forEach((_, i) => {
-          const body = bodies[i]!;
-          list.push(`file ${concatQuote(conformed[i]!.file)}`, `inpoint ${t(body.from)}`);
-          if (body.to < plan.frames[i]!) list.push(`outpoint ${t(body.to)}`);
-          list.push(`duration ${t(body.to - body.from)}`);
-          const w = windows.get(i);
-          if (w) list.push(`file ${concatQuote(w.file)}`, `duration ${t(w.frames)}`);
-        });
-        await writeFile(listFile, `${list.join('\n')}\n`, 'utf8');
+        const list = ['ffconcat version 1.0', ...pieces.flatMap((p) => [`file ${concatQuote(p.file)}`, `duration ${(p.frames / fps).toFixed(6)}`]), ''];
+        await writeFile(listFile, list.join('\n'), 'utf8');
         await timed('join (stream copy)', () =>
           ff.run(
             {
               inputs: [{ path: listFile, options: ['-f', 'concat', '-safe', '0'] }, { path: soundFile }],
               outputOptions: ['-map', '0:v:0', '-map', '1:a:0', '-c', 'copy', ...FINISH],
-              output,
+              output: out,
               totalSeconds: plan.totalSeconds,
             },
             stage(plan.totalSeconds * fps * 0.05),
           ),
         );
-        const reused = conformed.filter((p) => !p.made).length;
-        const reusedWindows = [...windows.values()].filter((p) => !p.made).length;
-        opts.log?.(`windowed render: ${timings.join(', ')}; kept from earlier exports: ${reused} of ${conformed.length} conformed takes, ${reusedWindows} of ${windows.size} windows`);
+        const kept = (kind: (p: Piece) => boolean): string => `${pieces.filter((p) => kind(p) && !p.made).length} of ${pieces.filter(kind).length}`;
+        opts.log?.(`windowed render: ${timings.join(', ')}; kept from earlier exports: ${kept((p) => p.kind === 'body' || p.kind === 'lead')} conformed takes, ${kept((p) => p.kind === 'window')} windows${copies.length ? `, ${kept((p) => p.kind === 'copy')} copied bodies` : ''}`);
       } finally {
         await soundDone;
-        await Promise.all([rm(listFile, { force: true }), rm(soundFile, { force: true })]);
+        await Promise.all([listFile, soundFile, ...copyLists].map((f) => rm(f, { force: true })));
         untrack();
       }
     },
   };
+}
+
+/** The film's sound: stems, joins, the loudness pass and music when asked, one AAC encode, into `soundFile`. */
+async function makeSound(ff: Ffmpeg, clips: readonly StemClip[], transitions: readonly Transition[], plan: FilmPlan, cacheDir: string, soundFile: string, o: { quality: Quality; sound?: SoundFinish | undefined }, signal: AbortSignal | undefined): Promise<void> {
+  const run = signal ? { signal } : {};
+  const stemFiles = await stems(ff, clips, plan, path.join(cacheDir, 'stems'), run);
+  const mix = { inputs: stemFiles.map((f) => ({ path: f })), graph: (at: number) => joinAudio(stemFiles.map((_, i) => `${at + i}:a:0`), transitions, plan) };
+  // A loudness target measures the joined mix first (film-sound.ts); the encode then applies one linear gain.
+  const finish = await prepareFinish(ff, mix, o.sound, filmSamples(plan), run);
+  const audio = mix.graph(0);
+  const finished = finish?.graph(audio.out, stemFiles.length);
+  const parts = [...audio.parts, ...(finished?.parts ?? [])];
+  await ff.run(
+    {
+      inputs: [...mix.inputs, ...(finish?.inputs ?? [])],
+      filterComplex: parts.length ? parts.join(';') : `[0:a:0]anull[ja0]`,
+      outputOptions: ['-map', `[${parts.length ? (finished?.out ?? audio.out) : 'ja0'}]`, ...audioOutputOptions(o.quality), '-map_metadata', '-1', '-f', 'mp4'],
+      output: soundFile,
+      totalSeconds: 0,
+    },
+    run,
+  );
 }

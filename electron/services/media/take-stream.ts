@@ -1,0 +1,210 @@
+// What the windowed render needs to copy a take's own frames instead of re-encoding them: where its
+// keyframes are, whether its frames are evenly spaced, and how x264 made it (x264 writes its settings
+// into the stream, in a SEI message of the first frame). Windows encoded with those settings carry the
+// same SPS/PPS as the take, so copied bodies and encoded windows join by stream copy into one MP4 that
+// keeps one set of parameters, as players and editors expect. Kept per take (by content hash) in the
+// cache: `streams/<hash>.json`.
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Ffmpeg } from './ffmpeg.ts';
+
+export interface TakeStream {
+  /** Video frames (packets) in the take. */
+  frames: number;
+  /** Frames (0-based, display order) that are keyframes; with no B-frames, each starts a closed GOP. */
+  keyframes: number[];
+  /** Each keyframe's time in the file's own clock, in microseconds (what a concat list's inpoint takes). */
+  keyMicros: number[];
+  /** True when every frame lasts exactly 1/fps (a constant rate; needed to cut by frame number). */
+  even: boolean;
+  sar: string | null;
+  /** The options line x264 wrote into the stream, or null (another encoder). */
+  x264: string | null;
+}
+
+const FILE_VERSION = 1;
+/** How far into a file the x264 SEI is looked for: past a front-loaded index, into the first frame. */
+const SEI_SCAN_BYTES = 4 * 1024 * 1024;
+
+/** The options line of the x264 SEI in the first `SEI_SCAN_BYTES` of `file`, or null. */
+export async function readX264Options(file: string): Promise<string | null> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(SEI_SCAN_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const at = buf.subarray(0, bytesRead).indexOf('x264 - core ');
+    if (at < 0) return null;
+    const end = buf.indexOf(0, at);
+    const text = buf.subarray(at, end < 0 ? bytesRead : end).toString('latin1');
+    const m = / - options: (.*)$/.exec(text);
+    return m ? m[1]!.trim() : null;
+  } finally {
+    await fh.close();
+  }
+}
+
+function capture(file: string, args: string[], signal?: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.resume();
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`ffprobe exited ${code}`))));
+  });
+}
+
+/** Reads the take's packets (no decoding: it is I/O) into a TakeStream. Exported for tests. */
+export async function readTakeStream(ffprobe: string, file: string, fps: number, signal?: AbortSignal): Promise<TakeStream> {
+  const text = await capture(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=time_base,sample_aspect_ratio:packet=pts,dts,flags', '-of', 'csv=p=1', file.startsWith('-') ? `file:${file}` : file], signal);
+  let tb: [number, number] | null = null;
+  let sar: string | null = null;
+  const packets: Array<{ pts: number; key: boolean }> = [];
+  for (const line of text.split('\n')) {
+    const cells = line.trim().split(',');
+    if (cells[0] === 'stream') {
+      // Either order: ffprobe prints the entries as the stream's section lists them.
+      for (const c of cells.slice(1)) {
+        const r = /^(\d+)\/(\d+)$/.exec(c);
+        if (r && !tb) tb = [Number(r[1]), Number(r[2])];
+        const s = /^(\d+):(\d+)$/.exec(c);
+        if (s) sar = `${s[1]}:${s[2]}`;
+      }
+    } else if (cells[0] === 'packet') {
+      const pts = Number(cells[1]);
+      const dts = Number(cells[2]);
+      if (!Number.isFinite(pts) || pts !== dts) return { frames: 0, keyframes: [], keyMicros: [], even: false, sar, x264: null };
+      packets.push({ pts, key: (cells[3] ?? '').includes('K') });
+    }
+  }
+  if (!tb || !packets.length) return { frames: 0, keyframes: [], keyMicros: [], even: false, sar, x264: null };
+  const [num, den] = tb;
+  const first = packets[0]!.pts;
+  // Frame k sits at exactly k/fps from the first: anything else (a gap, a changed rate) rules out cutting by number.
+  const even = packets.every((p, k) => Math.abs(((p.pts - first) * num * fps) / den - k) < 0.01);
+  const keyframes: number[] = [];
+  const keyMicros: number[] = [];
+  packets.forEach((p, k) => {
+    if (!p.key) return;
+    keyframes.push(k);
+    keyMicros.push((p.pts * num * 1e6) / den);
+  });
+  return { frames: packets.length, keyframes, keyMicros, even, sar, x264: await readX264Options(file) };
+}
+
+/** readTakeStream, kept in `cacheDir/streams/<hash>.json`. */
+export async function takeStream(ff: Ffmpeg, file: string, hash: string, fps: number, cacheDir: string, signal?: AbortSignal): Promise<TakeStream> {
+  const cached = path.join(cacheDir, 'streams', `${hash}-${fps}.json`);
+  const hit = await readFile(cached, 'utf8').then(
+    (t) => JSON.parse(t) as { v: number; stream: TakeStream },
+    () => null,
+  );
+  if (hit?.v === FILE_VERSION) return hit.stream;
+  const stream = await readTakeStream(ff.paths.ffprobe, file, fps, signal);
+  await mkdir(path.dirname(cached), { recursive: true });
+  const tmp = `${cached}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, JSON.stringify({ v: FILE_VERSION, stream }), 'utf8');
+  await rename(tmp, cached).catch(() => rm(tmp, { force: true }));
+  return stream;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// x264's options line → the settings to encode with
+
+/** Names in x264's options line that x264's own option parser spells differently. */
+const RENAMED: Record<string, string> = {
+  mixed_ref: 'mixed-refs',
+  me_range: 'merange',
+  chroma_me: 'chroma-me',
+  fast_pskip: 'fast-pskip',
+  constrained_intra: 'constrained-intra',
+  keyint_min: 'min-keyint',
+  intra_refresh: 'intra-refresh',
+  rc_lookahead: 'rc-lookahead',
+  ip_ratio: 'ipratio',
+  pb_ratio: 'pbratio',
+  decimate: 'dct-decimate',
+  vbv_maxrate: 'vbv-maxrate',
+  vbv_bufsize: 'vbv-bufsize',
+};
+/** Taken as they are. */
+const SAME = new Set(['cabac', 'ref', 'me', 'subme', 'psy', 'trellis', '8x8dct', 'nr', 'weightp', 'keyint', 'scenecut', 'mbtree', 'qcomp', 'qpmin', 'qpmax', 'qpstep', 'slices']);
+/** Facts about the encode, not settings (or settings x264 derives from others, such as the chroma QP offset). */
+const IGNORED = new Set(['threads', 'lookahead_threads', 'sliced_threads', 'chroma_qp_offset', 'bluray_compat', 'rc', 'ratetol', 'ipratio', 'cplxblur', 'qblur', 'crf_max', 'vbv_init', 'nal_hrd', 'filler', 'fgo']);
+
+/**
+ * The x264-params that make x264 encode like the take, or null when the take was made in a way the
+ * windowed render does not copy: with B-frames (a copied body's frames would be decoded out of order
+ * across a join), interlaced, with a custom quantiser matrix, or at a bitrate (not CRF or a fixed QP).
+ */
+export function x264Params(options: string): string | null {
+  const opts = new Map(options.split(/\s+/).filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+  const get = (k: string): string | undefined => opts.get(k);
+  if ((get('bframes') ?? '0') !== '0' || (get('interlaced') ?? '0') !== '0' || (get('cqm') ?? '0') !== '0' || (get('stitchable') ?? '0') !== '0') return null;
+  const out: string[] = ['bframes=0'];
+  const rc = get('rc');
+  if (rc === 'crf' && get('crf')) out.push(`crf=${get('crf')}`);
+  else if (rc === 'cqp' && get('qp')) out.push(`qp=${get('qp')}`);
+  else return null;
+  for (const [k, v] of opts) {
+    if (SAME.has(k)) out.push(`${k}=${v}`);
+    else if (RENAMED[k]) out.push(`${RENAMED[k]}=${v}`);
+    else if (k === 'deblock') {
+      const [on, a, b] = v.split(':');
+      out.push(on === '0' ? 'no-deblock=1' : `deblock=${a},${b}`);
+    } else if (k === 'psy_rd' && get('psy') !== '0') out.push(`psy-rd=${v.replace(':', ',')}`);
+    else if (k === 'deadzone') {
+      const [inter, intra] = v.split(',');
+      out.push(`deadzone-inter=${inter}`, `deadzone-intra=${intra}`);
+    } else if (k === 'aq') {
+      const [mode, strength] = v.split(':');
+      out.push(`aq-mode=${mode}`, ...(strength ? [`aq-strength=${strength}`] : []));
+    } else if (k === 'analyse') {
+      const [intra, inter] = v.split(':').map((x) => parseInt(x, 16));
+      const parts = [[intra! & 0x1, 'i4x4'], [intra! & 0x2, 'i8x8'], [inter! & 0x10, 'p8x8'], [inter! & 0x20, 'p4x4'], [inter! & 0x100, 'b8x8']].filter(([bit]) => bit).map(([, name]) => name);
+      out.push(`partitions=${parts.length ? parts.join(',') : 'none'}`);
+    } else if (!IGNORED.has(k) && !['bframes', 'interlaced', 'cqm', 'crf', 'qp', 'stitchable', 'psy_rd'].includes(k)) {
+      // A setting this list does not know: encoding without it might change the stream's headers.
+      return null;
+    }
+  }
+  return out.join(':');
+}
+
+/** Output options that encode like the take: x264 with its options (x264 picks the same profile and level from them). */
+export function matchedOutputOptions(params: string, fps: number): string[] {
+  return ['-c:v', 'libx264', '-x264-params', params, '-pix_fmt', 'yuv420p', '-r', String(fps)];
+}
+
+/**
+ * Whether x264 here, given `params`, writes the same SPS/PPS as the take (whose extradata hash is
+ * `extradataHash`): two frames of the take encoded and their headers compared. Kept in `matched.json`.
+ */
+export async function encodesAlike(ff: Ffmpeg, sample: string, extradataHash: string, output: string[], cacheDir: string, signal?: AbortSignal): Promise<boolean> {
+  const key = createHash('sha1').update([ff.paths.ffmpeg, extradataHash, ...output].join('|')).digest('hex');
+  const file = path.join(cacheDir, 'matched.json');
+  const known = await readFile(file, 'utf8').then(
+    (t) => JSON.parse(t) as Record<string, boolean>,
+    () => ({}) as Record<string, boolean>,
+  );
+  if (typeof known[key] === 'boolean') return known[key];
+  await mkdir(cacheDir, { recursive: true });
+  const probe = path.join(cacheDir, `.match-${randomBytes(6).toString('hex')}.mp4`);
+  let alike = false;
+  try {
+    await ff.run({ inputs: [{ path: sample }], outputOptions: ['-map', '0:v:0', '-frames:v', '2', '-an', ...output, '-f', 'mp4'], output: probe, totalSeconds: 0 }, signal ? { signal } : {});
+    alike = (await ff.probeDetails(probe, signal ? { signal } : {})).videoExtradataHash === extradataHash;
+  } catch {
+    alike = false;
+  } finally {
+    await rm(probe, { force: true });
+  }
+  if (signal?.aborted) return false;
+  known[key] = alike;
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, JSON.stringify(known), 'utf8');
+  await rename(tmp, file).catch(() => rm(tmp, { force: true }));
+  return alike;
+}
