@@ -20,7 +20,11 @@ test('every frame of the film is in exactly one piece, in order, with cuts, tran
     const frames = Array.from({ length: n }, () => 4 + Math.floor(random() * 60));
     const transitions: Transition[] = Array.from({ length: n - 1 }, () => (random() < 0.4 ? 'cut' : { type: 'crossfade', seconds: 0.2 }));
     const overlaps = transitions.map((t, b) => (t === 'cut' ? 0 : 1 + Math.floor(random() * Math.floor(Math.min(frames[b]!, frames[b + 1]!) / 2))));
-    const copyFrom: CopyFrom = frames.map((f) => (random() < 0.5 ? Math.floor(random() * f) : null));
+    const copyFrom: CopyFrom = frames.map((f) => {
+      if (random() < 0.4) return null;
+      const from = Math.floor(random() * f);
+      return { from, to: from + 1 + Math.floor(random() * (f - from)) };
+    });
     const plan = planOf(frames, overlaps);
     const pieces = filmPieces(plan, transitions, copyFrom);
     const film = Math.round(plan.totalSeconds * 30);
@@ -33,8 +37,10 @@ test('every frame of the film is in exactly one piece, in order, with cuts, tran
         assert.ok(part.to > part.from || p.kind === 'window', `round ${round}: no empty piece`);
         next[part.clip] = part.to;
       }
-      if (p.kind === 'window') assert.equal(p.frames, p.parts[1]!.to, 'a window is as long as the head it ends with');
-      if (p.kind === 'copy') assert.equal(p.parts[0]!.from, copyFrom[p.owner], 'a copy starts on its keyframe');
+      const [a, b] = p.parts;
+      if (p.kind === 'window') assert.equal(p.frames, a!.to - a!.from + b!.to - overlaps[p.boundary!]!, 'a window is its two sides less their overlap');
+      else assert.equal(p.frames, a!.to - a!.from);
+      if (p.kind === 'copy') assert.deepEqual({ from: a!.from, to: a!.to }, copyFrom[p.owner], 'a copy is the range that can be copied');
     }
     assert.deepEqual(next, frames, `round ${round}: every clip is used to its end`);
   }
@@ -42,11 +48,13 @@ test('every frame of the film is in exactly one piece, in order, with cuts, tran
 
 const ULTRAFAST = 'cabac=0 ref=1 deblock=0:0:0 analyse=0:0 me=dia subme=0 psy=1 psy_rd=1.00:0.00 mixed_ref=0 me_range=16 chroma_me=1 trellis=0 8x8dct=0 cqm=0 deadzone=21,11 fast_pskip=1 chroma_qp_offset=0 threads=3 lookahead_threads=1 sliced_threads=0 nr=0 decimate=1 interlaced=0 bluray_compat=0 constrained_intra=0 bframes=0 weightp=0 keyint=250 keyint_min=25 scenecut=0 intra_refresh=0 rc=crf mbtree=0 crf=23.0 qcomp=0.60 qpmin=0 qpmax=69 qpstep=4 ip_ratio=1.40 aq=0';
 
-test("x264's options line becomes x264-params; takes it cannot match are refused", () => {
+test("x264's options line becomes x264-params (B-frames too); takes it cannot match are refused", () => {
   const params = x264Params(ULTRAFAST)!.split(':');
   for (const want of ['bframes=0', 'crf=23.0', 'cabac=0', 'no-deblock=1', 'partitions=none', 'psy-rd=1.00,0.00', 'deadzone-inter=21', 'deadzone-intra=11', 'merange=16', 'min-keyint=25', 'aq-mode=0', 'dct-decimate=1']) assert.ok(params.includes(want), `${want} in ${params.join(':')}`);
   assert.ok(!params.some((p) => p.startsWith('threads')), 'threads are how it ran, not what it made');
-  assert.equal(x264Params(ULTRAFAST.replace('bframes=0', 'bframes=3 b_pyramid=2')), null, 'B-frames');
+  const withB = x264Params(ULTRAFAST.replace('bframes=0', 'bframes=3 b_pyramid=2 b_adapt=1 b_bias=0 direct=1 weightb=1 open_gop=0'))!.split(':');
+  for (const want of ['bframes=3', 'b-pyramid=2', 'b-adapt=1', 'direct=spatial', 'weightb=1']) assert.ok(withB.includes(want), `${want} in ${withB.join(':')}`);
+  assert.equal(x264Params(ULTRAFAST.replace('bframes=0', 'bframes=3 b_pyramid=2 open_gop=1')), null, 'open GOPs');
   assert.equal(x264Params(ULTRAFAST.replace('rc=crf', 'rc=abr').replace('crf=23.0', 'bitrate=2000')), null, 'a bitrate');
   assert.equal(x264Params(ULTRAFAST.replace('interlaced=0', 'interlaced=tff')), null, 'interlaced');
   assert.equal(x264Params(`${ULTRAFAST} something_new=1`), null, 'a setting it does not know');

@@ -13,10 +13,12 @@ import type { Ffmpeg } from './ffmpeg.ts';
 export interface TakeStream {
   /** Video frames (packets) in the take. */
   frames: number;
-  /** Frames (0-based, display order) that are keyframes; with no B-frames, each starts a closed GOP. */
+  /** Frames (0-based, display order) that are keyframes; x264 without open GOPs makes each an IDR. */
   keyframes: number[];
   /** Each keyframe's time in the file's own clock, in microseconds (what a concat list's inpoint takes). */
   keyMicros: number[];
+  /** How many frames the decode clock runs ahead of the display clock (B-frames; 0 without them). */
+  delay: number;
   /** True when every frame lasts exactly 1/fps (a constant rate; needed to cut by frame number). */
   even: boolean;
   sar: string | null;
@@ -24,7 +26,7 @@ export interface TakeStream {
   x264: string | null;
 }
 
-const FILE_VERSION = 1;
+const FILE_VERSION = 2;
 /** How far into a file the x264 SEI is looked for: past a front-loaded index, into the first frame. */
 const SEI_SCAN_BYTES = 4 * 1024 * 1024;
 
@@ -61,7 +63,8 @@ export async function readTakeStream(ffprobe: string, file: string, fps: number,
   const text = await capture(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=time_base,sample_aspect_ratio:packet=pts,dts,flags', '-of', 'csv=p=1', file.startsWith('-') ? `file:${file}` : file], signal);
   let tb: [number, number] | null = null;
   let sar: string | null = null;
-  const packets: Array<{ pts: number; key: boolean }> = [];
+  const packets: Array<{ pts: number; dts: number; key: boolean }> = [];
+  const none: TakeStream = { frames: 0, keyframes: [], keyMicros: [], delay: 0, even: false, sar: null, x264: null };
   for (const line of text.split('\n')) {
     const cells = line.trim().split(',');
     if (cells[0] === 'stream') {
@@ -75,23 +78,26 @@ export async function readTakeStream(ffprobe: string, file: string, fps: number,
     } else if (cells[0] === 'packet') {
       const pts = Number(cells[1]);
       const dts = Number(cells[2]);
-      if (!Number.isFinite(pts) || pts !== dts) return { frames: 0, keyframes: [], keyMicros: [], even: false, sar, x264: null };
-      packets.push({ pts, key: (cells[3] ?? '').includes('K') });
+      if (!Number.isFinite(pts) || !Number.isFinite(dts)) return none;
+      packets.push({ pts, dts, key: (cells[3] ?? '').includes('K') });
     }
   }
-  if (!tb || !packets.length) return { frames: 0, keyframes: [], keyMicros: [], even: false, sar, x264: null };
+  if (!tb || !packets.length) return none;
   const [num, den] = tb;
-  const first = packets[0]!.pts;
-  // Frame k sits at exactly k/fps from the first: anything else (a gap, a changed rate) rules out cutting by number.
-  const even = packets.every((p, k) => Math.abs(((p.pts - first) * num * fps) / den - k) < 0.01);
+  const byTime = [...packets].sort((a, b) => a.pts - b.pts);
+  const first = byTime[0]!.pts;
+  const frameOf = (ts: number): number => ((ts - first) * num * fps) / den;
+  // Frame k shows at exactly k/fps from the first: anything else (a gap, a changed rate) rules out cutting by number.
+  const even = byTime.every((p, k) => Math.abs(frameOf(p.pts) - k) < 0.01);
+  const delay = Math.round(frameOf(packets[0]!.pts) - frameOf(packets[0]!.dts));
   const keyframes: number[] = [];
   const keyMicros: number[] = [];
-  packets.forEach((p, k) => {
+  byTime.forEach((p, k) => {
     if (!p.key) return;
     keyframes.push(k);
     keyMicros.push((p.pts * num * 1e6) / den);
   });
-  return { frames: packets.length, keyframes, keyMicros, even, sar, x264: await readX264Options(file) };
+  return { frames: packets.length, keyframes, keyMicros, delay, even, sar, x264: await readX264Options(file) };
 }
 
 /** readTakeStream, kept in `cacheDir/streams/<hash>.json`. */
@@ -128,22 +134,25 @@ const RENAMED: Record<string, string> = {
   decimate: 'dct-decimate',
   vbv_maxrate: 'vbv-maxrate',
   vbv_bufsize: 'vbv-bufsize',
+  b_pyramid: 'b-pyramid',
+  b_adapt: 'b-adapt',
+  b_bias: 'b-bias',
 };
 /** Taken as they are. */
-const SAME = new Set(['cabac', 'ref', 'me', 'subme', 'psy', 'trellis', '8x8dct', 'nr', 'weightp', 'keyint', 'scenecut', 'mbtree', 'qcomp', 'qpmin', 'qpmax', 'qpstep', 'slices']);
+const SAME = new Set(['weightb', 'cabac', 'ref', 'me', 'subme', 'psy', 'trellis', '8x8dct', 'nr', 'weightp', 'keyint', 'scenecut', 'mbtree', 'qcomp', 'qpmin', 'qpmax', 'qpstep', 'slices']);
 /** Facts about the encode, not settings (or settings x264 derives from others, such as the chroma QP offset). */
 const IGNORED = new Set(['threads', 'lookahead_threads', 'sliced_threads', 'chroma_qp_offset', 'bluray_compat', 'rc', 'ratetol', 'ipratio', 'cplxblur', 'qblur', 'crf_max', 'vbv_init', 'nal_hrd', 'filler', 'fgo']);
 
 /**
  * The x264-params that make x264 encode like the take, or null when the take was made in a way the
- * windowed render does not copy: with B-frames (a copied body's frames would be decoded out of order
- * across a join), interlaced, with a custom quantiser matrix, or at a bitrate (not CRF or a fixed QP).
+ * windowed render does not copy: with open GOPs (a keyframe's neighbours may reference across it),
+ * interlaced, with a custom quantiser matrix, or at a bitrate (not CRF or a fixed QP).
  */
 export function x264Params(options: string): string | null {
   const opts = new Map(options.split(/\s+/).filter(Boolean).map((kv) => kv.split('=') as [string, string]));
   const get = (k: string): string | undefined => opts.get(k);
-  if ((get('bframes') ?? '0') !== '0' || (get('interlaced') ?? '0') !== '0' || (get('cqm') ?? '0') !== '0' || (get('stitchable') ?? '0') !== '0') return null;
-  const out: string[] = ['bframes=0'];
+  if ((get('open_gop') ?? '0') !== '0' || (get('interlaced') ?? '0') !== '0' || (get('cqm') ?? '0') !== '0' || (get('stitchable') ?? '0') !== '0') return null;
+  const out: string[] = [`bframes=${get('bframes') ?? '0'}`];
   const rc = get('rc');
   if (rc === 'crf' && get('crf')) out.push(`crf=${get('crf')}`);
   else if (rc === 'cqp' && get('qp')) out.push(`qp=${get('qp')}`);
@@ -161,11 +170,16 @@ export function x264Params(options: string): string | null {
     } else if (k === 'aq') {
       const [mode, strength] = v.split(':');
       out.push(`aq-mode=${mode}`, ...(strength ? [`aq-strength=${strength}`] : []));
+    } else if (k === 'direct') {
+      // Printed as a number; x264's parser takes its name.
+      const name = ['none', 'spatial', 'temporal', 'auto'][Number(v)];
+      if (!name) return null;
+      out.push(`direct=${name}`);
     } else if (k === 'analyse') {
       const [intra, inter] = v.split(':').map((x) => parseInt(x, 16));
       const parts = [[intra! & 0x1, 'i4x4'], [intra! & 0x2, 'i8x8'], [inter! & 0x10, 'p8x8'], [inter! & 0x20, 'p4x4'], [inter! & 0x100, 'b8x8']].filter(([bit]) => bit).map(([, name]) => name);
       out.push(`partitions=${parts.length ? parts.join(',') : 'none'}`);
-    } else if (!IGNORED.has(k) && !['bframes', 'interlaced', 'cqm', 'crf', 'qp', 'stitchable', 'psy_rd'].includes(k)) {
+    } else if (!IGNORED.has(k) && !['bframes', 'open_gop', 'interlaced', 'cqm', 'crf', 'qp', 'stitchable', 'psy_rd'].includes(k)) {
       // A setting this list does not know: encoding without it might change the stream's headers.
       return null;
     }

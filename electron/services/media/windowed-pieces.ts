@@ -3,11 +3,14 @@
 //
 //   [0, head)        in the window from the clip before (a transition), or a lead piece of its own (a cut)
 //   [head, tail)     its body: the take's own frames copied from a keyframe, or encoded
-//   [tail, frames)   in the window into the next clip (tail = frames − the overlap; at a cut, empty)
+//   [tail, frames)   in the window into the next clip (a transition), or a trail piece of its own (a cut)
 //
-// A window holds the tail of clip b and the head of clip b+1, the overlap cross-faded: it is exactly
-// head(b+1) frames long. Pieces are encoded by the clip they start in ("owner"): one ffmpeg decodes that
-// clip once and writes its lead, body and outgoing window, so no take is decoded twice for a first export.
+// An encoded body runs from the end of the incoming overlap to the start of the outgoing one. A copied
+// body starts on a keyframe, and with B-frames also ends on one (a frame shown before a keyframe may be
+// decoded from frames after it); the frames between it and the overlap join the window or a lead/trail.
+// A window holds the tail of clip b and the head of clip b+1, the overlap cross-faded. Pieces are
+// encoded by the clip they start in ("owner"): one ffmpeg decodes that clip once and writes its lead,
+// body, trail and outgoing window, so no take is decoded twice for a first export.
 import type { Transition } from '../../../shared/project.ts';
 import type { FilmPlan } from '../export/plan.ts';
 import type { FfmpegJob } from './ffmpeg.ts';
@@ -21,8 +24,8 @@ export interface PieceClip {
   fps: number;
 }
 
-/** Where clip i's body may start: the first frame of a copy (a keyframe), or null to encode it. */
-export type CopyFrom = Array<number | null>;
+/** Clip i's frames that can be copied from its take, [from, to) (from on a keyframe), or null to encode its body. */
+export type CopyFrom = Array<{ from: number; to: number } | null>;
 
 export interface Part {
   clip: number;
@@ -32,7 +35,7 @@ export interface Part {
 }
 
 export interface Piece {
-  kind: 'copy' | 'lead' | 'body' | 'window';
+  kind: 'copy' | 'lead' | 'body' | 'trail' | 'window';
   /** The clip it starts in. */
   owner: number;
   /** Its frames in the film. */
@@ -45,31 +48,40 @@ export interface Piece {
   made: boolean;
 }
 
-/** Each clip's [head, tail): the head moved to the copy's keyframe where the body is copied. */
+/** Each clip's [head, tail): its copy's where the body is copied, else the frames between its overlaps. */
 export function clipSpans(plan: FilmPlan, transitions: readonly Transition[], copyFrom: CopyFrom): Array<{ head: number; tail: number; copy: boolean }> {
   const n = plan.frames.length;
-  const ov = (b: number): number => (b >= 0 && b < n - 1 && (transitions[b] ?? 'cut') !== 'cut' ? plan.overlapFrames[b]! : 0);
+  const ov = overlaps(plan, transitions);
   return plan.frames.map((frames, i) => {
-    const tail = frames - ov(i);
-    const from = copyFrom[i];
-    if (from != null && from >= ov(i - 1) && from < tail) return { head: from, tail, copy: true };
-    return { head: ov(i - 1), tail, copy: false };
+    const range = copyFrom[i];
+    const [inner, outer] = [i > 0 ? ov[i - 1]! : 0, frames - (i < n - 1 ? ov[i]! : 0)];
+    if (range && range.from >= inner && range.to <= outer && range.from < range.to) return { head: range.from, tail: range.to, copy: true };
+    return { head: inner, tail: outer, copy: false };
   });
 }
 
-/** The film's pieces in order, without their files (`name` gives each its cache file and whether it exists). */
+/** Frames shared at each boundary: the plan's overlap at a transition, 0 at a cut. */
+function overlaps(plan: FilmPlan, transitions: readonly Transition[]): number[] {
+  return plan.overlapFrames.map((o, b) => ((transitions[b] ?? 'cut') !== 'cut' ? o : 0));
+}
+
+/** The film's pieces in order, without their files. */
 export function filmPieces(plan: FilmPlan, transitions: readonly Transition[], copyFrom: CopyFrom): Array<Omit<Piece, 'file' | 'made'>> {
   const spans = clipSpans(plan, transitions, copyFrom);
+  const ov = overlaps(plan, transitions);
   const n = spans.length;
   const pieces: Array<Omit<Piece, 'file' | 'made'>> = [];
   spans.forEach((s, i) => {
-    const incoming = i > 0 && (transitions[i - 1] ?? 'cut') !== 'cut' && plan.overlapFrames[i - 1]! > 0;
-    // A head not covered by a window: a copied body after a cut that does not start on a keyframe.
-    if (!incoming && s.head > 0) pieces.push({ kind: 'lead', owner: i, frames: s.head, parts: [{ clip: i, from: 0, to: s.head }] });
+    const frames = plan.frames[i]!;
+    // A head not in a window: a copied body after a cut that does not start on the take's first frame.
+    if (!(i > 0 && ov[i - 1]! > 0) && s.head > 0) pieces.push({ kind: 'lead', owner: i, frames: s.head, parts: [{ clip: i, from: 0, to: s.head }] });
     if (s.tail > s.head) pieces.push({ kind: s.copy ? 'copy' : 'body', owner: i, frames: s.tail - s.head, parts: [{ clip: i, from: s.head, to: s.tail }] });
-    if (i < n - 1 && s.tail < plan.frames[i]!) {
+    if (s.tail >= frames) return;
+    if (i < n - 1 && ov[i]! > 0) {
       const next = spans[i + 1]!;
-      pieces.push({ kind: 'window', owner: i, boundary: i, frames: next.head, parts: [{ clip: i, from: s.tail, to: plan.frames[i]! }, { clip: i + 1, from: 0, to: next.head }] });
+      pieces.push({ kind: 'window', owner: i, boundary: i, frames: frames - s.tail + next.head - ov[i]!, parts: [{ clip: i, from: s.tail, to: frames }, { clip: i + 1, from: 0, to: next.head }] });
+    } else {
+      pieces.push({ kind: 'trail', owner: i, frames: frames - s.tail, parts: [{ clip: i, from: s.tail, to: frames }] });
     }
   });
   return pieces;
@@ -115,9 +127,9 @@ export function ownerJob(pieces: readonly Piece[], clips: readonly PieceClip[], 
       inputs.push({ path: right.file, options: ['-t', ((Math.round(right.in * fps) + next.to + 2) / fps).toFixed(6)] });
       graph.push(clipVideo(r, right.in, next.to, plan.canvas, o.fit));
       const t = transitions[p.boundary!];
-      const overlap = first.to - first.from;
+      const overlap = plan.overlapFrames[p.boundary!]!;
       out = `w${at}_${k}`;
-      graph.push(`[${label}][v${r}]xfade=transition=${t && t !== 'cut' ? XFADE[t.type] : 'fade'}:duration=${overlap / fps}:offset=0[${out}]`);
+      graph.push(`[${label}][v${r}]xfade=transition=${t && t !== 'cut' ? XFADE[t.type] : 'fade'}:duration=${overlap / fps}:offset=${(first.to - first.from - overlap) / fps}[${out}]`);
     }
     const opts = ['-map', `[${out}]`, '-an', ...o.output, '-map_metadata', '-1', '-f', 'mp4'];
     if (k < pieces.length - 1) outputOptions.push(...opts, '-y', o.temps[k]!);
@@ -129,12 +141,15 @@ export function ownerJob(pieces: readonly Piece[], clips: readonly PieceClip[], 
   return { inputs, filterComplex: graph.join(';'), outputOptions, output, totalSeconds: Math.max(...pieces.map((p) => p.frames)) / fps };
 }
 
-/** A concat list that copies frames [from, to) of a take whose frame 0 is at `startMicros`, evenly spaced. */
-export function copyList(file: string, quote: (f: string) => string, startMicros: number, from: number, to: number, total: number, fps: number): string {
+/**
+ * A concat list that copies frames [from, to) of a take whose frame 0 shows at `startMicros`, its frames
+ * evenly spaced, decoded `delay` frames ahead (B-frames). The concat demuxer ends a file at the first
+ * packet whose decode time reaches the outpoint: the decode time of frame `to`, a keyframe when delay > 0.
+ */
+export function copyList(file: string, quote: (f: string) => string, startMicros: number, from: number, to: number, total: number, fps: number, delay: number): string {
   const at = (frame: number): number => startMicros + (frame * 1e6) / fps;
   const lines = ['ffconcat version 1.0', `file ${quote(file)}`, `inpoint ${(Math.ceil(at(from)) / 1e6).toFixed(6)}`];
-  // No B-frames (take-stream.ts): decode order is display order, so the first frame left out ends it.
-  if (to < total) lines.push(`outpoint ${(Math.floor(at(to)) / 1e6).toFixed(6)}`);
+  if (to < total) lines.push(`outpoint ${(Math.floor(at(to - delay)) / 1e6).toFixed(6)}`);
   lines.push(`duration ${((to - from) / fps).toFixed(6)}`, '');
   return lines.join('\n');
 }

@@ -10,8 +10,9 @@
 // sound is built alongside from cached sample-exact stems with the same concat/acrossfade joins as the
 // one-pass render, and encoded once.
 //
-// No B-frames in any piece: the concat demuxer cuts a copied body by decode time, which then equals
-// display time, and pieces encoded with B-frames would start their decode clock before their first frame.
+// B-frames: conformed pieces have none (each would start its decode clock before its first frame, and
+// conformed and copied pieces never meet). Copied bodies keep the takes' own, and their windows are
+// encoded with the same settings, so every piece's decode clock runs the same distance ahead.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -128,7 +129,9 @@ async function matchTakes(ff: Ffmpeg, clips: readonly StemClip[], transitions: r
     const v = c.info.video;
     if (!v || v.codec !== 'h264' || v.width !== width || v.height !== height || Math.abs(v.fps - fps) > 0.001 || v.pixFmt !== 'yuv420p' || c.extradataHash !== extradata) return null;
   }
-  const streams = await Promise.all(clips.map((c) => takeStream(ff, c.file, c.hash!, fps, cacheDir, signal)));
+  // Three at a time: each read is mostly I/O (and a cached one a small file).
+  const streams: TakeStream[] = [];
+  for (let from = 0; from < clips.length; from += 3) streams.push(...(await Promise.all(clips.slice(from, from + 3).map((c) => takeStream(ff, c.file, c.hash!, fps, cacheDir, signal)))));
   const options = streams[0]!.x264;
   const params = options ? x264Params(options) : null;
   if (!params || streams.some((s) => !s.even || s.x264 !== options || (s.sar !== null && s.sar !== '1:1'))) return null;
@@ -137,9 +140,13 @@ async function matchTakes(ff: Ffmpeg, clips: readonly StemClip[], transitions: r
   const copyFrom: CopyFrom = clips.map((c, i) => {
     const s = streams[i]!;
     const skip = Math.round(c.in * fps);
-    if (skip + plan.frames[i]! > s.frames) return null;
-    const key = s.keyframes.find((k) => k >= skip + ov(i - 1));
-    return key !== undefined && key - skip < plan.frames[i]! - ov(i) ? key - skip : null;
+    const frames = plan.frames[i]!;
+    if (skip + frames > s.frames) return null;
+    const from = s.keyframes.find((k) => k >= skip + ov(i - 1));
+    // With B-frames a copy ends on a keyframe too, unless it runs to the take's last frame.
+    const end = skip + frames - ov(i);
+    const to = s.delay === 0 || end === s.frames ? end : [...s.keyframes].reverse().find((k) => k <= end);
+    return from !== undefined && to !== undefined && to > from ? { from: from - skip, to: to - skip } : null;
   });
   // Worth it when most of the film would be the takes' own frames; otherwise most of it is encoded
   // anyway, and that follows the quality the creator picked.
@@ -179,9 +186,10 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
     const why = o.why[i] ?? '';
     const body = pieces.find((p) => p.owner === i && (p.kind === 'body' || p.kind === 'copy'));
     if (body?.kind === 'copy') {
-      const from = body.parts[0]!.from;
+      const { from, to } = body.parts[0]!;
       const what = why.replace(/; encoded to match the rest of the film$/, '');
-      segments.push({ scene: i + 1, path: 'copy', reason: `${what}: its own frames copied${from ? ` from its keyframe at ${(from / fps).toFixed(2)} s` : ''}, not re-encoded` });
+      const at = (f: number): string => ((f + Math.round(clips[i]!.in * fps)) / fps).toFixed(2);
+      segments.push({ scene: i + 1, path: 'copy', reason: `${what}: its own frames from ${at(from)} s to ${at(to)} s of the take copied, not re-encoded` });
     } else if (body) {
       const how = matched ? "encoded once with the takes' own x264 settings" : "conformed once to the film's settings";
       segments.push({ scene: i + 1, path: body.made ? 'conform' : 'copy', reason: body.made ? `${why}: ${how} (kept for the next export)` : `copied from its conformed copy made earlier (${why})` });
@@ -192,7 +200,7 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
   });
   const windows = pieces.filter((p) => p.kind === 'window');
   const copies = pieces.filter((p) => p.kind === 'copy');
-  const bodies = pieces.filter((p) => p.kind === 'body' || p.kind === 'lead');
+  const bodies = pieces.filter((p) => p.kind === 'body' || p.kind === 'lead' || p.kind === 'trail');
   const reason = matched
     ? `the takes' own frames copied in ${plural(copies.length, 'scene')} (from a keyframe on), only the ${plural(windows.length, 'transition window')}${bodies.length ? ` and ${plural(bodies.length, 'other piece')}` : ''} encoded, with the takes' own x264 settings so all join by stream copy`
     : windows.length
@@ -256,7 +264,7 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
                   const part = p.parts[0]!;
                   const s = matched!.streams[part.clip]!;
                   const skip = Math.round(clips[part.clip]!.in * fps);
-                  return writeFile(copyLists[k]!, copyList(clips[part.clip]!.file, concatQuote, s.keyMicros[0] ?? 0, skip + part.from, skip + part.to, s.frames, fps), 'utf8');
+                  return writeFile(copyLists[k]!, copyList(clips[part.clip]!.file, concatQuote, s.keyMicros[0] ?? 0, skip + part.from, skip + part.to, s.frames, fps, s.delay), 'utf8');
                 }),
               );
               return {
@@ -304,7 +312,7 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
           ),
         );
         const kept = (kind: (p: Piece) => boolean): string => `${pieces.filter((p) => kind(p) && !p.made).length} of ${pieces.filter(kind).length}`;
-        opts.log?.(`windowed render: ${timings.join(', ')}; kept from earlier exports: ${kept((p) => p.kind === 'body' || p.kind === 'lead')} conformed takes, ${kept((p) => p.kind === 'window')} windows${copies.length ? `, ${kept((p) => p.kind === 'copy')} copied bodies` : ''}`);
+        opts.log?.(`windowed render: ${timings.join(', ')}; kept from earlier exports: ${kept((p) => p.kind === 'body' || p.kind === 'lead' || p.kind === 'trail')} conformed takes, ${kept((p) => p.kind === 'window')} windows${copies.length ? `, ${kept((p) => p.kind === 'copy')} copied bodies` : ''}`);
       } finally {
         await soundDone;
         await Promise.all([listFile, soundFile, ...copyLists].map((f) => rm(f, { force: true })));
