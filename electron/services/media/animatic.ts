@@ -276,13 +276,15 @@ export async function renderAnimatic(ff: Ffmpeg, o: AnimaticOptions, opts: RunOp
     const fadeA = Math.min(0.5, S / 4);
     graph.push(`aevalsrc=exprs=0.05*sin(2*PI*220*t)+0.035*sin(2*PI*330*t):s=48000:d=${fmt(S)},afade=t=in:d=${fmt(fadeA)},afade=t=out:st=${fmt(S - fadeA)}:d=${fmt(fadeA)},aformat=sample_fmts=fltp:channel_layouts=stereo[a]`);
 
+    // A keyframe every second: an export with transitions copies the animatic's own frames from one on
+    // (media/windowed.ts), and encodes only around the transitions.
     await ff.run(
       {
         inputs,
         filterComplex: graph.join(';'),
         outputOptions: [
           '-map', '[v]', '-map', '[a]',
-          '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-profile:v', 'high', '-g', String(FPS * 2), '-r', String(FPS),
+          '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-profile:v', 'high', '-g', String(FPS), '-r', String(FPS),
           '-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-ac', '2',
           // Bit-exact: no encoder version strings or dates, so a seed reproduces its take byte for byte.
           '-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1',

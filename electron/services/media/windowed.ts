@@ -132,9 +132,10 @@ async function matchTakes(ff: Ffmpeg, clips: readonly StemClip[], transitions: r
   // Three at a time: each read is mostly I/O (and a cached one a small file).
   const streams: TakeStream[] = [];
   for (let from = 0; from < clips.length; from += 3) streams.push(...(await Promise.all(clips.slice(from, from + 3).map((c) => takeStream(ff, c.file, c.hash!, fps, cacheDir, signal)))));
+  // The same settings, not the same options line: that also says how many threads the encoder ran on.
   const options = streams[0]!.x264;
   const params = options ? x264Params(options) : null;
-  if (!params || streams.some((s) => !s.even || s.x264 !== options || (s.sar !== null && s.sar !== '1:1'))) return null;
+  if (!params || streams.some((s) => !s.even || !s.x264 || x264Params(s.x264) !== params || (s.sar !== null && s.sar !== '1:1'))) return null;
   const n = clips.length;
   const ov = (b: number): number => (b >= 0 && b < n - 1 && (transitions[b] ?? 'cut') !== 'cut' ? plan.overlapFrames[b]! : 0);
   const copyFrom: CopyFrom = clips.map((c, i) => {
@@ -166,11 +167,12 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
   const { fps, width, height } = plan.canvas;
   if (clips.some((c) => !c.hash)) return null;
   const n = clips.length;
-  // Half a second: keyframes that often let an editor scrub the pieces this render encodes.
-  const gop = fps % 2 === 0 ? fps / 2 : fps;
+  // A keyframe every two seconds, as the one-pass render has: pieces are whole files (each starts with
+  // one), so nothing needs them closer, and each one costs encoding time and bytes.
+  const gop = fps * 2;
   const matched = await matchTakes(ff, clips, transitions, plan, cacheDir, o.signal);
   const output = matched ? matchedOutputOptions(matched.params, fps) : [...videoOutputOptions(o.quality, fps, gop), '-bf', '0'];
-  const settings = matched ? ['match1', width, height, fps, matched.params].join(':') : ['win2', width, height, fps, gop, o.fit, o.quality].join(':');
+  const settings = matched ? ['match1', width, height, fps, matched.params].join(':') : ['win3', width, height, fps, gop, o.fit, o.quality].join(':');
   const clipKey = (i: number): string => `${clips[i]!.hash}@${clips[i]!.in}`;
   const pieces: Piece[] = [];
   for (const p of filmPieces(plan, transitions, matched?.copyFrom ?? new Array<null>(n).fill(null))) {
@@ -279,7 +281,9 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
         // A few owners per process: each decodes its take once and writes its lead, body and window.
         const owners = [...new Set(toEncode.map((p) => p.owner))];
         if (owners.length) {
-          await timed(`conform (${toEncode.filter((p) => p.kind !== 'window').length} encoded), windows (${toEncode.filter((p) => p.kind === 'window').length} encoded)`, async () => {
+          const [others, wins] = [toEncode.filter((p) => p.kind !== 'window').length, toEncode.filter((p) => p.kind === 'window').length];
+          const label = [...(others ? [`conform (${others} encoded)`] : []), ...(wins ? [`windows (${wins} encoded)`] : [])].join(', ');
+          await timed(label, async () => {
             for (let from = 0; from < owners.length; from += BATCH) {
               const group = owners.slice(from, from + BATCH).map((i) => toEncode.filter((p) => p.owner === i));
               const batch = group.flat();
