@@ -86,3 +86,29 @@ test('a temp file an export is writing is kept fresh, so another process never t
   assert.deepEqual((await sweepCacheTemps(cache)).removed, []);
   assert.deepEqual((await sweepCacheTemps(cache, Date.now() + 3600_000)).removed, [path.basename(sound)]);
 });
+
+test('the cache keeps every piece exports use, and lets go of pieces no export has used for two weeks', { timeout: 120000 }, async () => {
+  const dir = path.join(root, 'pruned');
+  await conformFixture(dir);
+  const cache = path.join(dir, '.storyreel', 'cache');
+  const project = await readProject(dir);
+  const { clips, transitions } = filmOf(project, dir);
+  await fs.mkdir(path.join(dir, 'exports'));
+  const film = (name: string, log?: (l: string) => void) => exportFilm(ff, clips, path.join(dir, 'exports', name), project.size, { projectDir: dir, cacheDir: cache, transitions, ...(log ? { log } : {}) });
+  await film('first.mp4');
+  const pieces = (await fs.readdir(cache, { recursive: true })).filter((n) => /^[0-9a-f]{40}\.(mp4|wav)$/.test(path.basename(n)));
+  assert.ok(pieces.length >= 4, pieces.join(', '));
+  // Three weeks pass; the same cut is exported again. Beside its pieces: one from a cut nobody exports any
+  // more, as old, and one an export used three days ago.
+  const weeksAgo = new Date(Date.now() - 21 * 24 * 3600_000);
+  for (const rel of pieces) await fs.utimes(path.join(cache, rel), weeksAgo, weeksAgo);
+  const forgotten = await plant(cache, `windows/${hex(40, 'e')}.mp4`, weeksAgo);
+  const recent = await plant(cache, `copies/${hex(40, 'f')}.mp4`, new Date(Date.now() - 3 * 24 * 3600_000));
+  const lines: string[] = [];
+  await film('second.mp4', (l) => lines.push(l));
+  assert.equal(existsSync(forgotten), false, 'the forgotten piece is removed');
+  assert.equal(existsSync(recent), true, 'a piece used three days ago stays');
+  for (const rel of pieces) assert.equal(existsSync(path.join(cache, rel)), true, `${rel}, used by this export, stays`);
+  assert.ok(lines.some((l) => /removed 1 cached piece\(s\) no export has used for 14 days/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /kept from earlier exports: (\d+) of \1 conformed takes, (\d+) of \2 windows/.test(l)), `nothing was encoded again: ${lines.join('\n')}`);
+});

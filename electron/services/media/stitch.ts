@@ -8,6 +8,7 @@ import { parseSize, type Transition } from '../../../shared/project.ts';
 import { planFilm, type FilmPlan, type PlanClip } from '../export/plan.ts';
 import { containedFile, relativePosix } from '../fsutil.ts';
 import type { Ffmpeg, FfmpegJob, MediaInfo, ProbeDetails, RunOptions } from './ffmpeg.ts';
+import { CACHE_KEEP_DAYS, pruneCache } from './cache-prune.ts';
 import { captionFilter, type BurnCue } from './film-captions.ts';
 import { concatQuote, copyJob, filmSamples, renderJob, renderSound, type Fit, type Quality } from './film-graph.ts';
 import { checkMusic, prepareFinish, wantsFinish, type SoundFinish } from './film-sound.ts';
@@ -339,6 +340,11 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
     if (problem) throw new AppError('MediaInvalid', 'The exported film came out incomplete, so Storyreel did not keep it.', { detail: problem });
     if (signal?.aborted) throw aborted();
     await rename(temp, out);
+    // After the export, which touched every piece it used: what no export has used for weeks goes.
+    if (opts.cacheDir) {
+      const pruned = await pruneCache(opts.cacheDir).catch(() => ({ removed: 0, bytes: 0 }));
+      if (pruned.removed) opts.log?.(`removed ${pruned.removed} cached piece(s) no export has used for ${CACHE_KEEP_DAYS} days (${(pruned.bytes / 1e6).toFixed(1)} MB)`);
+    }
     return { path: plan.kind === 'copy' ? 'fast' : 'normalize', info, plan };
   } catch (err) {
     // A failed clean-up must not hide why the export failed (a folder replaced by a file fails both).

@@ -21,6 +21,7 @@ import { TRANSITION_LABELS } from '../../../shared/transitions.ts';
 import { AUDIO_RATE, type FilmPlan, type PlanSegment } from '../export/plan.ts';
 import type { Ffmpeg, FfmpegJob, MediaInfo, RunOptions } from './ffmpeg.ts';
 import { audioOutputOptions, concatQuote, filmSamples, FINISH, joinAudio, stemsJob, videoOutputOptions, type Fit, type Quality } from './film-graph.ts';
+import { touchPiece } from './cache-prune.ts';
 import { prepareFinish, type SoundFinish } from './film-sound.ts';
 import { encodesAlike, matchedOutputOptions, takeStream, x264Params, type TakeStream } from './take-stream.ts';
 import { trackTemps } from './temp-files.ts';
@@ -44,7 +45,10 @@ export async function stems(ff: Ffmpeg, clips: readonly StemClip[], plan: FilmPl
   const files = clips.map((c, i) => path.join(dir, `${c.hash ? key('stem2', c.hash, Math.round(c.in * AUDIO_RATE), plan.samples[i]!) : `once-${i}-${randomBytes(6).toString('hex')}`}.wav`));
   const missing: Array<{ file: string; hasAudio: boolean; in: number; samples: number; out: string; final: string }> = [];
   for (const [i, c] of clips.entries()) {
-    if (await exists(files[i]!)) continue;
+    if (await exists(files[i]!)) {
+      await touchPiece(files[i]!);
+      continue;
+    }
     missing.push({ file: c.file, hasAudio: c.info.audio !== null, in: c.in, samples: plan.samples[i]!, final: files[i]!, out: `${files[i]!}.${randomBytes(4).toString('hex')}.tmp` });
   }
   const untrack = trackTemps(...missing.map((m) => m.out));
@@ -180,7 +184,10 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
     const dir = p.kind === 'copy' ? 'copies' : p.kind === 'window' ? 'windows' : 'conformed';
     const t = p.boundary !== undefined ? transitions[p.boundary] : undefined;
     const file = path.join(cacheDir, dir, `${key(p.kind === 'copy' ? 'copy1' : settings, parts, t && t !== 'cut' ? t.type : '')}.mp4`);
-    pieces.push({ ...p, file, made: !(await exists(file)) });
+    const made = !(await exists(file));
+    // Used now: the cache's clean-up keeps what exports use (cache-prune.ts).
+    if (!made) await touchPiece(file);
+    pieces.push({ ...p, file, made });
   }
 
   const segments: PlanSegment[] = [];
