@@ -97,17 +97,18 @@ export function ownerJob(pieces: readonly Piece[], clips: readonly PieceClip[], 
   const owner = pieces[0]!.owner;
   const clip = clips[owner]!;
   const f0 = o.seek ? Math.min(...pieces.map((p) => p.parts[0]!.from)) : 0;
+  // One decoding thread per input: a batch decodes several takes at once, and each thread holds frames.
   const inputs: FfmpegJob['inputs'] = [];
   const graph: string[] = [];
   const skip = Math.round(clip.in * fps);
   const src = `c${at}`;
   if (f0 > 0) {
     // Half a frame before the first frame needed: the first frame decoded and kept is exactly it.
-    inputs.push({ path: clip.file, options: ['-ss', ((skip + f0 - 0.5) / fps).toFixed(6)] });
+    inputs.push({ path: clip.file, options: ['-threads', '1', '-ss', ((skip + f0 - 0.5) / fps).toFixed(6)] });
     const chain = clipVideo(at, 0, plan.frames[owner]! - f0, plan.canvas, o.fit).replace(/,fps=[^,]*,/, ',').replace(`[v${at}]`, `[${src}]`);
     graph.push(chain);
   } else {
-    inputs.push({ path: clip.file });
+    inputs.push({ path: clip.file, options: ['-threads', '1'] });
     graph.push(clipVideo(at, clip.in, plan.frames[owner]!, plan.canvas, o.fit).replace(`[v${at}]`, `[${src}]`));
   }
   const branches = pieces.map((_, k) => `s${at}_${k}`);
@@ -124,14 +125,15 @@ export function ownerJob(pieces: readonly Piece[], clips: readonly PieceClip[], 
       const right = clips[next.clip]!;
       const r = at + inputs.length;
       // Only the head of the next take is read.
-      inputs.push({ path: right.file, options: ['-t', ((Math.round(right.in * fps) + next.to + 2) / fps).toFixed(6)] });
+      inputs.push({ path: right.file, options: ['-threads', '1', '-t', ((Math.round(right.in * fps) + next.to + 2) / fps).toFixed(6)] });
       graph.push(clipVideo(r, right.in, next.to, plan.canvas, o.fit));
       const t = transitions[p.boundary!];
       const overlap = plan.overlapFrames[p.boundary!]!;
       out = `w${at}_${k}`;
       graph.push(`[${label}][v${r}]xfade=transition=${t && t !== 'cut' ? XFADE[t.type] : 'fade'}:duration=${overlap / fps}:offset=${(first.to - first.from - overlap) / fps}[${out}]`);
     }
-    const opts = ['-map', `[${out}]`, '-an', ...o.output, '-map_metadata', '-1', '-f', 'mp4'];
+    // A window is short: one thread, fewer frames held.
+    const opts = ['-map', `[${out}]`, '-an', ...o.output, ...(p.kind === 'window' ? ['-threads', '1'] : []), '-map_metadata', '-1', '-f', 'mp4'];
     if (k < pieces.length - 1) outputOptions.push(...opts, '-y', o.temps[k]!);
     else {
       outputOptions.push(...opts);

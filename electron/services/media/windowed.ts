@@ -72,12 +72,13 @@ const STEM_BATCH = 12;
 
 /**
  * Takes whose pieces are encoded per ffmpeg process: one process per take would spend more on starting
- * ffmpeg than on encoding a short take, and a few x264 encoders at once keep both cores busy; more would
- * hold many frames in memory at once (a film of 200 takes never opens 200 inputs). Three, not four: with
- * the sound made alongside, four 720p encoders took a 48-take export (the CLI and its ffmpeg processes
- * together) to 607 MB, over the 600 MB it may hold (`npm run bench -- export`).
+ * ffmpeg than on encoding a short take, and two takes' encoders at once keep both cores busy; more would
+ * hold many frames in memory at once (a film of 200 takes never opens 200 inputs). Each take here has two
+ * encoders (its body and its outgoing window): with three takes per process a 48-take 720p export (the
+ * CLI and its ffmpeg processes together) held 792 MB, over the 600 MB it may hold (`npm run bench --
+ * export`); with two, and one decoding thread per input, 473 MB for 12 takes.
  */
-const BATCH = 3;
+const BATCH = 2;
 /**
  * x264 threads per encoder when several run in one process: the encoders of a batch already keep the
  * cores busy, and each frame thread holds frames of its own (its default is 1.5 per core).
