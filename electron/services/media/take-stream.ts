@@ -17,6 +17,8 @@ export interface TakeStream {
   keyframes: number[];
   /** Each keyframe's time in the file's own clock, in microseconds (what a concat list's inpoint takes). */
   keyMicros: number[];
+  /** The first frame's time in the file's own clock, in microseconds. */
+  startMicros: number;
   /** How many frames the decode clock runs ahead of the display clock (B-frames; 0 without them). */
   delay: number;
   /** True when every frame lasts exactly 1/fps (a constant rate; needed to cut by frame number). */
@@ -26,7 +28,7 @@ export interface TakeStream {
   x264: string | null;
 }
 
-const FILE_VERSION = 2;
+const FILE_VERSION = 3;
 /** How far into a file the x264 SEI is looked for: past a front-loaded index, into the first frame. */
 const SEI_SCAN_BYTES = 4 * 1024 * 1024;
 
@@ -64,7 +66,7 @@ export async function readTakeStream(ffprobe: string, file: string, fps: number,
   let tb: [number, number] | null = null;
   let sar: string | null = null;
   const packets: Array<{ pts: number; dts: number; key: boolean }> = [];
-  const none: TakeStream = { frames: 0, keyframes: [], keyMicros: [], delay: 0, even: false, sar: null, x264: null };
+  const none: TakeStream = { frames: 0, keyframes: [], keyMicros: [], startMicros: 0, delay: 0, even: false, sar: null, x264: null };
   for (const line of text.split('\n')) {
     const cells = line.trim().split(',');
     if (cells[0] === 'stream') {
@@ -97,7 +99,7 @@ export async function readTakeStream(ffprobe: string, file: string, fps: number,
     keyframes.push(k);
     keyMicros.push((p.pts * num * 1e6) / den);
   });
-  return { frames: packets.length, keyframes, keyMicros, delay, even, sar, x264: await readX264Options(file) };
+  return { frames: packets.length, keyframes, keyMicros, startMicros: (first * num * 1e6) / den, delay, even, sar, x264: await readX264Options(file) };
 }
 
 /** readTakeStream, kept in `cacheDir/streams/<hash>.json`. */

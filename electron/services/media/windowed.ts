@@ -274,7 +274,7 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
                   const part = p.parts[0]!;
                   const s = matched!.streams[part.clip]!;
                   const skip = Math.round(clips[part.clip]!.in * fps);
-                  return writeFile(copyLists[k]!, copyList(clips[part.clip]!.file, concatQuote, s.keyMicros[0] ?? 0, skip + part.from, skip + part.to, s.frames, fps, s.delay), 'utf8');
+                  return writeFile(copyLists[k]!, copyList(clips[part.clip]!.file, concatQuote, s.startMicros, skip + part.from, skip + part.to, s.frames, fps, s.delay), 'utf8');
                 }),
               );
               return {
