@@ -84,7 +84,13 @@ export function toAppErrorShape(err: unknown): AppErrorShape {
   return { code: 'Internal', message: 'Something went wrong inside Storyreel.', detail };
 }
 
-/** What to do next, per code, shown under the message in the app. */
+/**
+ * Whether a message already says what to do (it has a sentence after the first, e.g. "Scene 2 has no
+ * chosen take yet. Generate it or choose a take first."): then no generic next step is added after it.
+ */
+export const saysWhatToDo = (message: string): boolean => /[.!?]\s+\S/.test(message);
+
+/** What to do next, per code, shown under the message in the app (unless the message says it: saysWhatToDo). */
 export const NEXT_STEP: Record<ErrorCode, string> = {
   InvalidInput: 'Check the highlighted value and try again.',
   NotFound: 'It may have been deleted. Reload the project.',

@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { EXPORT_HELP, parseExportFlags } from './export-flags.ts';
+import { withNextStep } from './output.ts';
 
 export { EXPORT_HELP };
 
@@ -17,7 +18,7 @@ export async function exportCommand(args: string[]): Promise<number> {
     complain(`${flags.error} Usage:\n${EXPORT_HELP}`);
     return 2;
   }
-  const { toAppErrorShape, NEXT_STEP } = await import('../../shared/errors.ts');
+  const { toAppErrorShape, saysWhatToDo } = await import('../../shared/errors.ts');
   const projectDir = path.resolve(flags.dir);
   const [{ readProject }, { defaultExportPath, filmOf, writeCaptionSidecars }, { exportFilm }, { Ffmpeg, resolveFfmpeg }, { createLog }, { captionCues }, { recordExport }, { cutOf }, { newId, relativePosix }] = await Promise.all([
     import('../services/projects/store.ts'),
@@ -102,8 +103,8 @@ export async function exportCommand(args: string[]): Promise<number> {
       complain('export canceled; no file was written.');
       return 130;
     }
-    const next = NEXT_STEP[e.code as keyof typeof NEXT_STEP];
-    complain(`export failed: ${e.message}${next ? ` ${next}` : ''}`);
+    // The next step in a terminal's words, and only when the message does not already say what to do.
+    complain(`export failed: ${saysWhatToDo(e.message) ? e.message : withNextStep(e.message, e.code)}`);
     if (e.code === 'FfmpegFailed' && e.detail) complain(`details:\n${e.detail.split('\n').slice(-24).join('\n')}`);
     return 1;
   } finally {

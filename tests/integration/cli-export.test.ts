@@ -1,7 +1,7 @@
 // `storyreel export <dir>` as a creator runs it (the built CLI, real ffmpeg): the plan per scene and
 // progress; trims and a transition honoured; a stale hidden partial export swept; a damaged take named by
-// its scene with no file left; a transition too long refused saying the most it can be; Ctrl-C mid-export
-// leaving nothing in exports/.
+// its scene with no file left; a scene without a chosen take named with its next step said once; a
+// transition too long refused saying the most it can be; Ctrl-C mid-export leaving nothing in exports/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -107,6 +107,25 @@ test('storyreel export names the scene whose take is damaged and writes nothing;
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /dip to white between scene 1 and scene 2 is 0\.8 s.*at most 0\.5 s/);
   assert.deepEqual(await exportsOf(long), []);
+});
+
+test('storyreel export without a chosen take for a scene says what to do once, in the terminal\'s words', async () => {
+  const dir = await projectWith([{ seconds: 1 }, { seconds: 1 }]);
+  const file = path.join(dir, 'project.json');
+  const project = JSON.parse(await readFile(file, 'utf8')) as { scenes: Array<{ chosenTake: string | null }> };
+  project.scenes[1]!.chosenTake = null;
+  await writeFile(file, JSON.stringify(project, null, 2));
+  const run = await cli(root, ['export', dir], {}).done;
+  assert.equal(run.code, 1, run.stderr);
+  // The message names the scene and says the next step itself: nothing is added after it.
+  const said = run.stderr.split('\n').filter((line) => !/running the source through tsx/.test(line));
+  assert.deepEqual(said, ['storyreel: export failed: Scene 2 has no chosen take yet. Generate it or choose a take first.', '']);
+  assert.deepEqual(await exportsOf(dir), []);
+  // A message that says no more than what is wrong gets the next step, worded for a terminal (not a window's).
+  await writeFile(file, JSON.stringify({ ...project, scenes: [] }, null, 2));
+  const empty = await cli(root, ['export', dir], {}).done;
+  assert.equal(empty.code, 1, empty.stderr);
+  assert.match(empty.stderr, /^storyreel: export failed: The storyboard has no scenes yet\. Add scenes to project\.json \(see "Project format" in the README\), then run the same command again\.$/m);
 });
 
 test('Ctrl-C during storyreel export stops ffmpeg and leaves nothing in exports/, hidden files included', async () => {

@@ -2,6 +2,7 @@
 // the exports waiting their turn (each can be canceled), the result or why it failed, and the films exported before.
 import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { saysWhatToDo } from '../../../shared/errors.ts';
 import type { ExportSnapshot } from '../../../shared/jobs.ts';
 import { chosenTakeOf } from '../../../shared/project.ts';
 import { cancelExport, revealExport, startExport } from '../actions.ts';
@@ -148,8 +149,7 @@ function ExportFailure({ snapshot, bar }: { snapshot: ExportSnapshot; bar: React
   const shown = describeAppError(snapshot.error);
   if (!shown) return null;
   const detail = failureDetail(shown.detail);
-  // A message that already says what to do (a second sentence) needs no generic next step after it.
-  const next = /[.!?]\s+\S/.test(shown.message) ? '' : shown.nextStep;
+  const next = saysWhatToDo(shown.message) ? '' : shown.nextStep;
   return (
     <div className="export-status" role="alert" data-testid="export-error">
       {bar}
