@@ -56,6 +56,36 @@ export function audioOutputOptions(quality: Quality): string[] {
 export const FINISH = ['-map_metadata', '-1', '-movflags', '+faststart', '-f', 'mp4'];
 
 /**
+ * FINISH with the index (moov) written into `bytes` kept free at the front of the file, instead of
+ * `+faststart` moving it there by rewriting the whole file once it is written (a tenth of a second for a
+ * 96 s film on the fast path, where ffmpeg has little else to do). Too small a room fails the muxer
+ * ("reserved_moov_size is too small"), which ffmpeg 5 still exits 0 on: the caller must check (stitch.ts).
+ */
+export const finishWithRoom = (bytes: number): string[] => ['-map_metadata', '-1', '-moov_size', String(bytes), '-f', 'mp4'];
+
+/** What ffmpeg says when the room kept for the index was too small (the film then has no index). */
+export const MOOV_ROOM_TOO_SMALL = /reserved_moov_size is too small/;
+
+/**
+ * Room for the index of an MP4 of `packets` samples (all tracks), never too small for what ffmpeg's mov
+ * muxer writes: per sample at most 4 bytes of size (stsz), 8 of timing (stts) and 8 of reorder (ctts)
+ * when no two in a row agree, 4 of sync-sample entry (stss), 1 of dependency flags (sdtp), and a chunk of
+ * its own (a 12-byte stsc run, an 8-byte co64 offset); plus 64 KB for the boxes every track has, the
+ * codecs' setup (SPS/PPS) and the edit lists. A real index is about a quarter of this (84 KB of 400 KB for
+ * 96 s of 30 fps picture with its sound); the rest stays a `free` box.
+ */
+export const moovRoom = (packets: number): number => 65_536 + 45 * Math.ceil(packets);
+
+/**
+ * The copy path's packets: each take's picture frames (its length at its average rate, and a few to
+ * spare) and the AAC frames of `samples` of sound (1024 samples each, one more for the encoder's delay).
+ */
+export function copyPackets(takes: ReadonlyArray<{ seconds: number; fps: number }>, samples: number): number {
+  const frames = takes.reduce((n, t) => n + Math.ceil(t.seconds * (t.fps > 0 ? t.fps : 120)) + 4, 0);
+  return frames + Math.ceil(samples / 1024) + 4;
+}
+
+/**
  * One clip's sound, exactly `samples` long from `in`: resampled to 48 kHz stereo, started at the clip's
  * zero (`first_pts=0` pads or cuts a late or early start), cut at `in`, padded with silence or cut at the
  * end. A clip without sound is silence. Sample-exact lengths are what keep every joint in sync.
@@ -196,8 +226,11 @@ export function stemsJob(clips: ReadonlyArray<{ file: string; hasAudio: boolean;
   return { inputs, filterComplex: graph.join(';'), outputOptions: outputs, output: clips.at(-1)!.out, totalSeconds: 0 };
 }
 
-/** The copy path's final job: the pictures copied via one concat list, the stems via another, AAC once. */
-export function copyJob(videoList: string, stemList: string, totalSeconds: number, output: string, quality: Quality, finish?: Finisher | null): FfmpegJob {
+/**
+ * The copy path's final job: the pictures copied via one concat list, the stems via another, AAC once;
+ * the index written into `moovBytes` kept at the front (finishWithRoom), or moved there (FINISH) without it.
+ */
+export function copyJob(videoList: string, stemList: string, totalSeconds: number, output: string, quality: Quality, finish?: Finisher | null, moovBytes?: number): FfmpegJob {
   const f = finish?.graph('1:a:0', 2);
   return {
     inputs: [
@@ -206,7 +239,7 @@ export function copyJob(videoList: string, stemList: string, totalSeconds: numbe
       ...(finish?.inputs ?? []),
     ],
     ...(f ? { filterComplex: f.parts.join(';') } : {}),
-    outputOptions: ['-map', '0:v:0', '-map', f ? `[${f.out}]` : '1:a:0', '-c:v', 'copy', ...audioOutputOptions(quality), ...FINISH],
+    outputOptions: ['-map', '0:v:0', '-map', f ? `[${f.out}]` : '1:a:0', '-c:v', 'copy', ...audioOutputOptions(quality), ...(moovBytes ? finishWithRoom(moovBytes) : FINISH)],
     output,
     totalSeconds,
   };

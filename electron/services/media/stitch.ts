@@ -10,7 +10,7 @@ import { containedFile, relativePosix } from '../fsutil.ts';
 import type { Ffmpeg, FfmpegJob, MediaInfo, ProbeDetails, RunOptions } from './ffmpeg.ts';
 import { CACHE_KEEP_DAYS, pruneCache } from './cache-prune.ts';
 import { captionFilter, type BurnCue } from './film-captions.ts';
-import { concatQuote, copyJob, filmSamples, renderJob, renderSound, type Fit, type Quality } from './film-graph.ts';
+import { concatQuote, copyJob, copyPackets, filmSamples, MOOV_ROOM_TOO_SMALL, moovRoom, renderJob, renderSound, type Fit, type Quality } from './film-graph.ts';
 import { checkMusic, prepareFinish, wantsFinish, type SoundFinish } from './film-sound.ts';
 import { fileKey, hashFile, ProbeCache } from './probe-cache.ts';
 import { isLiveTemp, sweepCacheTemps, trackTemps } from './temp-files.ts';
@@ -225,6 +225,24 @@ function soundPlan(sound: SoundFinish): string {
   return `sound: ${parts.join('; ')}`;
 }
 
+/**
+ * Runs `job(room)`: the film with its index written into `room` bytes kept at its front. Should ffmpeg
+ * say the room was too small (the film then has no index, though ffmpeg 5 exits 0), runs `job(null)`,
+ * which moves the index to the front once the film is written (+faststart). Returns which one made it.
+ */
+export async function runWithRoom(ff: Ffmpeg, job: (room: number | null) => FfmpegJob, room: number, opts: RunOptions & { log?: ((line: string) => void) | undefined } = {}): Promise<'room' | 'faststart'> {
+  let tooSmall = false;
+  const onLine = (line: string): void => {
+    if (MOOV_ROOM_TOO_SMALL.test(line)) tooSmall = true;
+    opts.onLine?.(line);
+  };
+  await ff.run(job(room), { ...opts, onLine });
+  if (!tooSmall) return 'room';
+  opts.log?.(`the ${room} bytes kept for the film's index were too few; writing it again with the index moved to the front afterwards`);
+  await ff.run(job(null), opts);
+  return 'faststart';
+}
+
 /** A hidden partial export: `.<film>.mp4.<8 hex>.part` (what projects/leftovers.ts also sweeps). */
 const PARTIAL_EXPORT = /^\..+\.[0-9a-f]{8}\.part(?:\.ffconcat)?$/;
 /** A partial file nobody has written to for this long belongs to an export that was killed (one this process is writing is never stale: temp-files.ts). */
@@ -327,7 +345,10 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
       await writeFile(path.join(work, 'sound.ffconcat'), stemList, 'utf8');
       const soundList = path.join(work, 'sound.ffconcat');
       const finish = await prepareFinish(ff, { inputs: [{ path: soundList, options: ['-f', 'concat', '-safe', '0'] }], graph: (at) => ({ parts: [], out: `${at}:a:0` }) }, opts.sound, filmSamples(plan), stages.measure);
-      job = copyJob(path.join(work, 'video.ffconcat'), soundList, plan.totalSeconds, temp, quality, finish);
+      const room = moovRoom(copyPackets(inspected.map((c) => ({ seconds: c.seconds, fps: c.info.video?.fps ?? 0 })), filmSamples(plan)));
+      const copy = (withRoom: number | null): FfmpegJob => copyJob(path.join(work, 'video.ffconcat'), soundList, plan.totalSeconds, temp, quality, finish, withRoom ?? undefined);
+      await runWithRoom(ff, copy, room, { ...stages.make, log: opts.log });
+      job = null;
     } else {
       const graphClips = inspected.map((c, i) => ({ file: c.file, in: planClips[i]!.in, hasAudio: c.info.audio !== null }));
       const finish = await prepareFinish(ff, renderSound(graphClips, opts.transitions ?? [], plan), opts.sound, filmSamples(plan), stages.measure);
