@@ -12,6 +12,7 @@ import { CACHE_KEEP_DAYS, pruneCache } from './cache-prune.ts';
 import { captionFilter, type BurnCue } from './film-captions.ts';
 import { concatQuote, copyJob, copyPackets, filmSamples, MOOV_ROOM_TOO_SMALL, moovRoom, renderJob, renderSound, type Fit, type Quality } from './film-graph.ts';
 import { checkMusic, prepareFinish, wantsFinish, type SoundFinish } from './film-sound.ts';
+import { readMp4Index } from './mp4-index.ts';
 import { fileKey, hashFile, ProbeCache } from './probe-cache.ts';
 import { isLiveTemp, sweepCacheTemps, trackTemps } from './temp-files.ts';
 import { planWindowed, stems, type WindowedRender } from './windowed.ts';
@@ -226,6 +227,15 @@ function soundPlan(sound: SoundFinish): string {
 }
 
 /**
+ * The finished film's facts from its own index, read in this process (ffprobe's when it is laid out in a
+ * way mp4-index.ts does not read), or why it is not a whole MP4 with its index at the front.
+ */
+async function readFilm(ff: Ffmpeg, file: string, signal: AbortSignal | undefined): Promise<{ info: MediaInfo } | { problem: string }> {
+  const index = await readMp4Index(file).catch(() => null);
+  return index ?? { info: await ff.probe(file, signal ? { signal } : {}) };
+}
+
+/**
  * Runs `job(room)`: the film with its index written into `room` bytes kept at its front. Should ffmpeg
  * say the room was too small (the film then has no index, though ffmpeg 5 exits 0), runs `job(null)`,
  * which moves the index to the front once the film is written (+faststart). Returns which one made it.
@@ -356,9 +366,10 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
       job = renderJob(graphClips, opts.transitions ?? [], plan, temp, { fit: opts.fit ?? 'fit', quality, finish, videoFilter });
     }
     if (job) await ff.run(job, stages.make);
-    const info = await ff.probe(temp, signal ? { signal } : {});
-    const problem = checkResult(info, frame.width, frame.height, plan.totalSeconds);
-    if (problem) throw new AppError('MediaInvalid', 'The exported film came out incomplete, so Storyreel did not keep it.', { detail: problem });
+    const film = await readFilm(ff, temp, signal);
+    const problem = 'problem' in film ? film.problem : checkResult(film.info, frame.width, frame.height, plan.totalSeconds);
+    if (problem || 'problem' in film) throw new AppError('MediaInvalid', 'The exported film came out incomplete, so Storyreel did not keep it.', { detail: problem ?? '' });
+    const { info } = film;
     if (signal?.aborted) throw aborted();
     await rename(temp, out);
     // After the export, which touched every piece it used: what no export has used for weeks goes.
