@@ -1,7 +1,6 @@
 // Joining the chosen takes into one film, and checking that a file is a video we can use.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, isAbort } from '../../../shared/errors.ts';
 import { parseSize, type Transition } from '../../../shared/project.ts';
@@ -14,7 +13,7 @@ import { concatQuote, copyJob, copyPackets, filmSamples, MOOV_ROOM_TOO_SMALL, mo
 import { checkMusic, prepareFinish, wantsFinish, type SoundFinish } from './film-sound.ts';
 import { readMp4Index } from './mp4-index.ts';
 import { fileKey, hashFile, ProbeCache } from './probe-cache.ts';
-import { isLiveTemp, sweepCacheTemps, trackTemps } from './temp-files.ts';
+import { exportScratch, isLiveTemp, sweepCacheTemps, trackTemps } from './temp-files.ts';
 import { planWindowed, stems, type WindowedRender } from './windowed.ts';
 
 /** How far the exported length may be from the plan's. */
@@ -328,8 +327,9 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
 
   // Hidden names next to `out`: the rename at the end stays on one filesystem, so it is atomic.
   const temp = path.join(outDir, `.${path.basename(out)}.${randomBytes(4).toString('hex')}.part`);
-  const work = await mkdtemp(path.join(tmpdir(), 'storyreel-export-'));
-  const untrack = trackTemps(temp);
+  // In the cache when there is one: a killed export's folder is swept by the next export, like its other temp files.
+  const work = await exportScratch(opts.cacheDir);
+  const untrack = trackTemps(temp, work);
   // A loudness target adds a first pass over the sound alone: a quarter of the bar on the fast path,
   // where the sound is most of the work, a tenth when the picture is encoded too.
   const measureShare = opts.sound?.loudness != null ? (plan.kind === 'copy' ? 0.25 : 0.1) : 0;
