@@ -236,8 +236,9 @@ async function readFilm(ff: Ffmpeg, file: string, signal: AbortSignal | undefine
 
 /**
  * Runs `job(room)`: the film with its index written into `room` bytes kept at its front. Should ffmpeg
- * say the room was too small (the film then has no index, though ffmpeg 5 exits 0), runs `job(null)`,
- * which moves the index to the front once the film is written (+faststart). Returns which one made it.
+ * say the room was too small (the film then has no index; ffmpeg 5 exits 0 all the same, later ones may
+ * not), runs `job(null)`, which moves the index to the front once the film is written (+faststart).
+ * Returns which one made it.
  */
 export async function runWithRoom(ff: Ffmpeg, job: (room: number | null) => FfmpegJob, room: number, opts: RunOptions & { log?: ((line: string) => void) | undefined } = {}): Promise<'room' | 'faststart'> {
   let tooSmall = false;
@@ -245,8 +246,14 @@ export async function runWithRoom(ff: Ffmpeg, job: (room: number | null) => Ffmp
     if (MOOV_ROOM_TOO_SMALL.test(line)) tooSmall = true;
     opts.onLine?.(line);
   };
-  await ff.run(job(room), { ...opts, onLine });
-  if (!tooSmall) return 'room';
+  const failed = await ff.run(job(room), { ...opts, onLine }).then(
+    () => null,
+    (err: unknown) => err,
+  );
+  if (!tooSmall) {
+    if (failed) throw failed;
+    return 'room';
+  }
   opts.log?.(`the ${room} bytes kept for the film's index were too few; writing it again with the index moved to the front afterwards`);
   await ff.run(job(null), opts);
   return 'faststart';
