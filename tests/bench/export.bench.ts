@@ -132,6 +132,8 @@ async function fastCase(ctx: BenchContext, reps: number): Promise<BenchResult[]>
 }
 
 const SMALL = process.env.STORYREEL_BENCH_SMALL === '1';
+/** Rounds of the fast-path case: STORYREEL_BENCH_FAST_REPS=12 on a busy machine, where four medians swing by a tenth. */
+const FAST_REPS = Number(process.env.STORYREEL_BENCH_FAST_REPS) || 4;
 
 /** The floor: the same footage re-encoded once at the export's own settings (quality "standard"), no transitions. */
 const floorOf = (p: Takes, list: string) => () =>
@@ -276,7 +278,7 @@ export const exportBench: Bench = {
       const only = process.env.STORYREEL_BENCH_EXPORT?.split(',');
       const want = (name: string): boolean => !only || only.includes(name);
       return [
-        ...(want('fast') ? await fastCase({ ...ctx, root }, 4) : []),
+        ...(want('fast') ? await fastCase({ ...ctx, root }, FAST_REPS) : []),
         ...(want('crossfade') ? await crossfadeCase({ ...ctx, root }, 2) : []),
         ...(want('copied') ? await copiedBodiesCase({ ...ctx, root }, 3) : []),
         ...(want('memory') ? await memoryCase({ ...ctx, root }) : []),
