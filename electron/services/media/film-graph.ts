@@ -1,9 +1,10 @@
 // The ffmpeg jobs a film plan turns into: the one-pass render (every clip conformed to the film's frame,
 // rate and sound, joined by cuts and xfade/acrossfade transitions), and the sound stems of the copy path.
-// Pure: they build arguments; stitch.ts runs them.
+// Pure: they build arguments; stitch.ts and copy-path.ts run them.
 import type { Transition, TransitionType } from '../../../shared/project.ts';
 import { AUDIO_RATE, type FilmPlan } from '../export/plan.ts';
 import type { FfmpegJob } from './ffmpeg.ts';
+import { escapeFilterValue } from './ffmpeg-text.ts';
 import type { Finisher, SoundSource } from './film-sound.ts';
 
 export const QUALITIES = ['draft', 'standard', 'high'] as const;
@@ -57,9 +58,10 @@ export const FINISH = ['-map_metadata', '-1', '-movflags', '+faststart', '-f', '
 
 /**
  * FINISH with the index (moov) written into `bytes` kept free at the front of the file, instead of
- * `+faststart` moving it there by rewriting the whole file once it is written (a tenth of a second for a
- * 96 s film on the fast path, where ffmpeg has little else to do). Too small a room fails the muxer
- * ("reserved_moov_size is too small"), which ffmpeg 5 still exits 0 on: the caller must check (stitch.ts).
+ * `+faststart` moving it there by reading and writing the whole film again once it is written (on this
+ * machine's warm page cache that second pass was lost in the noise; on a slow disk it is a full copy).
+ * Too small a room fails the muxer ("reserved_moov_size is too small"), which ffmpeg 5 still exits 0 on:
+ * the caller must check (copy-path.ts runWithRoom).
  */
 export const finishWithRoom = (bytes: number): string[] => ['-map_metadata', '-1', '-moov_size', String(bytes), '-f', 'mp4'];
 
@@ -226,20 +228,29 @@ export function stemsJob(clips: ReadonlyArray<{ file: string; hasAudio: boolean;
   return { inputs, filterComplex: graph.join(';'), outputOptions: outputs, output: clips.at(-1)!.out, totalSeconds: 0 };
 }
 
-/**
- * The copy path's final job: the pictures copied via one concat list, the stems via another, AAC once;
- * the index written into `moovBytes` kept at the front (finishWithRoom), or moved there (FINISH) without it.
- */
-export function copyJob(videoList: string, stemList: string, totalSeconds: number, output: string, quality: Quality, finish?: Finisher | null, moovBytes?: number): FfmpegJob {
-  const f = finish?.graph('1:a:0', 2);
+export interface CopyJobOptions {
+  quality: Quality;
+  finish?: Finisher | null | undefined;
+  /** Room kept at the front for the index (finishWithRoom); none: moved there afterwards (FINISH). */
+  moovBytes?: number | null | undefined;
+  /**
+   * Read the stems' list with an `amovie` source in the graph instead of as a second input (it must
+   * then name them by relative paths the concat demuxer's safe mode takes): ffmpeg gets one input.
+   */
+  soundInGraph?: boolean | undefined;
+}
+
+/** The copy path's final job: the pictures copied via one concat list, the stems joined via another, AAC once. */
+export function copyJob(videoList: string, stemList: string, totalSeconds: number, output: string, o: CopyJobOptions): FfmpegJob {
+  const source = o.soundInGraph ? `amovie=filename=${escapeFilterValue(stemList)}:f=concat[stems]` : null;
+  const inputs: FfmpegJob['inputs'] = [{ path: videoList, options: ['-f', 'concat', '-safe', '0'] }, ...(source ? [] : [{ path: stemList, options: ['-f', 'concat', '-safe', '0'] }])];
+  const f = o.finish?.graph(source ? 'stems' : '1:a:0', inputs.length);
+  const parts = [...(source ? [source] : []), ...(f?.parts ?? [])];
+  const sound = f ? `[${f.out}]` : source ? '[stems]' : '1:a:0';
   return {
-    inputs: [
-      { path: videoList, options: ['-f', 'concat', '-safe', '0'] },
-      { path: stemList, options: ['-f', 'concat', '-safe', '0'] },
-      ...(finish?.inputs ?? []),
-    ],
-    ...(f ? { filterComplex: f.parts.join(';') } : {}),
-    outputOptions: ['-map', '0:v:0', '-map', f ? `[${f.out}]` : '1:a:0', '-c:v', 'copy', ...audioOutputOptions(quality), ...(moovBytes ? finishWithRoom(moovBytes) : FINISH)],
+    inputs: [...inputs, ...(o.finish?.inputs ?? [])],
+    ...(parts.length ? { filterComplex: parts.join(';') } : {}),
+    outputOptions: ['-map', '0:v:0', '-map', sound, '-c:v', 'copy', ...audioOutputOptions(o.quality), ...(o.moovBytes ? finishWithRoom(o.moovBytes) : FINISH)],
     output,
     totalSeconds,
   };

@@ -1,20 +1,21 @@
 // Joining the chosen takes into one film, and checking that a file is a video we can use.
 import { randomBytes } from 'node:crypto';
-import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, isAbort } from '../../../shared/errors.ts';
 import { parseSize, type Transition } from '../../../shared/project.ts';
 import { planFilm, type FilmPlan, type PlanClip } from '../export/plan.ts';
 import { containedFile, relativePosix } from '../fsutil.ts';
+import { copyFilm } from './copy-path.ts';
 import type { Ffmpeg, FfmpegJob, MediaInfo, ProbeDetails, RunOptions } from './ffmpeg.ts';
 import { CACHE_KEEP_DAYS, pruneCache } from './cache-prune.ts';
 import { captionFilter, type BurnCue } from './film-captions.ts';
-import { concatQuote, copyJob, copyPackets, filmSamples, MOOV_ROOM_TOO_SMALL, moovRoom, renderJob, renderSound, type Fit, type Quality } from './film-graph.ts';
+import { filmSamples, renderJob, renderSound, type Fit, type Quality } from './film-graph.ts';
 import { checkMusic, prepareFinish, wantsFinish, type SoundFinish } from './film-sound.ts';
 import { readMp4Index } from './mp4-index.ts';
 import { fileKey, hashFile, ProbeCache } from './probe-cache.ts';
 import { exportScratch, isLiveTemp, sweepCacheTemps, trackTemps } from './temp-files.ts';
-import { planWindowed, stems, type WindowedRender } from './windowed.ts';
+import { planWindowed, type WindowedRender } from './windowed.ts';
 
 /** How far the exported length may be from the plan's. */
 const LENGTH_TOLERANCE = 0.1;
@@ -234,31 +235,6 @@ async function readFilm(ff: Ffmpeg, file: string, signal: AbortSignal | undefine
   return index ?? { info: await ff.probe(file, signal ? { signal } : {}) };
 }
 
-/**
- * Runs `job(room)`: the film with its index written into `room` bytes kept at its front. Should ffmpeg
- * say the room was too small (the film then has no index; ffmpeg 5 exits 0 all the same, later ones may
- * not), runs `job(null)`, which moves the index to the front once the film is written (+faststart).
- * Returns which one made it.
- */
-export async function runWithRoom(ff: Ffmpeg, job: (room: number | null) => FfmpegJob, room: number, opts: RunOptions & { log?: ((line: string) => void) | undefined } = {}): Promise<'room' | 'faststart'> {
-  let tooSmall = false;
-  const onLine = (line: string): void => {
-    if (MOOV_ROOM_TOO_SMALL.test(line)) tooSmall = true;
-    opts.onLine?.(line);
-  };
-  const failed = await ff.run(job(room), { ...opts, onLine }).then(
-    () => null,
-    (err: unknown) => err,
-  );
-  if (!tooSmall) {
-    if (failed) throw failed;
-    return 'room';
-  }
-  opts.log?.(`the ${room} bytes kept for the film's index were too few; writing it again with the index moved to the front afterwards`);
-  await ff.run(job(null), opts);
-  return 'faststart';
-}
-
 /** A hidden partial export: `.<film>.mp4.<8 hex>.part` (what projects/leftovers.ts also sweeps). */
 const PARTIAL_EXPORT = /^\..+\.[0-9a-f]{8}\.part(?:\.ffconcat)?$/;
 /** A partial file nobody has written to for this long belongs to an export that was killed (one this process is writing is never stale: temp-files.ts). */
@@ -352,19 +328,7 @@ export async function exportFilm(ff: Ffmpeg, given: readonly ExportClip[], out: 
       await windowed.run(temp, opts);
       job = null;
     } else if (plan.kind === 'copy') {
-      const stemFiles = await stems(ff, inspected.map((c) => ({ ...c, in: 0 })), plan, opts.cacheDir ? path.join(opts.cacheDir, 'stems') : work, opts);
-      const streamId = inspected[0]?.videoStreamId ?? 1;
-      // Only the video stream is declared: `inpoint 0` places each clip by its own timestamps; `duration`
-      // is its picture's length exactly. The stems are plain PCM, so they join sample for sample.
-      const videoList = ['ffconcat version 1.0', 'stream', `exact_stream_id ${streamId}`, ...inspected.flatMap((c) => [`file ${concatQuote(path.resolve(c.file))}`, 'inpoint 0', `duration ${c.seconds.toFixed(6)}`]), ''].join('\n');
-      const stemList = ['ffconcat version 1.0', ...stemFiles.map((f) => `file ${concatQuote(f)}`), ''].join('\n');
-      await writeFile(path.join(work, 'video.ffconcat'), videoList, 'utf8');
-      await writeFile(path.join(work, 'sound.ffconcat'), stemList, 'utf8');
-      const soundList = path.join(work, 'sound.ffconcat');
-      const finish = await prepareFinish(ff, { inputs: [{ path: soundList, options: ['-f', 'concat', '-safe', '0'] }], graph: (at) => ({ parts: [], out: `${at}:a:0` }) }, opts.sound, filmSamples(plan), stages.measure);
-      const room = moovRoom(copyPackets(inspected.map((c) => ({ seconds: c.seconds, fps: c.info.video?.fps ?? 0 })), filmSamples(plan)));
-      const copy = (withRoom: number | null): FfmpegJob => copyJob(path.join(work, 'video.ffconcat'), soundList, plan.totalSeconds, temp, quality, finish, withRoom ?? undefined);
-      await runWithRoom(ff, copy, room, { ...stages.make, log: opts.log });
+      await copyFilm(ff, inspected, plan, temp, { work, cacheDir: opts.cacheDir, quality, sound: opts.sound, measure: stages.measure, make: stages.make, signal, log: opts.log });
       job = null;
     } else {
       const graphClips = inspected.map((c, i) => ({ file: c.file, in: planClips[i]!.in, hasAudio: c.info.audio !== null }));
