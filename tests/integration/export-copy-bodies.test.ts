@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Transition } from '../../shared/project.ts';
@@ -135,4 +136,27 @@ test('re-exporting after replacing one copied take copies its body again and enc
   assert.deepEqual(windows.map((w) => /encoded$/.test(w.reason)), [true, true, false], JSON.stringify(windows));
   assert.match(lines.join('\n'), /kept from earlier exports: .*1 of 3 windows, 3 of 4 copied bodies/);
   assert.equal(await decodeErrors(path.join(dir, 'second.mp4')), '');
+});
+
+test('canceling a windowed export while two ffmpeg processes encode stops both and leaves no file behind', async () => {
+  const { runningProcesses } = await import('../../electron/services/media/ffmpeg.ts');
+  const dir = await freshDir('cancel');
+  const files = await takes(dir, ['-preset', 'ultrafast']);
+  const out = path.join(dir, 'film.mp4');
+  const controller = new AbortController();
+  const cache = path.join(dir, '.storyreel', 'cache');
+  let most = 0;
+  const run = exportFilm(ff, files.map((file) => ({ file, seconds: 2 })), out, SIZE, {
+    projectDir: dir, cacheDir: cache, transitions: [crossfade, crossfade, crossfade], signal: controller.signal,
+    onProgress: (p) => {
+      most = Math.max(most, runningProcesses().filter((r) => /conformed|windows/.test(r.output)).length);
+      // Cancel once the pieces are being encoded.
+      if (p.fraction > 0.05 && !controller.signal.aborted) controller.abort();
+    },
+  });
+  await assert.rejects(run, (err: { code?: string }) => err.code === 'Aborted');
+  assert.ok(most >= 1, 'pieces were being encoded when it was canceled');
+  assert.deepEqual(runningProcesses(), [], 'no ffmpeg is left running');
+  const left = (await readdir(dir, { recursive: true })).filter((f) => /\.tmp$|\.part$|^\.sound-|^\.join-|film\.mp4$/.test(path.basename(f)));
+  assert.deepEqual(left, []);
 });

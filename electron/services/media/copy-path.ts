@@ -9,7 +9,7 @@ import type { Ffmpeg, FfmpegJob, MediaInfo, RunOptions } from './ffmpeg.ts';
 import { concatQuote, copyJob, copyPackets, filmSamples, MOOV_ROOM_TOO_SMALL, moovRoom, type Quality } from './film-graph.ts';
 import { prepareFinish, type SoundFinish } from './film-sound.ts';
 import { trackTemps } from './temp-files.ts';
-import { stems } from './windowed.ts';
+import { stems } from './windowed-sound.ts';
 
 type Log = ((line: string) => void) | undefined;
 

@@ -16,74 +16,36 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isAbort } from '../../../shared/errors.ts';
 import type { Transition } from '../../../shared/project.ts';
 import { TRANSITION_LABELS } from '../../../shared/transitions.ts';
-import { AUDIO_RATE, type FilmPlan, type PlanSegment } from '../export/plan.ts';
-import { escapeFilterValue, type Ffmpeg, type FfmpegJob, type MediaInfo, type RunOptions } from './ffmpeg.ts';
-import { audioOutputOptions, concatQuote, filmSamples, FINISH, joinAudio, stemsJob, videoOutputOptions, type Fit, type Quality } from './film-graph.ts';
+import type { FilmPlan, PlanSegment } from '../export/plan.ts';
 import { touchPiece } from './cache-prune.ts';
-import { prepareFinish, type SoundFinish } from './film-sound.ts';
+import type { Ffmpeg, FfmpegJob, RunOptions } from './ffmpeg.ts';
+import { concatQuote, FINISH, videoOutputOptions, type Fit, type Quality } from './film-graph.ts';
+import type { SoundFinish } from './film-sound.ts';
 import { encodesAlike, matchedOutputOptions, takeStream, x264Params, type TakeStream } from './take-stream.ts';
 import { trackTemps } from './temp-files.ts';
 import { clipSpans, copyList, filmPieces, ownerJob, type CopyFrom, type Piece } from './windowed-pieces.ts';
+import { makeSound, type StemClip } from './windowed-sound.ts';
 
-export interface StemClip {
-  file: string;
-  hash?: string | undefined;
-  /** The video's codec extradata hash (SPS/PPS), when known. */
-  extradataHash?: string | null | undefined;
-  in: number;
-  info: MediaInfo;
-}
+export type { StemClip } from './windowed-sound.ts';
 
 const exists = (f: string): Promise<boolean> => stat(f).then((s) => s.isFile(), () => false);
 const key = (...parts: Array<string | number>): string => createHash('sha1').update(parts.join('|')).digest('hex');
 
-/** Each clip's sound as an exact-length float WAV: from the cache, the missing ones made in one ffmpeg. */
-export async function stems(ff: Ffmpeg, clips: readonly StemClip[], plan: FilmPlan, dir: string, opts: RunOptions): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const files = clips.map((c, i) => path.join(dir, `${c.hash ? key('stem2', c.hash, Math.round(c.in * AUDIO_RATE), plan.samples[i]!) : `once-${i}-${randomBytes(6).toString('hex')}`}.wav`));
-  const missing: Array<{ file: string; hasAudio: boolean; in: number; samples: number; out: string; final: string }> = [];
-  for (const [i, c] of clips.entries()) {
-    if (await exists(files[i]!)) {
-      await touchPiece(files[i]!);
-      continue;
-    }
-    missing.push({ file: c.file, hasAudio: c.info.audio !== null, in: c.in, samples: plan.samples[i]!, final: files[i]!, out: `${files[i]!}.${randomBytes(4).toString('hex')}.tmp` });
-  }
-  const untrack = trackTemps(...missing.map((m) => m.out));
-  try {
-    // A dozen takes per ffmpeg: each input holds what it read while probing, so 48 at once grew the
-    // export's memory with the length of the film.
-    for (let from = 0; from < missing.length; from += STEM_BATCH) {
-      const batch = missing.slice(from, from + STEM_BATCH);
-      await ff.run(stemsJob(batch), opts.signal ? { signal: opts.signal } : {});
-      for (const m of batch) await rename(m.out, m.final);
-    }
-  } finally {
-    await Promise.all(missing.map((m) => rm(m.out, { force: true })));
-    untrack();
-  }
-  return files;
-}
-
-/** Takes whose sound is cut into stems by one ffmpeg. */
-const STEM_BATCH = 12;
-
 /**
- * Takes whose pieces are encoded per ffmpeg process: one process per take would spend more on starting
- * ffmpeg than on encoding a short take, and two takes' encoders at once keep both cores busy; more would
- * hold many frames in memory at once (a film of 200 takes never opens 200 inputs). Each take here has two
- * encoders (its body and its outgoing window): with three takes per process a 48-take 720p export (the
- * CLI and its ffmpeg processes together) held 792 MB, over the 600 MB it may hold (`npm run bench --
- * export`); with two, and one decoding thread per input, 473 MB for 12 takes.
+ * How the pieces are encoded: one take's pieces (its body and its outgoing window, read from one decode of
+ * it) per ffmpeg, two such processes at once, one x264 thread each. A finished take frees its slot for the
+ * next at once, so both cores stay busy to the end; a single-threaded x264 spends the least CPU per frame
+ * and holds the fewest frames. Measured on twelve 8 s 720p takes with crossfades (2 cores): 16.6 s against
+ * 19.0–21.4 s for the floor (the same footage re-encoded in one ffmpeg), where several takes per process,
+ * run one process after another, took 21.5–24.4 s (a batch waits for its slowest take) and three takes per
+ * process held 792 MB for 48 takes; this holds 515 MB (`npm run bench -- export`).
  */
-const BATCH = 2;
-/**
- * x264 threads per encoder when several run in one process: the encoders of a batch already keep the
- * cores busy, and each frame thread holds frames of its own (its default is 1.5 per core).
- */
-const BATCH_THREADS = 2;
+const BATCH = 1;
+const PROCESSES = 2;
+const BATCH_THREADS = 1;
 
 /** Several jobs as one ffmpeg with several outputs: inputs renumbered, graphs joined. */
 function batched(jobs: ReadonlyArray<(at: number) => FfmpegJob>): FfmpegJob {
@@ -226,9 +188,20 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
       // Progress by frames encoded (a copied frame counted as a fiftieth), the final join as a twentieth of the film.
       const total = toEncode.reduce((s, p) => s + p.frames, 0) + toCopy.reduce((s, p) => s + p.frames, 0) * 0.02 + plan.totalSeconds * fps * 0.05;
       let done = 0;
-      const stage = (frames: number): RunOptions => ({
-        ...(opts.signal ? { signal: opts.signal } : {}),
-        onProgress: (p) => opts.onProgress?.({ ...p, fraction: Math.min(1, (done + p.fraction * frames) / total), etaSeconds: null }),
+      // Several processes at once: each one's frames so far, summed, and never reported lower than before.
+      const running = new Map<number, number>();
+      let reported = 0;
+      let jobs = 0;
+      // A failed piece stops the others' processes too.
+      const stop = new AbortController();
+      const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+      const stage = (frames: number, id = -1): RunOptions => ({
+        signal,
+        onProgress: (p) => {
+          running.set(id, p.fraction * frames);
+          reported = Math.max(reported, Math.min(1, (done + [...running.values()].reduce((a, b) => a + b, 0)) / total));
+          opts.onProgress?.({ ...p, fraction: reported, etaSeconds: null });
+        },
       });
       const timings: string[] = [];
       const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
@@ -244,13 +217,15 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
         await Promise.all(batch.map((p) => mkdir(path.dirname(p.file), { recursive: true })));
         const temps = batch.map((p) => `${p.file}.${randomBytes(4).toString('hex')}.tmp`);
         const untrackPieces = trackTemps(...temps);
+        const id = jobs++;
         try {
-          await ff.run(await job(temps), stage(frames));
+          await ff.run(await job(temps), stage(frames, id));
           for (const [k, p] of batch.entries()) await rename(temps[k]!, p.file);
         } finally {
           await Promise.all(temps.map((t) => rm(t, { force: true })));
           untrackPieces();
         }
+        running.delete(id);
         done += frames;
       };
       // The sound does not wait for the picture: its stems, joins, loudness pass and one AAC encode run alongside.
@@ -291,9 +266,10 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
         if (owners.length) {
           const [others, wins] = [toEncode.filter((p) => p.kind !== 'window').length, toEncode.filter((p) => p.kind === 'window').length];
           const label = [...(others ? [`conform (${others} encoded)`] : []), ...(wins ? [`windows (${wins} encoded)`] : [])].join(', ');
-          await timed(label, async () => {
-            for (let from = 0; from < owners.length; from += BATCH) {
-              const group = owners.slice(from, from + BATCH).map((i) => toEncode.filter((p) => p.owner === i));
+          const queue = Array.from({ length: Math.ceil(owners.length / BATCH) }, (_, k) => owners.slice(k * BATCH, (k + 1) * BATCH));
+          const worker = async (): Promise<void> => {
+            for (let next = queue.shift(); next && !stop.signal.aborted; next = queue.shift()) {
+              const group = next.map((i) => toEncode.filter((p) => p.owner === i));
               const batch = group.flat();
               await make(batch, batch.reduce((s, p) => s + p.frames, 0), (temps) => {
                 let k = 0;
@@ -304,8 +280,17 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
                     return (at: number) => ownerJob(own, clips.map((c) => ({ file: c.file, in: c.in, fps: c.info.video?.fps ?? fps })), transitions, plan, { fit: o.fit, output: [...output, '-threads', String(BATCH_THREADS)], seek, temps: mine }, at);
                   }),
                 );
+              }).catch((err: unknown) => {
+                stop.abort();
+                throw err;
               });
             }
+          };
+          await timed(label, async () => {
+            const settled = await Promise.allSettled(Array.from({ length: Math.min(PROCESSES, queue.length) }, worker));
+            // The first failure is the reason; the others were stopped because of it.
+            const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isAbort(r.reason)) ?? settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+            if (failed) throw failed.reason;
           });
         }
         const soundError = await soundDone;
@@ -332,59 +317,4 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
       }
     },
   };
-}
-
-/** The film's sound: stems, joins, the loudness pass and music when asked, one AAC encode, into `soundFile`. */
-async function makeSound(ff: Ffmpeg, clips: readonly StemClip[], transitions: readonly Transition[], plan: FilmPlan, cacheDir: string, soundFile: string, o: { quality: Quality; sound?: SoundFinish | undefined }, signal: AbortSignal | undefined): Promise<void> {
-  const run = signal ? { signal } : {};
-  const stemFiles = await stems(ff, clips, plan, path.join(cacheDir, 'stems'), run);
-  const groups: string[] = [];
-  const untracks: Array<() => void> = [];
-  try {
-    // A dozen stems joined per ffmpeg, then the groups joined: every open stem holds its reading buffers,
-    // and 48 at once took the sound's process to 109 MB. Exact: the float WAVs lose nothing, and a join
-    // only touches the overlap's samples, which a group's edge leaves as they were (an overlap is at
-    // most half of either clip, so a clip's two overlaps never meet).
-    const joined = stemFiles.length > STEM_BATCH ? groups : stemFiles;
-    for (let from = 0; stemFiles.length > STEM_BATCH && from < stemFiles.length; from += STEM_BATCH) {
-      const part = stemFiles.slice(from, from + STEM_BATCH);
-      const out = path.join(cacheDir, 'stems', `once-${from}-${randomBytes(6).toString('hex')}.wav.${randomBytes(4).toString('hex')}.tmp`);
-      groups.push(out);
-      untracks.push(trackTemps(out));
-      const sub = { ...plan, overlapSamples: plan.overlapSamples.slice(from) };
-      const graph = part.length > 1 ? joinAudio(part.map((_, i) => `${i}:a:0`), transitions.slice(from), sub) : { parts: ['[0:a:0]anull[ja0]'], out: 'ja0' };
-      await ff.run({ inputs: part.map((f) => ({ path: f })), filterComplex: graph.parts.join(';'), outputOptions: ['-map', `[${graph.out}]`, '-c:a', 'pcm_f32le', '-f', 'wav'], output: out, totalSeconds: 0 }, run);
-    }
-    // The groups' joins, on the group boundaries' overlaps.
-    const edges = stemFiles.length > STEM_BATCH ? groups.map((_, g) => g * STEM_BATCH) : stemFiles.map((_, i) => i);
-    const joinPlan = { ...plan, overlapSamples: edges.slice(1).map((e) => plan.overlapSamples[e - 1]!) };
-    const joinTransitions = edges.slice(1).map((e) => transitions[e - 1] ?? 'cut');
-    // One input, the rest read by amovie sources in the graph: ffmpeg before 7 gives every input a thread.
-    const mix = {
-      inputs: [{ path: joined[0]! }],
-      graph: (at: number) => {
-        const sources = joined.slice(1).map((f, k) => `amovie=filename=${escapeFilterValue(f)}[st${k + 1}]`);
-        const j = joinAudio(joined.map((_, i) => (i === 0 ? `${at}:a:0` : `st${i}`)), joinTransitions, joinPlan);
-        return { parts: [...sources, ...j.parts], out: j.out };
-      },
-    };
-    // A loudness target measures the joined mix first (film-sound.ts); the encode then applies one linear gain.
-    const finish = await prepareFinish(ff, mix, o.sound, filmSamples(plan), run);
-    const audio = mix.graph(0);
-    const finished = finish?.graph(audio.out, mix.inputs.length);
-    const parts = [...audio.parts, ...(finished?.parts ?? [])];
-    await ff.run(
-      {
-        inputs: [...mix.inputs, ...(finish?.inputs ?? [])],
-        filterComplex: parts.length ? parts.join(';') : `[0:a:0]anull[ja0]`,
-        outputOptions: ['-map', `[${parts.length ? (finished?.out ?? audio.out) : 'ja0'}]`, ...audioOutputOptions(o.quality), '-map_metadata', '-1', '-f', 'mp4'],
-        output: soundFile,
-        totalSeconds: 0,
-      },
-      run,
-    );
-  } finally {
-    await Promise.all(groups.map((g) => rm(g, { force: true })));
-    for (const u of untracks) u();
-  }
 }
