@@ -60,3 +60,36 @@ test("x264's options line becomes x264-params (B-frames too); takes it cannot ma
   assert.equal(x264Params(`${ULTRAFAST} something_new=1`), null, 'a setting it does not know');
   assert.match(x264Params(ULTRAFAST.replace('deblock=0:0:0', 'deblock=1:-1:-1'))!, /(^|:)deblock=-1,-1(:|$)/);
 });
+
+test('a copy starts only on an IDR picture: a sync sample holding another slice (an I-frame later frames may refer across) is not one', async () => {
+  const { mkdtemp, open, rm, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const { isIdr } = await import('../../electron/services/media/take-stream.ts');
+  const nal = (type: number, bytes: number): Buffer => Buffer.concat([Buffer.from([0, 0, 0, bytes + 1, type]), Buffer.alloc(bytes, 0x55)]);
+  const samples = [
+    Buffer.concat([nal(6, 20), nal(5, 40)]), // SEI then an IDR slice
+    Buffer.concat([nal(6, 20), nal(1, 40)]), // SEI then a non-IDR slice (an I-frame marked as a sync sample)
+    Buffer.concat([nal(9, 1), nal(7, 8), nal(8, 4), nal(5, 30)]), // delimiter, SPS, PPS, IDR
+    Buffer.from([0, 0, 0, 200, 5]), // a length past the sample: not parsed, not an IDR
+  ];
+  const dir = await mkdtemp(path.join(tmpdir(), 'storyreel-idr-'));
+  try {
+    const file = path.join(dir, 'samples.bin');
+    await writeFile(file, Buffer.concat(samples));
+    const fh = await open(file, 'r');
+    try {
+      let pos = 0;
+      const found: boolean[] = [];
+      for (const s of samples) {
+        found.push(await isIdr(fh, pos, s.length));
+        pos += s.length;
+      }
+      assert.deepEqual(found, [true, false, true, false]);
+    } finally {
+      await fh.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -6,7 +6,7 @@
 // cache: `streams/<hash>.json`.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ffmpeg } from './ffmpeg.ts';
 
@@ -28,7 +28,7 @@ export interface TakeStream {
   x264: string | null;
 }
 
-const FILE_VERSION = 3;
+const FILE_VERSION = 4;
 /** How far into a file the x264 SEI is looked for: past a front-loaded index, into the first frame. */
 const SEI_SCAN_BYTES = 4 * 1024 * 1024;
 
@@ -62,10 +62,10 @@ function capture(file: string, args: string[], signal?: AbortSignal): Promise<st
 
 /** Reads the take's packets (no decoding: it is I/O) into a TakeStream. Exported for tests. */
 export async function readTakeStream(ffprobe: string, file: string, fps: number, signal?: AbortSignal): Promise<TakeStream> {
-  const text = await capture(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=time_base,sample_aspect_ratio:packet=pts,dts,flags', '-of', 'csv=p=1', file.startsWith('-') ? `file:${file}` : file], signal);
+  const text = await capture(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=time_base,sample_aspect_ratio:packet=pts,dts,size,pos,flags', '-of', 'csv=p=1', file.startsWith('-') ? `file:${file}` : file], signal);
   let tb: [number, number] | null = null;
   let sar: string | null = null;
-  const packets: Array<{ pts: number; dts: number; key: boolean }> = [];
+  const packets: Array<{ pts: number; dts: number; key: boolean; size: number; pos: number }> = [];
   const none: TakeStream = { frames: 0, keyframes: [], keyMicros: [], startMicros: 0, delay: 0, even: false, sar: null, x264: null };
   for (const line of text.split('\n')) {
     const cells = line.trim().split(',');
@@ -81,7 +81,8 @@ export async function readTakeStream(ffprobe: string, file: string, fps: number,
       const pts = Number(cells[1]);
       const dts = Number(cells[2]);
       if (!Number.isFinite(pts) || !Number.isFinite(dts)) return none;
-      packets.push({ pts, dts, key: (cells[3] ?? '').includes('K') });
+      // Printed in ffprobe's order: pts, dts, size, pos, flags.
+      packets.push({ pts, dts, key: (cells[5] ?? '').includes('K'), size: Number(cells[3]), pos: Number(cells[4]) });
     }
   }
   if (!tb || !packets.length) return none;
@@ -94,12 +95,39 @@ export async function readTakeStream(ffprobe: string, file: string, fps: number,
   const delay = Math.round(frameOf(packets[0]!.pts) - frameOf(packets[0]!.dts));
   const keyframes: number[] = [];
   const keyMicros: number[] = [];
-  byTime.forEach((p, k) => {
-    if (!p.key) return;
-    keyframes.push(k);
-    keyMicros.push((p.pts * num * 1e6) / den);
-  });
+  const fh = await open(file, 'r');
+  try {
+    for (const [k, p] of byTime.entries()) {
+      // A keyframe a copy may start on is an IDR picture: nothing after it refers to a frame before it. Some
+      // muxers also mark other I-frames as sync samples, which later frames may still refer across.
+      if (!p.key || !(await isIdr(fh, p.pos, p.size))) continue;
+      keyframes.push(k);
+      keyMicros.push((p.pts * num * 1e6) / den);
+    }
+  } finally {
+    await fh.close();
+  }
   return { frames: packets.length, keyframes, keyMicros, startMicros: (first * num * 1e6) / den, delay, even, sar, x264: await readX264Options(file) };
+}
+
+/**
+ * Whether the MP4 sample of `size` bytes at `pos` (4-byte NAL lengths, as x264 in MP4 writes) holds an IDR
+ * slice before any other slice. Anything that does not parse is not one.
+ */
+export async function isIdr(fh: FileHandle, pos: number, size: number): Promise<boolean> {
+  if (!Number.isFinite(pos) || !Number.isFinite(size) || pos < 0 || size <= 0) return false;
+  const head = Buffer.alloc(5);
+  for (let at = 0; at + 5 <= size; ) {
+    const { bytesRead } = await fh.read(head, 0, 5, pos + at);
+    if (bytesRead < 5) return false;
+    const length = head.readUInt32BE(0);
+    const type = head[4]! & 0x1f;
+    if (length === 0 || at + 4 + length > size) return false;
+    if (type === 5) return true;
+    if (type === 1) return false;
+    at += 4 + length;
+  }
+  return false;
 }
 
 /** readTakeStream, kept in `cacheDir/streams/<hash>.json`. */
