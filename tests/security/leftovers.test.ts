@@ -17,8 +17,10 @@ let root: string;
 
 before(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-sec-leftovers-'));
-  // 20 s at a size other than the project's, so the export re-encodes and takes a while.
-  await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=s=320x240:r=30:d=20', '-f', 'lavfi', '-i', 'sine=d=20', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path.join(root, 'long.mp4')]);
+  // 90 s of sound at the project's size: the export takes the fast path, whose one ffmpeg writes the hidden
+  // partial film while it encodes all that sound. (A take at another size goes through the windowed render,
+  // which encodes into its cache and writes the partial film only for its short final join.)
+  await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=s=160x120:r=30:d=90', '-f', 'lavfi', '-i', 'sine=d=90', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path.join(root, 'long.mp4')]);
 });
 after(async () => {
   await fs.rm(root, { recursive: true, force: true });
@@ -32,9 +34,9 @@ async function projectWithLongTake(name: string): Promise<string> {
   await fs.copyFile(path.join(root, 'long.mp4'), path.join(dir, 'media', 'long.mp4'));
   const file = path.join(dir, 'project.json');
   const project = JSON.parse(await fs.readFile(file, 'utf8'));
-  project.size = '1280x720';
-  const take = { id: 't1', jobId: 'job_t1', provider: 'preview', model: 'animatic', file: 'media/long.mp4', thumbnail: null, seconds: 20, size: '320x240', prompt: 'p', providerJobId: null, costUsd: 0, createdAt: new Date().toISOString(), rating: 0 };
-  project.scenes = [{ id: 's1', prompt: 'one', seconds: 20, transition: 'cut', referenceImage: null, takes: [take], chosenTake: 't1', lastError: null }];
+  project.size = '160x120';
+  const take = { id: 't1', jobId: 'job_t1', provider: 'preview', model: 'animatic', file: 'media/long.mp4', thumbnail: null, seconds: 90, size: '160x120', prompt: 'p', providerJobId: null, costUsd: 0, createdAt: new Date().toISOString(), rating: 0 };
+  project.scenes = [{ id: 's1', prompt: 'one', seconds: 90, transition: 'cut', referenceImage: null, takes: [take], chosenTake: 't1', lastError: null }];
   await fs.writeFile(file, JSON.stringify(project, null, 2));
   return dir;
 }
