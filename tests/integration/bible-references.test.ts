@@ -94,7 +94,10 @@ test('Preview draws a named character\'s picture as an inset of the animatic, an
   };
   const inset = await magentaIn(named!);
   assert.ok(inset > 1000, `Mara's picture is drawn as an inset (${inset} magenta pixels)`);
-  assert.equal(await magentaIn(plain!), 0, 'control: no inset in a scene that names no one');
+  // The control's own palette is drawn from a random seed (the job id) and may hold a few magenta-ish
+  // pixels of its own (7 were seen in CI); an inset is a solid block of over a thousand.
+  const stray = await magentaIn(plain!);
+  assert.ok(stray < 150, `control: no inset in a scene that names no one (${stray} magenta pixels)`);
   // For a creator to look at: the animatic's frame with the inset.
   const shots = path.resolve('test-results', 'screenshots');
   await fs.mkdir(shots, { recursive: true });
