@@ -5,6 +5,7 @@
 //
 // A running export in another process touches every piece it reuses when it plans (windowed.ts, stems),
 // before it reads them, so a piece in use is never that old.
+import { createHash } from 'node:crypto';
 import { readdir, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -14,8 +15,15 @@ const DAY_MS = 24 * 3600_000;
 const PIECE = /^[0-9a-f]{40}\.(?:mp4|wav)$/;
 const DIRS = ['conformed', 'windows', 'copies', 'stems'];
 
-/** Marks a cached piece as used now. */
-export const touchPiece = (file: string, now = new Date()): Promise<void> => utimes(file, now, now).catch(() => {});
+/** A piece's file name in the cache: a hash of what it is made of and how. */
+export const pieceKey = (...parts: Array<string | number>): string => createHash('sha1').update(parts.join('|')).digest('hex');
+
+/** Whether `file` is in the cache; if it is, it is marked as used now, so the clean-up keeps it. */
+export async function reusePiece(file: string, now = new Date()): Promise<boolean> {
+  if (!(await stat(file).then((s) => s.isFile(), () => false))) return false;
+  await utimes(file, now, now).catch(() => {});
+  return true;
+}
 
 /** Removes the pieces in `cacheDir` that no export has used for CACHE_KEEP_DAYS; their count and bytes. */
 export async function pruneCache(cacheDir: string, now = Date.now()): Promise<{ removed: number; bytes: number }> {

@@ -60,7 +60,8 @@ export async function probeFile(ffprobe: string, file: string, opts: { signal?: 
   }
 }
 
-function runCapture(file: string, args: string[], signal: AbortSignal | undefined, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string; error: Error | null }> {
+/** Runs `file` with `args` and collects what it prints; never rejects (a spawn error is in `error`). */
+export function runCapture(file: string, args: string[], signal: AbortSignal | undefined, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string; error: Error | null }> {
   return new Promise((resolve) => {
     const child = spawn(file, args, { windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
     let stdout = '';

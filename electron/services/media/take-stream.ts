@@ -3,12 +3,13 @@
 // into the stream, in a SEI message of the first frame). Windows encoded with those settings carry the
 // same SPS/PPS as the take, so copied bodies and encoded windows join by stream copy into one MP4 that
 // keeps one set of parameters, as players and editors expect. Kept per take (by content hash) in the
-// cache: `streams/<hash>.json`.
-import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+// cache: `streams/<hash>-<fps>.json`.
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { pieceKey } from './cache-prune.ts';
 import type { Ffmpeg } from './ffmpeg.ts';
+import { runCapture } from './probe.ts';
 
 export interface TakeStream {
   /** Video frames (packets) in the take. */
@@ -32,41 +33,35 @@ const FILE_VERSION = 4;
 /** How far into a file the x264 SEI is looked for: past a front-loaded index, into the first frame. */
 const SEI_SCAN_BYTES = 4 * 1024 * 1024;
 
-/** The options line of the x264 SEI in the first `SEI_SCAN_BYTES` of `file`, or null. */
-export async function readX264Options(file: string): Promise<string | null> {
-  const fh = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(SEI_SCAN_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    const at = buf.subarray(0, bytesRead).indexOf('x264 - core ');
-    if (at < 0) return null;
-    const end = buf.indexOf(0, at);
-    const text = buf.subarray(at, end < 0 ? bytesRead : end).toString('latin1');
-    const m = / - options: (.*)$/.exec(text);
-    return m ? m[1]!.trim() : null;
-  } finally {
-    await fh.close();
-  }
+/** The options line of the x264 SEI in the first `SEI_SCAN_BYTES` of the open file, or null. */
+async function readX264Options(fh: FileHandle): Promise<string | null> {
+  const buf = Buffer.alloc(SEI_SCAN_BYTES);
+  const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+  const at = buf.subarray(0, bytesRead).indexOf('x264 - core ');
+  if (at < 0) return null;
+  const end = buf.indexOf(0, at);
+  const text = buf.subarray(at, end < 0 ? bytesRead : end).toString('latin1');
+  const m = / - options: (.*)$/.exec(text);
+  return m ? m[1]!.trim() : null;
 }
 
-function capture(file: string, args: string[], signal?: AbortSignal): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.resume();
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`ffprobe exited ${code}`))));
-  });
+/** Writes a small cache file (not durable: it is remade when lost) through a temp file the sweep knows. */
+async function writeCacheJson(file: string, value: unknown): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, JSON.stringify(value), 'utf8');
+  await rename(tmp, file).catch(() => rm(tmp, { force: true }));
 }
 
 /** Reads the take's packets (no decoding: it is I/O) into a TakeStream. Exported for tests. */
 export async function readTakeStream(ffprobe: string, file: string, fps: number, signal?: AbortSignal): Promise<TakeStream> {
-  const text = await capture(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=time_base,sample_aspect_ratio:packet=pts,dts,size,pos,flags', '-of', 'csv=p=1', file.startsWith('-') ? `file:${file}` : file], signal);
+  const none: TakeStream = { frames: 0, keyframes: [], keyMicros: [], startMicros: 0, delay: 0, even: false, sar: null, x264: null };
+  // A take ffprobe cannot list is not copied (it is conformed, as any other).
+  const { code, stdout: text, error } = await runCapture(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=time_base,sample_aspect_ratio:packet=pts,dts,size,pos,flags', '-of', 'csv=p=1', file.startsWith('-') ? `file:${file}` : file], signal, 60_000);
+  if (code !== 0 || error) return none;
   let tb: [number, number] | null = null;
   let sar: string | null = null;
   const packets: Array<{ pts: number; dts: number; key: boolean; size: number; pos: number }> = [];
-  const none: TakeStream = { frames: 0, keyframes: [], keyMicros: [], startMicros: 0, delay: 0, even: false, sar: null, x264: null };
   for (const line of text.split('\n')) {
     const cells = line.trim().split(',');
     if (cells[0] === 'stream') {
@@ -104,10 +99,10 @@ export async function readTakeStream(ffprobe: string, file: string, fps: number,
       keyframes.push(k);
       keyMicros.push((p.pts * num * 1e6) / den);
     }
+    return { frames: packets.length, keyframes, keyMicros, startMicros: (first * num * 1e6) / den, delay, even, sar, x264: await readX264Options(fh) };
   } finally {
     await fh.close();
   }
-  return { frames: packets.length, keyframes, keyMicros, startMicros: (first * num * 1e6) / den, delay, even, sar, x264: await readX264Options(file) };
 }
 
 /**
@@ -130,7 +125,7 @@ export async function isIdr(fh: FileHandle, pos: number, size: number): Promise<
   return false;
 }
 
-/** readTakeStream, kept in `cacheDir/streams/<hash>.json`. */
+/** readTakeStream, kept in `cacheDir/streams/<hash>-<fps>.json`. */
 export async function takeStream(ff: Ffmpeg, file: string, hash: string, fps: number, cacheDir: string, signal?: AbortSignal): Promise<TakeStream> {
   const cached = path.join(cacheDir, 'streams', `${hash}-${fps}.json`);
   const hit = await readFile(cached, 'utf8').then(
@@ -139,10 +134,7 @@ export async function takeStream(ff: Ffmpeg, file: string, hash: string, fps: nu
   );
   if (hit?.v === FILE_VERSION) return hit.stream;
   const stream = await readTakeStream(ff.paths.ffprobe, file, fps, signal);
-  await mkdir(path.dirname(cached), { recursive: true });
-  const tmp = `${cached}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, JSON.stringify({ v: FILE_VERSION, stream }), 'utf8');
-  await rename(tmp, cached).catch(() => rm(tmp, { force: true }));
+  await writeCacheJson(cached, { v: FILE_VERSION, stream });
   return stream;
 }
 
@@ -227,7 +219,7 @@ export function matchedOutputOptions(params: string, fps: number): string[] {
  * `extradataHash`): two frames of the take encoded and their headers compared. Kept in `matched.json`.
  */
 export async function encodesAlike(ff: Ffmpeg, sample: string, extradataHash: string, output: string[], cacheDir: string, signal?: AbortSignal): Promise<boolean> {
-  const key = createHash('sha1').update([ff.paths.ffmpeg, extradataHash, ...output].join('|')).digest('hex');
+  const key = pieceKey(ff.paths.ffmpeg, extradataHash, ...output);
   const file = path.join(cacheDir, 'matched.json');
   const known = await readFile(file, 'utf8').then(
     (t) => JSON.parse(t) as Record<string, boolean>,
@@ -247,8 +239,6 @@ export async function encodesAlike(ff: Ffmpeg, sample: string, extradataHash: st
   }
   if (signal?.aborted) return false;
   known[key] = alike;
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, JSON.stringify(known), 'utf8');
-  await rename(tmp, file).catch(() => rm(tmp, { force: true }));
+  await writeCacheJson(file, known);
   return alike;
 }

@@ -61,7 +61,7 @@ export function clipSpans(plan: FilmPlan, transitions: readonly Transition[], co
 }
 
 /** Frames shared at each boundary: the plan's overlap at a transition, 0 at a cut. */
-function overlaps(plan: FilmPlan, transitions: readonly Transition[]): number[] {
+export function overlaps(plan: FilmPlan, transitions: readonly Transition[]): number[] {
   return plan.overlapFrames.map((o, b) => ((transitions[b] ?? 'cut') !== 'cut' ? o : 0));
 }
 
@@ -88,59 +88,49 @@ export function filmPieces(plan: FilmPlan, transitions: readonly Transition[], c
 }
 
 /**
- * One ffmpeg job writing the encoded pieces of one owner clip (lead, body, outgoing window; only those
- * given), inputs numbered from `at`. The clip is decoded once; with `seek` (the take at the film's rate,
- * its frames evenly spaced) reading starts at the keyframe before the first frame needed.
+ * One ffmpeg job writing the encoded pieces of one owner clip (lead, body, trail, outgoing window; only
+ * those given). The clip is decoded once; with `seek` (the take at the film's rate, its frames evenly
+ * spaced) reading starts at the keyframe before the first frame needed. One decoding thread per input:
+ * two such jobs run at once, and each thread holds frames.
  */
-export function ownerJob(pieces: readonly Piece[], clips: readonly PieceClip[], transitions: readonly Transition[], plan: FilmPlan, o: { fit: Fit; output: string[]; seek: boolean; temps: readonly string[] }, at: number): FfmpegJob {
+export function ownerJob(pieces: readonly Piece[], clips: readonly PieceClip[], transitions: readonly Transition[], plan: FilmPlan, o: { fit: Fit; output: string[]; seek: boolean; temps: readonly string[] }): FfmpegJob {
   const { fps } = plan.canvas;
   const owner = pieces[0]!.owner;
   const clip = clips[owner]!;
   const f0 = o.seek ? Math.min(...pieces.map((p) => p.parts[0]!.from)) : 0;
-  // One decoding thread per input: a batch decodes several takes at once, and each thread holds frames.
   const inputs: FfmpegJob['inputs'] = [];
   const graph: string[] = [];
   const skip = Math.round(clip.in * fps);
-  const src = `c${at}`;
   if (f0 > 0) {
     // Half a frame before the first frame needed: the first frame decoded and kept is exactly it.
     inputs.push({ path: clip.file, options: ['-threads', '1', '-ss', ((skip + f0 - 0.5) / fps).toFixed(6)] });
-    const chain = clipVideo(at, 0, plan.frames[owner]! - f0, plan.canvas, o.fit).replace(/,fps=[^,]*,/, ',').replace(`[v${at}]`, `[${src}]`);
-    graph.push(chain);
+    graph.push(clipVideo(0, 0, plan.frames[owner]! - f0, plan.canvas, o.fit).replace(/,fps=[^,]*,/, ',').replace('[v0]', '[c]'));
   } else {
     inputs.push({ path: clip.file, options: ['-threads', '1'] });
-    graph.push(clipVideo(at, clip.in, plan.frames[owner]!, plan.canvas, o.fit).replace(`[v${at}]`, `[${src}]`));
+    graph.push(clipVideo(0, clip.in, plan.frames[owner]!, plan.canvas, o.fit).replace('[v0]', '[c]'));
   }
-  const branches = pieces.map((_, k) => `s${at}_${k}`);
-  graph.push(pieces.length > 1 ? `[${src}]split=${pieces.length}${branches.map((b) => `[${b}]`).join('')}` : `[${src}]null[${branches[0]}]`);
+  const branches = pieces.map((_, k) => `s${k}`);
+  graph.push(pieces.length > 1 ? `[c]split=${pieces.length}${branches.map((b) => `[${b}]`).join('')}` : `[c]null[${branches[0]}]`);
   const outputOptions: string[] = [];
-  let output = '';
   pieces.forEach((p, k) => {
     const first = p.parts[0]!;
-    const label = `p${at}_${k}`;
-    graph.push(`[${branches[k]}]trim=start_frame=${first.from - f0}:end_frame=${first.to - f0},setpts=N/(${fps}*TB),settb=1/${fps}[${label}]`);
-    let out = label;
+    graph.push(`[${branches[k]}]trim=start_frame=${first.from - f0}:end_frame=${first.to - f0},setpts=N/(${fps}*TB),settb=1/${fps}[p${k}]`);
+    let out = `p${k}`;
     if (p.kind === 'window') {
       const next = p.parts[1]!;
       const right = clips[next.clip]!;
-      const r = at + inputs.length;
+      const r = inputs.length;
       // Only the head of the next take is read.
       inputs.push({ path: right.file, options: ['-threads', '1', '-t', ((Math.round(right.in * fps) + next.to + 2) / fps).toFixed(6)] });
       graph.push(clipVideo(r, right.in, next.to, plan.canvas, o.fit));
       const t = transitions[p.boundary!];
       const overlap = plan.overlapFrames[p.boundary!]!;
-      out = `w${at}_${k}`;
-      graph.push(`[${label}][v${r}]xfade=transition=${t && t !== 'cut' ? XFADE[t.type] : 'fade'}:duration=${overlap / fps}:offset=${(first.to - first.from - overlap) / fps}[${out}]`);
+      out = `w${k}`;
+      graph.push(`[p${k}][v${r}]xfade=transition=${t && t !== 'cut' ? XFADE[t.type] : 'fade'}:duration=${overlap / fps}:offset=${(first.to - first.from - overlap) / fps}[${out}]`);
     }
-    // A window is short: one thread, fewer frames held.
-    const opts = ['-map', `[${out}]`, '-an', ...o.output, ...(p.kind === 'window' ? ['-threads', '1'] : []), '-map_metadata', '-1', '-f', 'mp4'];
-    if (k < pieces.length - 1) outputOptions.push(...opts, '-y', o.temps[k]!);
-    else {
-      outputOptions.push(...opts);
-      output = o.temps[k]!;
-    }
+    outputOptions.push('-map', `[${out}]`, '-an', ...o.output, '-map_metadata', '-1', '-f', 'mp4', ...(k < pieces.length - 1 ? ['-y', o.temps[k]!] : []));
   });
-  return { inputs, filterComplex: graph.join(';'), outputOptions, output, totalSeconds: Math.max(...pieces.map((p) => p.frames)) / fps };
+  return { inputs, filterComplex: graph.join(';'), outputOptions, output: o.temps[pieces.length - 1]!, totalSeconds: Math.max(...pieces.map((p) => p.frames)) / fps };
 }
 
 /**

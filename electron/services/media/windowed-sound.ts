@@ -2,12 +2,12 @@
 // take's content, its in point and its length), the stems joined with the same concat/acrossfade joins as
 // the one-pass render, the loudness pass and music bed when asked, and one AAC encode, made alongside the
 // picture. The copy path uses the stems too.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Transition } from '../../../shared/project.ts';
 import { AUDIO_RATE, type FilmPlan } from '../export/plan.ts';
-import { touchPiece } from './cache-prune.ts';
+import { pieceKey, reusePiece } from './cache-prune.ts';
 import { escapeFilterValue, type Ffmpeg, type MediaInfo, type RunOptions } from './ffmpeg.ts';
 import { audioOutputOptions, filmSamples, joinAudio, stemsJob, type Quality } from './film-graph.ts';
 import { prepareFinish, type SoundFinish } from './film-sound.ts';
@@ -22,19 +22,13 @@ export interface StemClip {
   info: MediaInfo;
 }
 
-const exists = (f: string): Promise<boolean> => stat(f).then((x) => x.isFile(), () => false);
-const key = (...parts: Array<string | number>): string => createHash('sha1').update(parts.join('|')).digest('hex');
-
 /** Each clip's sound as an exact-length float WAV: from the cache, the missing ones made in one ffmpeg. */
 export async function stems(ff: Ffmpeg, clips: readonly StemClip[], plan: FilmPlan, dir: string, opts: RunOptions): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const files = clips.map((c, i) => path.join(dir, `${c.hash ? key('stem2', c.hash, Math.round(c.in * AUDIO_RATE), plan.samples[i]!) : `once-${i}-${randomBytes(6).toString('hex')}`}.wav`));
+  const files = clips.map((c, i) => path.join(dir, `${c.hash ? pieceKey('stem2', c.hash, Math.round(c.in * AUDIO_RATE), plan.samples[i]!) : `once-${i}-${randomBytes(6).toString('hex')}`}.wav`));
   const missing: Array<{ file: string; hasAudio: boolean; in: number; samples: number; out: string; final: string }> = [];
   for (const [i, c] of clips.entries()) {
-    if (await exists(files[i]!)) {
-      await touchPiece(files[i]!);
-      continue;
-    }
+    if (await reusePiece(files[i]!)) continue;
     missing.push({ file: c.file, hasAudio: c.info.audio !== null, in: c.in, samples: plan.samples[i]!, final: files[i]!, out: `${files[i]!}.${randomBytes(4).toString('hex')}.tmp` });
   }
   const untrack = trackTemps(...missing.map((m) => m.out));
@@ -56,8 +50,8 @@ export async function stems(ff: Ffmpeg, clips: readonly StemClip[], plan: FilmPl
 /** Takes whose sound is cut into stems by one ffmpeg. */
 const STEM_BATCH = 12;
 
-export /** The film's sound: stems, joins, the loudness pass and music when asked, one AAC encode, into `soundFile`. */
-async function makeSound(ff: Ffmpeg, clips: readonly StemClip[], transitions: readonly Transition[], plan: FilmPlan, cacheDir: string, soundFile: string, o: { quality: Quality; sound?: SoundFinish | undefined }, signal: AbortSignal | undefined): Promise<void> {
+/** The film's sound: stems, joins, the loudness pass and music when asked, one AAC encode, into `soundFile`. */
+export async function makeSound(ff: Ffmpeg, clips: readonly StemClip[], transitions: readonly Transition[], plan: FilmPlan, cacheDir: string, soundFile: string, o: { quality: Quality; sound?: SoundFinish | undefined }, signal: AbortSignal | undefined): Promise<void> {
   const run = signal ? { signal } : {};
   const stemFiles = await stems(ff, clips, plan, path.join(cacheDir, 'stems'), run);
   const groups: string[] = [];

@@ -13,26 +13,23 @@
 // B-frames: conformed pieces have none (each would start its decode clock before its first frame, and
 // conformed and copied pieces never meet). Copied bodies keep the takes' own, and their windows are
 // encoded with the same settings, so every piece's decode clock runs the same distance ahead.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isAbort } from '../../../shared/errors.ts';
 import type { Transition } from '../../../shared/project.ts';
 import { TRANSITION_LABELS } from '../../../shared/transitions.ts';
 import type { FilmPlan, PlanSegment } from '../export/plan.ts';
-import { touchPiece } from './cache-prune.ts';
+import { pieceKey, reusePiece } from './cache-prune.ts';
 import type { Ffmpeg, FfmpegJob, RunOptions } from './ffmpeg.ts';
 import { concatQuote, FINISH, videoOutputOptions, type Fit, type Quality } from './film-graph.ts';
 import type { SoundFinish } from './film-sound.ts';
 import { encodesAlike, matchedOutputOptions, takeStream, x264Params, type TakeStream } from './take-stream.ts';
 import { trackTemps } from './temp-files.ts';
-import { clipSpans, copyList, filmPieces, ownerJob, type CopyFrom, type Piece } from './windowed-pieces.ts';
+import { clipSpans, copyList, filmPieces, overlaps, ownerJob, type CopyFrom, type Piece } from './windowed-pieces.ts';
 import { makeSound, type StemClip } from './windowed-sound.ts';
 
 export type { StemClip } from './windowed-sound.ts';
-
-const exists = (f: string): Promise<boolean> => stat(f).then((s) => s.isFile(), () => false);
-const key = (...parts: Array<string | number>): string => createHash('sha1').update(parts.join('|')).digest('hex');
 
 /**
  * How the pieces are encoded: one take's pieces (its body and its outgoing window, read from one decode of
@@ -43,29 +40,8 @@ const key = (...parts: Array<string | number>): string => createHash('sha1').upd
  * run one process after another, took 21.5–24.4 s (a batch waits for its slowest take) and three takes per
  * process held 792 MB for 48 takes; this holds 515 MB (`npm run bench -- export`).
  */
-const BATCH = 1;
 const PROCESSES = 2;
-const BATCH_THREADS = 1;
-
-/** Several jobs as one ffmpeg with several outputs: inputs renumbered, graphs joined. */
-function batched(jobs: ReadonlyArray<(at: number) => FfmpegJob>): FfmpegJob {
-  const inputs: FfmpegJob['inputs'] = [];
-  const graph: string[] = [];
-  const outputOptions: string[] = [];
-  let output = '';
-  let totalSeconds = 0;
-  jobs.forEach((make, k) => {
-    const job = make(inputs.length);
-    inputs.push(...job.inputs);
-    if (job.filterComplex) graph.push(job.filterComplex);
-    outputOptions.push(...job.outputOptions);
-    if (k < jobs.length - 1) outputOptions.push('-y', job.output);
-    else output = job.output;
-    totalSeconds = Math.max(totalSeconds, job.totalSeconds);
-  });
-  return { inputs, filterComplex: graph.join(';'), outputOptions, output, totalSeconds };
-}
-
+const X264_THREADS = 1;
 
 export interface WindowedRender {
   segments: PlanSegment[];
@@ -103,8 +79,8 @@ async function matchTakes(ff: Ffmpeg, clips: readonly StemClip[], transitions: r
   const options = streams[0]!.x264;
   const params = options ? x264Params(options) : null;
   if (!params || streams.some((s) => !s.even || !s.x264 || x264Params(s.x264) !== params || (s.sar !== null && s.sar !== '1:1'))) return null;
-  const n = clips.length;
-  const ov = (b: number): number => (b >= 0 && b < n - 1 && (transitions[b] ?? 'cut') !== 'cut' ? plan.overlapFrames[b]! : 0);
+  const shared = overlaps(plan, transitions);
+  const ov = (b: number): number => shared[b] ?? 0;
   const copyFrom: CopyFrom = clips.map((c, i) => {
     const s = streams[i]!;
     const skip = Math.round(c.in * fps);
@@ -146,11 +122,8 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
     const parts = p.parts.map((x) => `${clipKey(x.clip)}[${x.from},${x.to})`).join('+');
     const dir = p.kind === 'copy' ? 'copies' : p.kind === 'window' ? 'windows' : 'conformed';
     const t = p.boundary !== undefined ? transitions[p.boundary] : undefined;
-    const file = path.join(cacheDir, dir, `${key(p.kind === 'copy' ? 'copy1' : settings, parts, t && t !== 'cut' ? t.type : '')}.mp4`);
-    const made = !(await exists(file));
-    // Used now: the cache's clean-up keeps what exports use (cache-prune.ts).
-    if (!made) await touchPiece(file);
-    pieces.push({ ...p, file, made });
+    const file = path.join(cacheDir, dir, `${pieceKey(p.kind === 'copy' ? 'copy1' : settings, parts, t && t !== 'cut' ? t.type : '')}.mp4`);
+    pieces.push({ ...p, file, made: !(await reusePiece(file)) });
   }
 
   const segments: PlanSegment[] = [];
@@ -261,26 +234,18 @@ export async function planWindowed(ff: Ffmpeg, clips: readonly StemClip[], trans
             }),
           );
         }
-        // A few owners per process: each decodes its take once and writes its lead, body and window.
+        // One owner per process: it decodes its take once and writes its lead, body, trail and window.
         const owners = [...new Set(toEncode.map((p) => p.owner))];
         if (owners.length) {
           const [others, wins] = [toEncode.filter((p) => p.kind !== 'window').length, toEncode.filter((p) => p.kind === 'window').length];
           const label = [...(others ? [`conform (${others} encoded)`] : []), ...(wins ? [`windows (${wins} encoded)`] : [])].join(', ');
-          const queue = Array.from({ length: Math.ceil(owners.length / BATCH) }, (_, k) => owners.slice(k * BATCH, (k + 1) * BATCH));
+          const pieceClips = clips.map((c) => ({ file: c.file, in: c.in, fps: c.info.video?.fps ?? fps }));
+          const queue = [...owners];
           const worker = async (): Promise<void> => {
-            for (let next = queue.shift(); next && !stop.signal.aborted; next = queue.shift()) {
-              const group = next.map((i) => toEncode.filter((p) => p.owner === i));
-              const batch = group.flat();
-              await make(batch, batch.reduce((s, p) => s + p.frames, 0), (temps) => {
-                let k = 0;
-                return batched(
-                  group.map((own) => {
-                    const mine = temps.slice(k, (k += own.length));
-                    const seek = matched !== null && own.every((p) => p.kind === 'window');
-                    return (at: number) => ownerJob(own, clips.map((c) => ({ file: c.file, in: c.in, fps: c.info.video?.fps ?? fps })), transitions, plan, { fit: o.fit, output: [...output, '-threads', String(BATCH_THREADS)], seek, temps: mine }, at);
-                  }),
-                );
-              }).catch((err: unknown) => {
+            for (let owner = queue.shift(); owner !== undefined && !stop.signal.aborted; owner = queue.shift()) {
+              const own = toEncode.filter((p) => p.owner === owner);
+              const seek = matched !== null && own.every((p) => p.kind === 'window');
+              await make(own, own.reduce((s, p) => s + p.frames, 0), (temps) => ownerJob(own, pieceClips, transitions, plan, { fit: o.fit, output: [...output, '-threads', String(X264_THREADS)], seek, temps })).catch((err: unknown) => {
                 stop.abort();
                 throw err;
               });
