@@ -6,56 +6,48 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
-import type { Storyreel } from '../../electron/services/app.ts';
+import { test } from 'node:test';
 import { conformFixture } from '../helpers/conform-fixture.ts';
 import { exportApp, musicBed } from '../helpers/export-app.ts';
-import { openWindow, SHOTS, waitFor, type OpenedWindow } from '../helpers/e2e.ts';
+import { closeAfter, openWindow, SHOTS, waitFor } from '../helpers/e2e.ts';
 
-let root: string | undefined;
-let app: Storyreel | undefined;
-let win: OpenedWindow | undefined;
-after(async () => {
-  await win?.close();
-  await app?.shutdown();
-  if (root) await fs.rm(root, { recursive: true, force: true });
-});
+const opened = closeAfter();
 
 test('the export panel starts the next session with the choices left in the last', { timeout: 120000 }, async () => {
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-choices-kept-e2e-'));
+  const root = (opened.root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-choices-kept-e2e-')));
   const dir = path.join(root, 'harbour');
   await conformFixture(dir);
   const song = path.join(root, 'Evening swell.m4a');
   await musicBed(song, 65);
   const projectBefore = await fs.readFile(path.join(dir, 'project.json'), 'utf8');
   const session = async (): Promise<void> => {
-    app = exportApp({ music: song });
-    await app.openProject(dir);
-    win = await openWindow(app, { viewport: { width: 960, height: 640 } });
+    opened.app = exportApp({ music: song });
+    await opened.app.openProject(dir);
+    opened.win = await openWindow(opened.app, { viewport: { width: 960, height: 640 } });
   };
 
   await session();
-  let panel = win!.page.getByRole('region', { name: 'Export', exact: true });
+  let panel = opened.win!.page.getByRole('region', { name: 'Export', exact: true });
   await panel.getByTestId('export-loudness').selectOption('-23');
   await panel.getByTestId('export-music-pick').click();
   await panel.getByTestId('export-music').waitFor();
   await panel.getByTestId('export-burn-captions').check();
   const kept = path.join(dir, '.storyreel', 'export-choices.json');
   await waitFor(async () => JSON.parse(await fs.readFile(kept, 'utf8')).burnCaptions === true, 20000, 'the choices are kept');
-  assert.deepEqual(win!.pageErrors, []);
-  await win!.close();
-  await app!.shutdown();
-  win = undefined;
-  app = undefined;
+  assert.deepEqual(opened.win!.pageErrors, []);
+  await opened.win!.close();
+  await opened.app!.shutdown();
+  opened.win = undefined;
+  opened.app = undefined;
   assert.equal(await fs.readFile(path.join(dir, 'project.json'), 'utf8'), projectBefore, 'project.json is not touched');
 
   await session();
-  panel = win!.page.getByRole('region', { name: 'Export', exact: true });
+  panel = opened.win!.page.getByRole('region', { name: 'Export', exact: true });
   await panel.getByTestId('export-music').waitFor();
   assert.equal(await panel.getByTestId('export-loudness').inputValue(), '-23');
   assert.match((await panel.getByTestId('export-music').innerText()) ?? '', /Evening swell\.m4a\s*1:05/);
   assert.equal(await panel.getByTestId('export-burn-captions').isChecked(), true);
   await panel.getByTestId('export-options').scrollIntoViewIfNeeded();
-  await win!.page.screenshot({ path: path.join(SHOTS, 'export-choices-kept.png') });
-  assert.deepEqual(win!.pageErrors, []);
+  await opened.win!.page.screenshot({ path: path.join(SHOTS, 'export-choices-kept.png') });
+  assert.deepEqual(opened.win!.pageErrors, []);
 });

@@ -6,31 +6,23 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
-import type { Storyreel } from '../../electron/services/app.ts';
+import { test } from 'node:test';
 import { conformFixture } from '../helpers/conform-fixture.ts';
 import { exportApp, musicBed } from '../helpers/export-app.ts';
-import { openWindow, SHOTS, type OpenedWindow } from '../helpers/e2e.ts';
+import { closeAfter, openWindow, SHOTS } from '../helpers/e2e.ts';
 
-let root: string | undefined;
-let app: Storyreel | undefined;
-let win: OpenedWindow | undefined;
-after(async () => {
-  await win?.close();
-  await app?.shutdown();
-  if (root) await fs.rm(root, { recursive: true, force: true });
-});
+const opened = closeAfter();
 
 test('the export panel offers loudness, a music bed and burned-in captions, and the export uses them', async () => {
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-export-options-'));
+  const root = (opened.root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-export-options-')));
   const dir = path.join(root, 'harbour');
   await conformFixture(dir);
   const song = path.join(root, 'Morning tide.m4a');
   await musicBed(song, 95);
-  app = exportApp({ music: song });
+  const app = (opened.app = exportApp({ music: song }));
   await app.openProject(dir);
   // Tall enough for the whole panel with the finished export and its plan open.
-  win = await openWindow(app, { viewport: { width: 1280, height: 1500 } });
+  const win = (opened.win = await openWindow(app, { viewport: { width: 1280, height: 1500 } }));
   const { page } = win;
   const panel = page.getByRole('region', { name: 'Export', exact: true });
 

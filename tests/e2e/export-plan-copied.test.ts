@@ -6,27 +6,19 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { promisify } from 'node:util';
-import type { Storyreel } from '../../electron/services/app.ts';
 import { exportApp } from '../helpers/export-app.ts';
-import { openWindow, SHOTS, type OpenedWindow } from '../helpers/e2e.ts';
+import { closeAfter, openWindow, SHOTS } from '../helpers/e2e.ts';
 import { ffmpeg } from '../helpers/scratch.ts';
 
 const exec = promisify(execFile);
-let root: string | undefined;
-let app: Storyreel | undefined;
-let win: OpenedWindow | undefined;
-after(async () => {
-  await win?.close();
-  await app?.shutdown();
-  if (root) await fs.rm(root, { recursive: true, force: true });
-});
+const opened = closeAfter();
 
 const take = (id: string, prompt: string) => ({ id, jobId: `job_${id}`, provider: 'preview', model: 'animatic', file: `media/${id}.mp4`, thumbnail: null, seconds: 2, size: '320x180', prompt, providerJobId: null, costUsd: 0, createdAt: '2026-12-01T00:00:00.000Z', rating: 0 });
 
 test('the plan marks the takes whose own frames are copied, and the windows around the crossfades', async () => {
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-export-copied-'));
+  const root = (opened.root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-export-copied-')));
   const dir = path.join(root, 'tide');
   await fs.mkdir(path.join(dir, 'media'), { recursive: true });
   const ids = ['take_c1tide', 'take_c2rock', 'take_c3gull'];
@@ -39,9 +31,9 @@ test('the plan marks the takes whose own frames are copied, and the windows arou
   const prompts = ['the tide turns', 'rocks in the surf', 'a gull lands'];
   const scenes = ids.map((id, k) => ({ id: `scene_c${k + 1}`, prompt: prompts[k], seconds: 2, transition: k < 2 ? crossfade : 'cut', takes: [take(id, prompts[k]!)], chosenTake: id }));
   await fs.writeFile(path.join(dir, 'project.json'), JSON.stringify({ formatVersion: 2, id: 'proj_tide', title: 'Tide', provider: 'preview', model: 'animatic', size: '320x180', scenes }, null, 2));
-  app = exportApp({});
+  const app = (opened.app = exportApp({}));
   await app.openProject(dir);
-  win = await openWindow(app, { viewport: { width: 1280, height: 1200 } });
+  const win = (opened.win = await openWindow(app, { viewport: { width: 1280, height: 1200 } }));
   const panel = win.page.getByRole('region', { name: 'Export', exact: true });
 
   await panel.getByTestId('export-start').click();

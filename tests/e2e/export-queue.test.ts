@@ -6,28 +6,20 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
-import type { Storyreel } from '../../electron/services/app.ts';
+import { test } from 'node:test';
 import { conformFixture, FIXTURE_TAKES } from '../helpers/conform-fixture.ts';
 import { exportApp } from '../helpers/export-app.ts';
-import { openWindow, SHOTS, waitFor, type OpenedWindow } from '../helpers/e2e.ts';
+import { closeAfter, openWindow, SHOTS, waitFor } from '../helpers/e2e.ts';
 
-let root: string | undefined;
-let app: Storyreel | undefined;
-let win: OpenedWindow | undefined;
-after(async () => {
-  await win?.close();
-  await app?.shutdown();
-  if (root) await rm(root, { recursive: true, force: true });
-});
+const opened = closeAfter();
 
 test('queue, cancel, past exports from an older cut, and a failure with its details, in the export panel', { timeout: 240000 }, async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'storyreel-export-queue-e2e-'));
+  const root = (opened.root = await mkdtemp(path.join(os.tmpdir(), 'storyreel-export-queue-e2e-')));
   const dir = path.join(root, 'harbour');
   await conformFixture(dir);
-  app = exportApp({ concurrency: 1 });
+  const app = (opened.app = exportApp({ concurrency: 1 }));
   await app.openProject(dir);
-  win = await openWindow(app, { viewport: { width: 1280, height: 900 } });
+  const win = (opened.win = await openWindow(app, { viewport: { width: 1280, height: 900 } }));
   const { page } = win;
   const panel = page.locator('.panel-export');
   const start = page.getByTestId('export-start');

@@ -6,31 +6,23 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
-import type { Storyreel } from '../../electron/services/app.ts';
+import { test } from 'node:test';
 import { conformFixture } from '../helpers/conform-fixture.ts';
 import { exportApp, musicBed } from '../helpers/export-app.ts';
-import { openWindow, SHOTS, waitFor, type OpenedWindow } from '../helpers/e2e.ts';
+import { closeAfter, openWindow, SHOTS, waitFor } from '../helpers/e2e.ts';
 
-let root: string | undefined;
-let app: Storyreel | undefined;
-let win: OpenedWindow | undefined;
-after(async () => {
-  await win?.close();
-  await app?.shutdown();
-  if (root) await fs.rm(root, { recursive: true, force: true });
-});
+const opened = closeAfter();
 
 test('past exports say what they were made with and can be shown in their folder while the file is there', { timeout: 240000 }, async () => {
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-past-exports-e2e-'));
+  const root = (opened.root = await fs.mkdtemp(path.join(os.tmpdir(), 'storyreel-past-exports-e2e-')));
   const dir = path.join(root, 'harbour');
   await conformFixture(dir);
   const song = path.join(root, 'Morning tide.m4a');
   await musicBed(song, 5);
   const revealed: string[] = [];
-  app = exportApp({ music: song, reveal: async (file) => (revealed.push(file), true) });
+  const app = (opened.app = exportApp({ music: song, reveal: async (file) => (revealed.push(file), true) }));
   await app.openProject(dir);
-  win = await openWindow(app, { viewport: { width: 1280, height: 1100 } });
+  const win = (opened.win = await openWindow(app, { viewport: { width: 1280, height: 1100 } }));
   const { page } = win;
   const panel = page.getByRole('region', { name: 'Export', exact: true });
   const past = panel.getByTestId('past-export');

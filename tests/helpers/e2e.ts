@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { after } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright';
 import type { Storyreel } from '../../electron/services/app.ts';
 import { startBridge, type Bridge } from '../bridge/server.ts';
@@ -27,6 +28,24 @@ export interface WindowOptions {
   consoleErrors?: boolean;
   /** Runs on the new page before it loads the window, e.g. to watch every reply from the first request on. */
   beforeLoad?: (page: Page) => void;
+}
+
+/** What a test file opens: its folder, its app and the app's window. */
+export interface Opened {
+  root?: string | undefined;
+  app?: Storyreel | undefined;
+  win?: OpenedWindow | undefined;
+}
+
+/** Call at the top of a test file; set what the tests open: after them the window is closed, then the app, then the folder removed. */
+export function closeAfter(): Opened {
+  const opened: Opened = {};
+  after(async () => {
+    await opened.win?.close();
+    await opened.app?.shutdown();
+    if (opened.root) await fs.rm(opened.root, { recursive: true, force: true });
+  });
+  return opened;
 }
 
 /** Debian's Chromium, headless, quiet: for a page that is not the app's window (a file drawn for a screenshot). */
